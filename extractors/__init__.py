@@ -1,0 +1,1 @@
+"""Extraction stage: source snapshots -> report tables as printed -> dataset rows (see schemas/)."""

@@ -1,0 +1,283 @@
+"""Normalisation rules shared by every source: jurisdictions, amounts, ranges, years, dates, classifications.
+
+Vocabularies live in data files next to this module (``rules/*.yaml``); this module holds the mechanics.
+Every function returns values derived from the printed text and never guesses: input it cannot read raises
+:class:`NormaliseError` (with the text) or returns ``None`` where the contract allows NULL.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+RULES_DIR = Path(__file__).with_name("rules")
+
+
+class NormaliseError(ValueError):
+    """Printed text that a rule cannot read; the message quotes it."""
+
+
+@lru_cache(maxsize=None)
+def _rules(name: str) -> dict:
+    return yaml.safe_load((RULES_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _to_traditional():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified -> Traditional characters (OpenCC s2t), used for matching, never for stored values."""
+    return _to_traditional().convert(text)
+
+
+# --- jurisdictions -----------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Name -> alpha-2 from pycountry: English names plus their zh_TW and zh_CN translations."""
+    import pycountry
+
+    names: dict[str, str] = {}
+    translations = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+                    for lang in ("zh_TW", "zh_CN")]
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            english = getattr(country, attr, None)
+            if not english:
+                continue
+            names.setdefault(english.casefold(), country.alpha_2)
+            for tr in translations:
+                names.setdefault(to_traditional(tr.gettext(english)), country.alpha_2)
+    for alias, code in _rules("jurisdictions")["aliases"].items():
+        names[to_traditional(alias)] = code
+    return names
+
+
+def jurisdiction(name: str) -> str:
+    """ISO 3166-1 alpha-2 (or EU / INT) for a printed country name such as 中國, 美國, 韓國, 英國.
+
+    Uses pycountry's names and translations, plus the aliases in rules/jurisdictions.yaml.
+    Raises NormaliseError for a name it does not know.
+    """
+    key = to_traditional(re.sub(r"\s+", "", name))
+    code = _country_names().get(key) or _country_names().get(name.strip().casefold())
+    if not code:
+        raise NormaliseError(f"unknown jurisdiction name {name!r}")
+    return code
+
+
+def scope(name: str) -> str:
+    """Market-figure scope: WLD for world words (全球, 市場 ...), else :func:`jurisdiction`."""
+    if name.strip() in _rules("jurisdictions")["world"]:
+        return "WLD"
+    return jurisdiction(name)
+
+
+def jurisdiction_in(text: str) -> str | None:
+    """The jurisdiction named in a caption such as 美國 GenAI 政策比較, or None (longest name wins)."""
+    key = to_traditional(text)
+    hits = [(len(n), code) for n, code in _country_names().items() if len(n) >= 2 and n in key]
+    return max(hits)[1] if hits else None
+
+
+# --- numbers and amounts -----------------------------------------------------------------------
+
+_NUMBER = r"[-+]?\d[\d,]*(?:\.\d+)?"
+_RANGE_RE = re.compile(rf"^\s*({_NUMBER})\s*(?:[~～〜]|至|–|—|-(?=\s*\d))\s*({_NUMBER})\s*(.*?)\s*$")
+_SINGLE_RE = re.compile(rf"^\s*({_NUMBER})\s*(.*?)\s*$")
+
+
+def parse_number(text: str) -> float:
+    """``2,869.0`` -> 2869.0. Raises NormaliseError for anything but a plain printed number."""
+    t = text.strip().replace(",", "")
+    if not re.fullmatch(r"[-+]?\d+(?:\.\d+)?", t):
+        raise NormaliseError(f"not a number: {text!r}")
+    return float(t)
+
+
+def parse_range(text: str) -> tuple[float, float, str]:
+    """``2.6~7.9 兆美元`` -> (2.6, 7.9, '兆美元'); a single value gives low == high. The unit is the rest."""
+    m = _RANGE_RE.match(text)
+    if m:
+        low, high, rest = parse_number(m.group(1)), parse_number(m.group(2)), m.group(3)
+        return low, high, rest
+    m = _SINGLE_RE.match(text)
+    if not m:
+        raise NormaliseError(f"not a value or range: {text!r}")
+    value = parse_number(m.group(1))
+    return value, value, m.group(2)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A printed unit split into magnitude and currency: 億美元 -> multiplier 1e8, currency USD."""
+
+    printed: str
+    multiplier: float | None   # None for percentages and counts (no base value)
+    currency: str | None
+
+
+def parse_unit(printed: str) -> Unit:
+    """Read a unit such as ``億美元``, ``兆美元``, ``新臺幣億元``, ``%`` (rules/units.yaml).
+
+    Percentages have no currency and no base multiplier. Raises NormaliseError for an unknown unit.
+    """
+    u = re.sub(r"[\s()()]", "", printed)
+    if u in ("%", "%", "百分比"):
+        return Unit(printed=u, multiplier=None, currency=None)
+    rules = _rules("units")
+    currency = None
+    for word, code in sorted(rules["currencies"].items(), key=lambda kv: -len(kv[0])):
+        if word in u:
+            currency = code
+            u_rest = u.replace(word, "", 1)
+            break
+    else:
+        u_rest = u
+    multiplier = 1.0
+    for word, factor in sorted(rules["magnitudes"].items(), key=lambda kv: -len(kv[0])):
+        if word in u_rest:
+            multiplier = float(factor)
+            u_rest = u_rest.replace(word, "", 1)
+            break
+    u_rest = u_rest.replace("元", "")
+    if currency is None or u_rest:
+        raise NormaliseError(f"unknown unit {printed!r}")
+    return Unit(printed=re.sub(r"[\s()()]", "", printed), multiplier=multiplier, currency=currency)
+
+
+# --- years and dates ---------------------------------------------------------------------------
+
+ROC_OFFSET = 1911   # 民國元年 = 1912
+
+
+def roc_to_gregorian(roc_year: int) -> int:
+    """ROC (民國) year to Gregorian: 114 -> 2025. Raises NormaliseError outside 1..200."""
+    if not 1 <= roc_year <= 200:
+        raise NormaliseError(f"not an ROC year: {roc_year}")
+    return roc_year + ROC_OFFSET
+
+
+_ROC_RE = re.compile(r"(?:民國\s*)?(\d{2,3})\s*年")
+
+
+def parse_year(text: str) -> int:
+    """A year as printed: ``2025``, ``2025 年``, ``民國114年`` or ``114年`` (three digits = ROC)."""
+    t = text.strip()
+    m = re.fullmatch(r"(\d{4})\s*年?", t)
+    if m:
+        return int(m.group(1))
+    m = _ROC_RE.fullmatch(t)
+    if m:
+        return roc_to_gregorian(int(m.group(1)))
+    raise NormaliseError(f"not a year: {text!r}")
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    value: dt.date
+    precision: str                 # 'day' | 'month' | 'year'
+    issues: tuple[str, ...] = ()   # what was odd about the printed text (becomes a quality flag)
+
+
+_DATE_RE = re.compile(
+    r"(?:(?P<y>\d{4})|民國\s*(?P<roc>\d{2,3}))\s*(?P<ysep>[年/.\-]|月)\s*"
+    r"(?:(?P<m>\d{1,2})\s*[月/.\-]?\s*(?:(?P<d>\d{1,2})\s*日?)?)?")
+
+
+def parse_date(text: str | None) -> ParsedDate | None:
+    """A printed date -> first day of the stated period, with precision.
+
+    Reads ``2023 年 7月13日`` (day), ``2023 年 10 月`` (month), ``2024年`` (year), ROC ``民國114年3月``.
+    When several dates are printed (``2020年、2023年7月``) the first is used and ``multiple_dates`` is
+    reported; ``2024月2月`` (月 printed for 年) is read as 2024-02 and reported as ``malformed``.
+    Returns None for empty text or a dash; raises NormaliseError when no date can be read.
+    """
+    if text is None or text.strip() in ("", "-", "—", "－"):
+        return None
+    matches = list(_DATE_RE.finditer(text))
+    if not matches:
+        raise NormaliseError(f"not a date: {text!r}")
+    m = matches[0]
+    issues = []
+    if len(matches) > 1:
+        issues.append("multiple_dates")
+    if m.group("ysep") == "月" and m.group("m"):
+        issues.append("malformed")
+    year = int(m.group("y")) if m.group("y") else roc_to_gregorian(int(m.group("roc")))
+    month, day = m.group("m"), m.group("d")
+    try:
+        if month and day:
+            return ParsedDate(dt.date(year, int(month), int(day)), "day", tuple(issues))
+        if month:
+            return ParsedDate(dt.date(year, int(month), 1), "month", tuple(issues))
+    except ValueError as exc:
+        raise NormaliseError(f"impossible date {text!r}: {exc}") from exc
+    return ParsedDate(dt.date(year, 1, 1), "year", tuple(issues))
+
+
+def parse_period(text: str | None) -> tuple[int | None, int | None, str | None]:
+    """A printed period -> (start, end, basis).
+
+    ``2023-2032`` -> (2023, 2032, 'period'); ``2027`` -> (2027, 2027, 'point'); ``每年`` -> (None, None,
+    'per_year'); ``2030 年前`` -> (None, 2030, 'by_year'); ``-`` or empty -> (None, None, None).
+    """
+    if text is None or text.strip() in ("", "-", "—"):
+        return None, None, None
+    t = text.strip()
+    if t in ("每年", "每年度", "年均"):
+        return None, None, "per_year"
+    m = re.fullmatch(r"(\d{4})\s*年?\s*(?:-|–|—|~|至)\s*(\d{4})\s*年?", t)
+    if m:
+        return int(m.group(1)), int(m.group(2)), "period"
+    m = re.fullmatch(r"(\d{4})\s*年?\s*(?:前|以前)", t)
+    if m:
+        return None, int(m.group(1)), "by_year"
+    m = re.fullmatch(r"(\d{4})\s*年?", t)
+    if m:
+        return int(m.group(1)), int(m.group(1)), "point"
+    raise NormaliseError(f"not a period: {text!r}")
+
+
+# --- classifications ---------------------------------------------------------------------------
+
+GENAI_TERMS = re.compile(
+    r"GenAI|Generative\s*AI|生成式|生成\s*AI|AIGC|大模型|大型語言模型|LLMs?\b|基礎模型|"
+    r"foundation\s+models?|深偽|深度偽造|deepfakes?|合成內容|synthetic\s+content",
+    re.IGNORECASE,
+)
+
+
+def genai_specific(title: str) -> bool:
+    """True when an instrument is about GenAI itself, judged on its title.
+
+    The rule: the title names generative AI (GenAI, 生成式, AIGC), generative/foundation/large language
+    models (大模型, LLM, 基礎模型), synthetic content or deepfakes (深偽). A general AI strategy that merely
+    mentions GenAI in its summary is not GenAI-specific (表 3-7's summary column is "GenAI 有關內容" for
+    every row, so summaries cannot decide).
+    """
+    return bool(GENAI_TERMS.search(to_traditional(title)))
+
+
+@lru_cache(maxsize=1)
+def _instrument_rules() -> list[tuple[str, re.Pattern]]:
+    return [(r["type"], re.compile(r["pattern"], re.IGNORECASE))
+            for r in _rules("instrument_types")["rules"]]
+
+
+def instrument_type(title: str) -> str:
+    """Instrument type from the printed title: first matching rule of rules/instrument_types.yaml."""
+    key = to_traditional(re.sub(r"^[《「『〈]+|[》」』〉]+$", "", title.strip()))
+    for kind, pattern in _instrument_rules():
+        if pattern.search(key):
+            return kind
+    return "other"

@@ -1,0 +1,161 @@
+"""The data contract: table and column definitions, loaded once from ``tables.yaml``.
+
+Everything that needs a table's shape derives it from here: the Parquet schema (:func:`arrow_schema`),
+the DuckDB DDL (:func:`duckdb_ddl`), the expectation suites (``expectations.suites``) and the codebook
+(:func:`codebook_markdown`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONTRACT_FILE = Path(__file__).with_name("tables.yaml")
+
+# DuckDB type name -> pyarrow type factory name. Kept small on purpose: the contract uses only these.
+_ARROW_TYPES = {
+    "VARCHAR": "string",
+    "INTEGER": "int32",
+    "BIGINT": "int64",
+    "DOUBLE": "float64",
+    "BOOLEAN": "bool_",
+    "DATE": "date32",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    nullable: bool = True
+    description: str = ""
+    enum: tuple[str, ...] | None = None
+    vocabulary: str | None = None
+    min: float | None = None
+    max: float | None = None
+    pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    primary_key: tuple[str, ...]
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"table {self.name!r} has no column {name!r}")
+
+
+def _column(spec: dict[str, Any]) -> Column:
+    if spec["type"] not in _ARROW_TYPES:
+        raise ValueError(f"column {spec['name']!r}: unsupported type {spec['type']!r}")
+    enum = spec.get("enum")
+    return Column(
+        name=spec["name"],
+        type=spec["type"],
+        nullable=bool(spec.get("nullable", True)),
+        description=spec.get("description", ""),
+        enum=tuple(enum) if enum else None,
+        vocabulary=spec.get("vocabulary"),
+        min=spec.get("min"),
+        max=spec.get("max"),
+        pattern=spec.get("pattern"),
+    )
+
+
+@lru_cache(maxsize=1)
+def _contract() -> tuple[str, dict[str, Table]]:
+    raw = yaml.safe_load(CONTRACT_FILE.read_text(encoding="utf-8"))
+    tables = {
+        name: Table(
+            name=name,
+            description=spec["description"],
+            primary_key=tuple(spec["primary_key"]),
+            columns=tuple(_column(c) for c in spec["columns"]),
+        )
+        for name, spec in raw["tables"].items()
+    }
+    return str(raw["schema_version"]), tables
+
+
+def schema_version() -> str:
+    """SemVer of the data contract (major bump = breaking column change)."""
+    return _contract()[0]
+
+
+def tables() -> dict[str, Table]:
+    """All dataset tables by name, in contract order."""
+    return dict(_contract()[1])
+
+
+def table(name: str) -> Table:
+    """One table definition. Raises KeyError naming the table when it is not in the contract."""
+    try:
+        return _contract()[1][name]
+    except KeyError:
+        raise KeyError(f"no table {name!r} in {CONTRACT_FILE.name}") from None
+
+
+def arrow_schema(name: str):
+    """pyarrow schema of a dataset table (nullability and descriptions carried as field metadata)."""
+    import pyarrow as pa
+
+    fields = []
+    for col in table(name).columns:
+        pa_type = getattr(pa, _ARROW_TYPES[col.type])()
+        fields.append(pa.field(col.name, pa_type, nullable=col.nullable,
+                               metadata={"description": col.description}))
+    return pa.schema(fields, metadata={"table": name, "description": table(name).description,
+                                       "schema_version": schema_version()})
+
+
+def duckdb_ddl(name: str) -> str:
+    """``CREATE TABLE`` statement for a dataset table, with NOT NULL and the primary key."""
+    tbl = table(name)
+    cols = [f'"{c.name}" {c.type}{"" if c.nullable else " NOT NULL"}' for c in tbl.columns]
+    cols.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in tbl.primary_key) + ")")
+    return f'CREATE TABLE "{name}" (\n  ' + ",\n  ".join(cols) + "\n)"
+
+
+def duckdb_comments(name: str) -> list[str]:
+    """``COMMENT ON`` statements carrying the contract's descriptions into the database."""
+    def quote(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    tbl = table(name)
+    out = [f'COMMENT ON TABLE "{name}" IS {quote(tbl.description)}']
+    out += [f'COMMENT ON COLUMN "{name}"."{c.name}" IS {quote(c.description)}' for c in tbl.columns]
+    return out
+
+
+def codebook_markdown() -> str:
+    """The codebook: every table and column of the contract as Markdown."""
+    lines = [f"# Codebook (schema version {schema_version()})", ""]
+    for tbl in tables().values():
+        lines += [f"## `{tbl.name}`", "", tbl.description, "",
+                  f"Primary key: {', '.join(tbl.primary_key)}", "",
+                  "| column | type | null | rule | description |", "|---|---|---|---|---|"]
+        for c in tbl.columns:
+            rule = []
+            if c.enum:
+                rule.append("one of " + ", ".join(c.enum))
+            if c.vocabulary:
+                rule.append(f"vocabulary: {c.vocabulary}")
+            if c.min is not None or c.max is not None:
+                rule.append(f"range {c.min if c.min is not None else ''}..{c.max if c.max is not None else ''}")
+            if c.pattern:
+                rule.append(f"pattern `{c.pattern}`")
+            lines.append(f"| {c.name} | {c.type} | {'yes' if c.nullable else 'no'} | {'; '.join(rule)} | {c.description} |")
+        lines.append("")
+    return "\n".join(lines)

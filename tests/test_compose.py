@@ -1,0 +1,363 @@
+"""Checks of the production deployment: docker-compose.yml, docker/Dockerfile, .env.example.
+
+There is no Docker engine in CI, so these tests validate the configuration only:
+``docker-compose config -q`` must accept the file, and the parsed file must describe
+the Airflow 3 CeleryExecutor deployment of the genai_policy_atlas DAG, built from
+requirements.lock, with every secret coming from variables.
+
+The compose CLI is required: when it is missing the tests FAIL (they never skip),
+telling you to ``apt-get install docker-compose``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+COMPOSE_FILE = REPO / "docker-compose.yml"
+DOCKERFILE = REPO / "docker" / "Dockerfile"
+ENV_EXAMPLE = REPO / ".env.example"
+LOCK_FILE = REPO / "requirements.lock"
+
+BASE_IMAGE = "apache/airflow:3.3.2-python3.11"
+AIRFLOW_SERVICES = {
+    "airflow-init",
+    "airflow-apiserver",
+    "airflow-scheduler",
+    "airflow-dag-processor",
+    "airflow-triggerer",
+    "airflow-worker",
+}
+REQUIRED_SERVICES = {"postgres", "redis"} | AIRFLOW_SERVICES
+# Long-running Airflow services and the airflow CLI command each one runs.
+SERVICE_COMMANDS = {
+    "airflow-apiserver": "api-server",
+    "airflow-scheduler": "scheduler",
+    "airflow-dag-processor": "dag-processor",
+    "airflow-triggerer": "triggerer",
+    "airflow-worker": "celery worker",
+}
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|FERNET|TOKEN|_KEY$|PASSWD|CREDENTIAL", re.IGNORECASE)
+REQUIRED_VAR_REF = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*):\?[^}]*\}")
+ANY_VAR_REF = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
+URL_CREDENTIALS = re.compile(r"[a-z0-9+.-]+://(?P<user>[^:/@\s]*):(?P<password>[^@\s]+)@", re.IGNORECASE)
+
+INSTALL_HINT = (
+    "The docker-compose CLI is required to validate docker-compose.yml but was not found "
+    "on PATH (neither `docker-compose` nor `docker compose`). Install it with: "
+    "`apt-get install -y docker-compose` (Debian package `docker-compose`)."
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _compose_command() -> list[str]:
+    """The compose CLI: the v1 `docker-compose` binary, else the `docker compose` v2 plugin."""
+    v1 = shutil.which("docker-compose")
+    if v1:
+        return [v1]
+    docker = shutil.which("docker")
+    if docker:
+        probe = subprocess.run(
+            [docker, "compose", "version"], capture_output=True, text=True, timeout=60
+        )
+        if probe.returncode == 0:
+            return [docker, "compose"]
+    pytest.fail(INSTALL_HINT, pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def compose_text() -> str:
+    assert COMPOSE_FILE.is_file(), f"missing {COMPOSE_FILE}"
+    return COMPOSE_FILE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def compose(compose_text: str) -> dict:
+    data = yaml.safe_load(compose_text)  # safe_load resolves the `<<: *anchor` merge keys
+    assert isinstance(data, dict) and isinstance(data.get("services"), dict)
+    return data
+
+
+@pytest.fixture(scope="module")
+def services(compose: dict) -> dict:
+    return compose["services"]
+
+
+@pytest.fixture(scope="module")
+def dockerfile_text() -> str:
+    assert DOCKERFILE.is_file(), f"missing {DOCKERFILE}"
+    return DOCKERFILE.read_text(encoding="utf-8")
+
+
+def _env_file_vars(path: Path) -> dict[str, str]:
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def _clean_env(compose_text: str) -> dict[str, str]:
+    """The current environment without the variables the compose file interpolates.
+
+    Shell variables take precedence over --env-file, so a developer's exported
+    POSTGRES_PASSWORD (say) must not mask a variable missing from .env.example.
+    """
+    referenced = {m.group("name") for m in ANY_VAR_REF.finditer(compose_text)}
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if k not in referenced and not k.startswith("COMPOSE_")
+    }
+
+
+def _run_config(compose_cmd: list[str], compose_text: str, env_file: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            *compose_cmd,
+            "--project-directory", str(REPO),
+            "-f", str(COMPOSE_FILE),
+            "--env-file", str(env_file),
+            "config", "-q",
+        ],
+        cwd=REPO,
+        env=_clean_env(compose_text),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _environment(service: dict) -> dict[str, str]:
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) if "=" in item else (item, "") for item in env)
+    return {str(k): "" if v is None else str(v) for k, v in env.items()}
+
+
+def _mounts(service: dict) -> list[tuple[str, str, str]]:
+    """(source, target, mode) for every volume of a service, short or long syntax."""
+    mounts = []
+    for vol in service.get("volumes") or []:
+        if isinstance(vol, str):
+            parts = vol.split(":")
+            source, target = parts[0], parts[1] if len(parts) > 1 else parts[0]
+            mode = parts[2] if len(parts) > 2 else "rw"
+        else:
+            source, target = str(vol.get("source", "")), str(vol.get("target", ""))
+            mode = "ro" if vol.get("read_only") else "rw"
+        mounts.append((source.rstrip("/"), target.rstrip("/"), mode))
+    return mounts
+
+
+def _command_text(service: dict) -> str:
+    cmd = service.get("command") or ""
+    return " ".join(cmd) if isinstance(cmd, list) else str(cmd)
+
+
+def _all_strings(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _all_strings(key)
+            yield from _all_strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _all_strings(value)
+    elif isinstance(node, str):
+        yield node
+
+
+# ------------------------------------------------------------------ compose CLI
+
+
+def test_compose_config_is_valid(compose_text):
+    compose_cmd = _compose_command()
+    result = _run_config(compose_cmd, compose_text, ENV_EXAMPLE)
+    assert result.returncode == 0, (
+        f"`{' '.join(compose_cmd)} --env-file .env.example config -q` failed "
+        f"(exit {result.returncode}):\n{result.stdout}\n{result.stderr}"
+    )
+
+
+def test_compose_config_refuses_missing_secrets(compose_text, tmp_path):
+    compose_cmd = _compose_command()
+    empty_env = tmp_path / "empty.env"
+    empty_env.write_text("# no variables\n", encoding="utf-8")
+    result = _run_config(compose_cmd, compose_text, empty_env)
+    assert result.returncode != 0, "compose config must fail when the required secrets are unset"
+    assert ".env" in result.stderr + result.stdout
+
+
+# ------------------------------------------------------------ compose structure
+
+
+def test_all_services_exist(services):
+    missing = REQUIRED_SERVICES - set(services)
+    assert not missing, f"services missing from docker-compose.yml: {sorted(missing)}"
+
+
+def test_executor_is_celery_everywhere(services):
+    for name in AIRFLOW_SERVICES:
+        env = _environment(services[name])
+        assert env.get("AIRFLOW__CORE__EXECUTOR") == "CeleryExecutor", name
+        assert "redis" in env.get("AIRFLOW__CELERY__BROKER_URL", ""), name
+        assert "postgres" in env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", ""), name
+
+
+def test_service_commands(services):
+    for name, command in SERVICE_COMMANDS.items():
+        assert _command_text(services[name]).strip() == command, name
+    assert "airflow db migrate" in _command_text(services["airflow-init"])
+
+
+def test_airflow_services_use_the_project_image(services):
+    for name in AIRFLOW_SERVICES:
+        build = services[name].get("build")
+        assert isinstance(build, dict), f"{name} must be built from docker/Dockerfile"
+        assert build.get("dockerfile") == "docker/Dockerfile", name
+        assert Path(REPO / build.get("context", ".")).resolve() == REPO, name
+
+
+def test_dags_folder_is_mounted(services):
+    for name in AIRFLOW_SERVICES:
+        assert any(
+            src == "./dags" and dst == "/opt/airflow/dags" for src, dst, _ in _mounts(services[name])
+        ), f"{name} must mount ./dags at /opt/airflow/dags"
+
+
+def test_sources_are_mounted_read_only(services):
+    for name in AIRFLOW_SERVICES:
+        env = _environment(services[name])
+        sources_dir = env.get("ATLAS_SOURCES_DIR")
+        assert sources_dir, f"{name} must set ATLAS_SOURCES_DIR"
+        assert ("./sources", sources_dir, "ro") in _mounts(services[name]), name
+
+
+def test_releases_volume_is_mounted(compose, services):
+    assert "releases" in (compose.get("volumes") or {}), "named volume `releases` must be declared"
+    for name in AIRFLOW_SERVICES:
+        env = _environment(services[name])
+        releases_dir = env.get("ATLAS_RELEASES_DIR")
+        assert releases_dir, f"{name} must set ATLAS_RELEASES_DIR"
+        assert env.get("ATLAS_WORK_DIR"), f"{name} must set ATLAS_WORK_DIR"
+        assert any(
+            src == "releases" and dst == releases_dir and mode != "ro"
+            for src, dst, mode in _mounts(services[name])
+        ), f"{name} must mount the `releases` volume at ATLAS_RELEASES_DIR ({releases_dir})"
+
+
+def test_healthchecks_and_startup_order(services):
+    for name in {"postgres", "redis"} | set(SERVICE_COMMANDS):
+        assert services[name].get("healthcheck", {}).get("test"), f"{name} needs a healthcheck"
+    for name in AIRFLOW_SERVICES:
+        deps = services[name].get("depends_on")
+        assert isinstance(deps, dict), name
+        assert deps["postgres"]["condition"] == "service_healthy", name
+        assert deps["redis"]["condition"] == "service_healthy", name
+    for name in SERVICE_COMMANDS:
+        deps = services[name]["depends_on"]
+        assert deps["airflow-init"]["condition"] == "service_completed_successfully", name
+
+
+# -------------------------------------------------------------------- Dockerfile
+
+
+def test_dockerfile_installs_the_lock(dockerfile_text):
+    from_lines = re.findall(r"^FROM\s+(\S+)", dockerfile_text, re.MULTILINE)
+    assert from_lines == [BASE_IMAGE]
+    assert re.search(r"^COPY\s.*\brequirements\.lock\b", dockerfile_text, re.MULTILINE)
+    assert re.search(
+        r"pip install --no-cache-dir -r \S*requirements\.lock", dockerfile_text
+    ), "the image must install requirements.lock"
+    assert "pip install --no-cache-dir --no-deps ." in dockerfile_text or re.search(
+        r"pip install\b[^\n]*--no-deps \.(\s|$)", dockerfile_text
+    ), "the image must install the project with --no-deps"
+    lock_install = dockerfile_text.index("requirements.lock")
+    project_install = dockerfile_text.index("--no-deps")
+    assert lock_install < project_install, "install the lock before the project"
+
+
+def test_base_image_matches_locked_airflow(dockerfile_text):
+    match = re.search(r"^apache-airflow==(\S+)", LOCK_FILE.read_text(encoding="utf-8"), re.MULTILINE)
+    assert match, "requirements.lock must pin apache-airflow"
+    assert BASE_IMAGE.split(":")[1].startswith(match.group(1) + "-"), (
+        f"base image {BASE_IMAGE} does not match apache-airflow=={match.group(1)} in requirements.lock"
+    )
+
+
+def test_dockerignore_keeps_local_state_and_secrets_out():
+    lines = {
+        line.strip()
+        for line in (REPO / ".dockerignore").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    for entry in (".venv", "releases", ".airflow", ".atlas", ".git", ".env"):
+        assert entry in lines, f".dockerignore must exclude {entry}"
+    assert "__pycache__" in lines or "**/__pycache__" in lines
+
+
+# ----------------------------------------------------------------------- secrets
+
+
+def test_secret_settings_come_from_required_variables(services):
+    for name, service in services.items():
+        for key, value in _environment(service).items():
+            if SECRET_NAME.search(key):
+                assert REQUIRED_VAR_REF.fullmatch(value), (
+                    f"{name}: {key} must be a required variable `${{VAR:?...}}`, not a literal"
+                )
+
+
+def test_no_credentials_in_urls(compose):
+    for text in _all_strings(compose):
+        for match in URL_CREDENTIALS.finditer(text):
+            assert REQUIRED_VAR_REF.fullmatch(match.group("password")), (
+                f"literal password in URL: {text!r}"
+            )
+
+
+def test_no_secret_literals(compose_text, compose):
+    example = _env_file_vars(ENV_EXAMPLE)
+    for key, value in example.items():
+        if SECRET_NAME.search(key):
+            assert value and value not in compose_text, f"{key}'s placeholder appears in docker-compose.yml"
+    fernet_key = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}=")
+    hex_token = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{32,}(?![0-9A-Za-z])")
+    for text in _all_strings(compose):
+        assert not fernet_key.search(text), f"value looks like a Fernet key: {text!r}"
+        assert not hex_token.search(text), f"value looks like a secret token: {text!r}"
+
+
+def test_env_example_documents_every_required_variable(compose_text):
+    required = {m.group("name") for m in REQUIRED_VAR_REF.finditer(compose_text)}
+    assert required, "secrets must be required variables `${VAR:?message}`"
+    documented = _env_file_vars(ENV_EXAMPLE)
+    missing = required - set(documented)
+    assert not missing, f".env.example lacks {sorted(missing)}"
+
+
+def test_env_file_is_git_ignored():
+    gitignore = REPO / ".gitignore"
+    assert gitignore.is_file(), ".gitignore is missing"
+    patterns = {line.strip() for line in gitignore.read_text(encoding="utf-8").splitlines()}
+    assert patterns & {".env", "/.env"}, ".env must be listed in .gitignore"
+    assert not (
+        (REPO / ".git").exists()
+        and shutil.which("git")
+        and subprocess.run(
+            ["git", "ls-files", "--error-unmatch", ".env"],
+            cwd=REPO, capture_output=True, text=True,
+        ).returncode == 0
+    ), ".env is tracked by git: remove it with `git rm --cached .env`"
