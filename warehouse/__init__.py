@@ -1,0 +1,1 @@
+"""Curated and publish stages: staging Parquet, validation hand-off, immutable releases."""

@@ -1,0 +1,55 @@
+"""The pipeline's steps as plain functions; the Airflow DAG (dags/genai_policy_atlas.py) wraps each in a task.
+
+check_snapshots -> extract (per source) -> normalise -> validate -> publish. Steps exchange folder paths and
+ids only, so each can be run and tested without Airflow.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from extractors import mapping, snapshots
+from warehouse import publish as pub
+from warehouse import staging
+
+log = logging.getLogger(__name__)
+
+
+def check_snapshots() -> list[str]:
+    """Verify every snapshot against its metadata; returns the source ids (SnapshotError on a mismatch)."""
+    return [s.source_id for s in snapshots.verify_all()]
+
+
+def extract(source_id: str, run_id: str) -> str:
+    """Extract one source into ``<run>/extract/<source_id>/``; returns that folder."""
+    snap = snapshots.load(source_id)
+    ex = mapping.extract_source(snap)
+    out = staging.write_extraction(ex, staging.run_dir(run_id) / "extract")
+    log.info("%s: %s", source_id, {k: len(v) for k, v in ex.rows.items()})
+    return str(out)
+
+
+def normalise(extract_dirs: list[str], run_id: str) -> str:
+    """Combine the per-source extracts into one sorted table each in ``<run>/tables/``; returns it."""
+    out = staging.run_dir(run_id) / "tables"
+    counts = staging.combine([Path(d) for d in extract_dirs], out)
+    log.info("normalised row counts: %s", counts)
+    return str(out)
+
+
+def validate(tables_dir: str, run_id: str) -> str:
+    """Run the expectation suites; returns the report path. Raises ValidationFailed on a critical failure."""
+    from expectations.suites import validate_dir  # heavy import: only inside the step
+
+    out = staging.run_dir(run_id) / "validation.json"
+    validate_dir(Path(tables_dir), out)
+    return str(out)
+
+
+def publish(tables_dir: str, validation_file: str) -> dict:
+    """Publish the release; returns its folder, version and row counts."""
+    inputs = {s.meta["snapshot_file"]: s.meta["sha256"] for s in snapshots.verify_all()}
+    release = pub.publish(Path(tables_dir), Path(validation_file), inputs=inputs)
+    manifest = json.loads((release / pub.MANIFEST_FILE).read_text(encoding="utf-8"))
+    return {"release": str(release), "version": manifest["version"], "row_counts": manifest["row_counts"]}

@@ -1,0 +1,199 @@
+"""Publication: validated tables -> an immutable, versioned release folder.
+
+``releases/<version>/`` holds one Parquet file per dataset table, ``atlas.duckdb`` (the same tables plus one
+view per extracted report table, e.g. ``report_table_3_13``), the validation report, the codebook and
+``manifest.json``. ``releases/LATEST`` names the newest version. A release is written in a hidden folder
+beside its final place and renamed into place only when complete; an existing version is never rewritten.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+from contextlib import contextmanager
+from pathlib import Path
+
+import schemas
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DUCKDB_FILE = "atlas.duckdb"
+MANIFEST_FILE = "manifest.json"
+
+
+class PublishError(RuntimeError):
+    """Publication refused (lock held, release exists, inputs missing); nothing was changed."""
+
+
+def releases_dir() -> Path:
+    """Release root: ``$ATLAS_RELEASES_DIR`` or ``<project>/releases``."""
+    return Path(os.environ.get("ATLAS_RELEASES_DIR", PROJECT_ROOT / "releases"))
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def code_revision() -> str:
+    """Git commit of the code that built the release, with ``+dirty`` when the tree has local changes."""
+    try:
+        rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                             check=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
+                               capture_output=True, text=True, check=True, timeout=10).stdout.strip()
+        return rev + ("+dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def next_version(root: Path, today: dt.date | None = None) -> str:
+    """CalVer ``YYYY.MM.DD``, with ``.N`` (2, 3 ...) for further releases the same day."""
+    base = (today or dt.datetime.now(dt.timezone.utc).date()).strftime("%Y.%m.%d")
+    taken = {p.name for p in root.iterdir()} if root.exists() else set()
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}.{n}" in taken:
+        n += 1
+    return f"{base}.{n}"
+
+
+def latest_version(root: Path | None = None) -> str | None:
+    """The version named in ``LATEST``, or None before the first release."""
+    path = (root or releases_dir()) / "LATEST"
+    return path.read_text(encoding="utf-8").strip() if path.exists() else None
+
+
+@contextmanager
+def publish_lock(root: Path):
+    """Exclusive lock on the release root: two runs cannot publish at once (PublishError if held)."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise PublishError(f"another run is publishing into {root} (lock held)") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _view_name(table_id: str) -> str:
+    return "report_table_" + re.sub(r"[^0-9A-Za-z]+", "_", table_id).strip("_")
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def create_report_views(con) -> list[str]:
+    """One view per extracted report table showing it as printed: a column per printed column (named
+    from its header), one row per logical row, plus the source lines. Returns the view names."""
+    tables = con.execute(
+        "SELECT DISTINCT source_id, table_id FROM report_tables ORDER BY source_id, table_id").fetchall()
+    ids = [t for _, t in tables]
+    views = []
+    for source_id, table_id in tables:
+        name = _view_name(table_id) if ids.count(table_id) == 1 else _view_name(f"{source_id}_{table_id}")
+        cols = con.execute(
+            "SELECT DISTINCT column_index, column_name FROM report_tables WHERE source_id = ? AND table_id = ? "
+            "ORDER BY column_index", [source_id, table_id]).fetchall()
+        used: set[str] = set()
+        selects = []
+        for idx, header in cols:
+            label = (header or f"column_{idx}").strip()
+            while label in used or label in ("row_index", "line_start", "line_end"):
+                label = f"{label}_{idx}"
+            used.add(label)
+            selects.append(f"max(value) FILTER (WHERE column_index = {idx}) AS {_quote(label)}")
+        sql = (f"CREATE VIEW {_quote(name)} AS SELECT row_index, {', '.join(selects)}, "
+               f"min(line_start) AS line_start, max(line_end) AS line_end FROM report_tables "
+               f"WHERE source_id = '{source_id}' AND table_id = '{table_id}' AND NOT is_header "
+               f"GROUP BY row_index ORDER BY row_index")
+        con.execute(sql)
+        con.execute(f"COMMENT ON VIEW {_quote(name)} IS "
+                    f"'表 {table_id} of {source_id} as printed (rows rebuilt from the text)'")
+        views.append(name)
+    return views
+
+
+def build_database(tables_dir: Path, db_path: Path) -> list[str]:
+    """Create the DuckDB database from the Parquet tables (DDL from the contract). Returns view names."""
+    import duckdb
+
+    con = duckdb.connect(str(db_path))
+    try:
+        for name in schemas.tables():
+            con.execute(schemas.duckdb_ddl(name))
+            for stmt in schemas.duckdb_comments(name):
+                con.execute(stmt)
+            con.execute(f'INSERT INTO "{name}" SELECT * FROM read_parquet(?)',
+                        [str(tables_dir / f"{name}.parquet")])
+        views = create_report_views(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return views
+
+
+def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
+            root: Path | None = None, today: dt.date | None = None) -> Path:
+    """Publish a release from validated Parquet tables. Returns the release folder.
+
+    ``inputs`` maps snapshot file -> sha256 (recorded in the manifest). Raises PublishError when the lock
+    is held or a table is missing; on any error the half-written folder is removed and existing releases
+    and ``LATEST`` are untouched.
+    """
+    import duckdb
+
+    root = root or releases_dir()
+    missing = [n for n in schemas.tables() if not (tables_dir / f"{n}.parquet").exists()]
+    if missing or not validation_file.exists():
+        raise PublishError(f"cannot publish: missing {', '.join(missing) or validation_file.name} in {tables_dir}")
+    with publish_lock(root):
+        version = next_version(root, today)
+        tmp = root / f".tmp-{version}-{os.getpid()}"
+        final = root / version
+        if final.exists():
+            raise PublishError(f"release {version} already exists in {root}; releases are immutable")
+        try:
+            tmp.mkdir(parents=True)
+            for name in schemas.tables():
+                shutil.copy2(tables_dir / f"{name}.parquet", tmp / f"{name}.parquet")
+            shutil.copy2(validation_file, tmp / "validation.json")
+            (tmp / "codebook.md").write_text(schemas.codebook_markdown(), encoding="utf-8")
+            views = build_database(tmp, tmp / DUCKDB_FILE)
+            con = duckdb.connect(str(tmp / DUCKDB_FILE), read_only=True)
+            counts = {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in schemas.tables()}
+            con.close()
+            validation = json.loads(validation_file.read_text(encoding="utf-8"))
+            manifest = {
+                "version": version,
+                "schema_version": schemas.schema_version(),
+                "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "code_revision": code_revision(),
+                "inputs": inputs,
+                "row_counts": counts,
+                "report_views": views,
+                "validation": {k: validation[k] for k in ("success", "evaluated", "critical_failures", "warnings")},
+                "files": {p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size}
+                          for p in sorted(tmp.iterdir()) if p.is_file()},
+            }
+            (tmp / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+            os.rename(tmp, final)            # atomic on one filesystem
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        latest_tmp = root / f".LATEST.{os.getpid()}"
+        latest_tmp.write_text(version + "\n", encoding="utf-8")
+        os.replace(latest_tmp, root / "LATEST")
+    return final

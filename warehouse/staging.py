@@ -1,0 +1,90 @@
+"""Staging between pipeline steps: per-source extracts and the combined, normalised tables, as Parquet.
+
+Steps pass folder paths (small strings) to each other, never data frames. Every file is written with the
+contract's Arrow schema (schemas/), so a row that does not fit the contract fails here, naming the table.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import schemas
+from extractors.mapping import DATASET_TABLES, Extraction
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def work_dir() -> Path:
+    """Scratch folder for runs: ``$ATLAS_WORK_DIR`` or ``<project>/.atlas/work``."""
+    return Path(os.environ.get("ATLAS_WORK_DIR", PROJECT_ROOT / ".atlas" / "work"))
+
+
+def run_dir(run_id: str) -> Path:
+    """Scratch folder of one run (the run id made safe as a folder name)."""
+    return work_dir() / re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
+
+
+# Sort keys: output row order is deterministic whatever order sources and rows arrive in.
+SORT_KEYS = {
+    "sources": ["source_id"],
+    "policies": ["jurisdiction", "issued_on", "policy_id"],
+    "patent_counts": ["source_id", "source_locator", "record_id"],
+    "market_figures": ["source_id", "record_id"],
+    "report_tables": ["source_id", "table_id", "row_index", "column_index"],
+    "quality_flags": ["source_id", "table_name", "flag_id"],
+}
+
+
+def to_arrow(name: str, rows: list[dict]) -> pa.Table:
+    """Rows (dicts) -> Arrow table with the contract schema. Raises ValueError naming the table."""
+    schema = schemas.arrow_schema(name)
+    try:
+        return pa.Table.from_pylist(rows, schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise ValueError(f"table {name}: rows do not fit the contract: {exc}") from exc
+
+
+def write_extraction(ex: Extraction, folder: Path) -> Path:
+    """Write one source's rows as ``<folder>/<source_id>/<table>.parquet``; returns that folder."""
+    out = folder / ex.source_id
+    out.mkdir(parents=True, exist_ok=True)
+    for name in DATASET_TABLES:
+        pq.write_table(to_arrow(name, ex.rows[name]), out / f"{name}.parquet")
+    return out
+
+
+def _sort_key(row: dict, keys: list[str]):
+    return tuple((row[k] is None, str(row[k]) if row[k] is not None else "") for k in keys)
+
+
+def combine(extract_dirs: list[Path], out: Path) -> dict[str, int]:
+    """Concatenate per-source extracts into one Parquet file per dataset table, deterministically sorted.
+
+    Identical records from several places are kept once (same primary key and same content); a key that
+    comes with different content is an error naming the table and key. Returns row counts per table.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for name in DATASET_TABLES:
+        rows: list[dict] = []
+        for folder in sorted(extract_dirs):
+            rows.extend(pq.read_table(Path(folder) / f"{name}.parquet").to_pylist())
+        keys = list(schemas.table(name).primary_key)
+        seen: dict[tuple, dict] = {}
+        unique = []
+        for row in rows:
+            key = tuple(row[k] for k in keys)
+            if key in seen:
+                if seen[key] != row:
+                    raise ValueError(f"table {name}: key {key} extracted twice with different content")
+                continue
+            seen[key] = row
+            unique.append(row)
+        unique.sort(key=lambda r: _sort_key(r, SORT_KEYS[name]))
+        pq.write_table(to_arrow(name, unique), out / f"{name}.parquet")
+        counts[name] = len(unique)
+    return counts
