@@ -1,0 +1,80 @@
+"""
+### GenAI Policy Atlas: sources to a validated, versioned release
+
+Builds the open dataset of national generative-AI policies, GenAI patent counts and market figures from
+the source snapshots in `sources/`:
+
+1. **check_snapshots**: every snapshot's sha256 and size must match its origin metadata;
+2. **extract** (one mapped task per source): captioned report tables rebuilt as printed, mapped to the
+   dataset tables by the source's spec (`extractors/specs/`);
+3. **normalise**: per-source extracts combined into one deterministic table each;
+4. **validate**: Great Expectations suites generated from `schemas/`; a critical failure stops the run;
+5. **publish**: Parquet + DuckDB + manifest in `$ATLAS_RELEASES_DIR/<version>/`, written aside and renamed.
+
+Each task is a thin wrapper over `warehouse.pipeline`; nothing heavy is imported at parse time.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import dag, get_current_context, task
+
+DEFAULT_ARGS = {
+    "owner": "genai-policy-atlas",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=5),
+    "execution_timeout": timedelta(minutes=20),
+}
+
+
+def _run_id() -> str:
+    return get_current_context()["run_id"]
+
+
+@dag(
+    dag_id="genai_policy_atlas",
+    schedule="@weekly",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    doc_md=__doc__,
+    tags=["genai-policy-atlas", "release"],
+)
+def genai_policy_atlas():
+    @task(retries=0)
+    def check_snapshots() -> list[str]:
+        """A changed snapshot is not a transient fault: fail at once, naming the file."""
+        from warehouse import pipeline
+
+        return pipeline.check_snapshots()
+
+    @task(retries=0)
+    def extract(source_id: str) -> str:
+        from warehouse import pipeline
+
+        return pipeline.extract(source_id, _run_id())
+
+    @task
+    def normalise(extract_dirs: list[str]) -> str:
+        from warehouse import pipeline
+
+        return pipeline.normalise(list(extract_dirs), _run_id())
+
+    @task(retries=0)
+    def validate(tables_dir: str) -> str:
+        from warehouse import pipeline
+
+        return pipeline.validate(tables_dir, _run_id())
+
+    @task
+    def publish(tables_dir: str, validation_file: str) -> dict:
+        from warehouse import pipeline
+
+        return pipeline.publish(tables_dir, validation_file)
+
+    tables = normalise(extract.expand(source_id=check_snapshots()))
+    publish(tables, validate(tables))
+
+
+genai_policy_atlas()
