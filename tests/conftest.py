@@ -1,0 +1,55 @@
+"""Test settings: every test run gets its own Airflow home (SQLite), work folder and release root.
+
+Set before anything imports Airflow, so the DAG tests never touch the developer's `.airflow/` or `releases/`.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="atlas-tests-"))
+os.environ["AIRFLOW_HOME"] = str(_SESSION_DIR / "airflow")
+os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_SESSION_DIR / 'airflow' / 'airflow.db'}"
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(PROJECT_ROOT / "dags")
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["ATLAS_WORK_DIR"] = str(_SESSION_DIR / "work")
+os.environ["ATLAS_RELEASES_DIR"] = str(_SESSION_DIR / "releases")
+os.environ["GX_ANALYTICS_ENABLED"] = "False"
+os.environ.pop("ATLAS_SOURCES_DIR", None)
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> Path:
+    """A migrated Airflow metadata DB (SQLite) for dag.test()."""
+    Path(os.environ["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
+    airflow = Path(sys.executable).with_name("airflow")
+    subprocess.run([str(airflow), "db", "migrate"], check=True, stdout=subprocess.DEVNULL)
+    return Path(os.environ["AIRFLOW_HOME"])
+
+
+@pytest.fixture
+def atlas_dirs(tmp_path, monkeypatch) -> dict[str, Path]:
+    """Fresh release root and work folder for one test."""
+    dirs = {"releases": tmp_path / "releases", "work": tmp_path / "work"}
+    monkeypatch.setenv("ATLAS_RELEASES_DIR", str(dirs["releases"]))
+    monkeypatch.setenv("ATLAS_WORK_DIR", str(dirs["work"]))
+    return dirs
+
+
+@pytest.fixture
+def sources_copy(tmp_path, monkeypatch) -> Path:
+    """A writable copy of sources/ that ATLAS_SOURCES_DIR points to (for tampering tests)."""
+    import shutil
+
+    folder = tmp_path / "sources"
+    shutil.copytree(PROJECT_ROOT / "sources", folder)
+    for p in folder.iterdir():
+        p.chmod(0o644)
+    monkeypatch.setenv("ATLAS_SOURCES_DIR", str(folder))
+    return folder

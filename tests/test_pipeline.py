@@ -1,0 +1,167 @@
+"""End to end: the DAG loads cleanly, runs with dag.test() into a temporary folder, and refuses bad input."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from warehouse import pipeline
+from warehouse.publish import latest_version
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SOURCE_000 = "tier-2025-genai-global-economy"
+
+
+def _state(dag_run) -> str:
+    return str(getattr(dag_run.state, "value", dag_run.state))
+
+
+def _run_dag():
+    from warehouse.run import load_dag
+
+    return load_dag().test()
+
+
+def _rewrite_snapshot(folder: Path, source_id: str, old: str, new: str, *, update_meta: bool) -> None:
+    meta_path = folder / f"{source_id}.yaml"
+    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    snap = folder / meta["snapshot_file"]
+    text = snap.read_text(encoding="utf-8")
+    assert old in text
+    snap.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if update_meta:
+        data = snap.read_bytes()
+        raw = meta_path.read_text(encoding="utf-8")
+        raw = re.sub(r"sha256: \w+", f"sha256: {hashlib.sha256(data).hexdigest()}", raw)
+        raw = re.sub(r"size_bytes: \d+", f"size_bytes: {len(data)}", raw)
+        meta_path.write_text(raw, encoding="utf-8")
+
+
+# --- DAG integrity -----------------------------------------------------------------------------
+
+def test_dag_folder_imports_cleanly_with_policies(airflow_db):
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
+    assert bag.import_errors == {}
+    dag = bag.get_dag("genai_policy_atlas")
+    assert dag is not None
+    assert dag.tags and dag.doc_md
+    assert dag.max_active_runs == 1
+    assert {t.task_id for t in dag.tasks} == {"check_snapshots", "extract", "normalise", "validate", "publish"}
+    for t in dag.tasks:
+        assert t.execution_timeout is not None
+    assert dag.default_args["retries"] >= 1
+
+
+def test_dag_file_imports_nothing_heavy_at_parse_time():
+    code = ("import runpy, sys; runpy.run_path('dags/genai_policy_atlas.py'); "
+            "heavy = [m for m in ('great_expectations', 'pandas', 'duckdb', 'pyarrow') if m in sys.modules]; "
+            "print(','.join(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1:] in ([], [""])
+
+
+def test_dag_imports_only_from_airflow_sdk():
+    text = (PROJECT_ROOT / "dags" / "genai_policy_atlas.py").read_text(encoding="utf-8")
+    airflow_imports = re.findall(r"^\s*(?:from|import) (airflow[\w.]*)", text, flags=re.M)
+    assert airflow_imports and set(airflow_imports) == {"airflow.sdk"}
+
+
+# --- end to end --------------------------------------------------------------------------------
+
+def test_dag_run_publishes_a_release(airflow_db, atlas_dirs):
+    dag_run = _run_dag()
+    assert _state(dag_run) == "success"
+
+    root = atlas_dirs["releases"]
+    version = latest_version(root)
+    release = root / version
+    assert re.fullmatch(r"\d{4}\.\d{2}\.\d{2}(\.\d+)?", version)
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    for name in ("sources", "policies", "patent_counts", "market_figures", "report_tables", "quality_flags"):
+        assert (release / f"{name}.parquet").exists()
+        assert manifest["row_counts"][name] > 0
+    for fname, entry in manifest["files"].items():
+        assert hashlib.sha256((release / fname).read_bytes()).hexdigest() == entry["sha256"]
+    assert set(manifest["inputs"]) == {p.name for p in (PROJECT_ROOT / "sources").glob("*.txt")}
+    assert manifest["validation"]["success"] is True
+    assert manifest["code_revision"]
+
+    con = duckdb.connect(str(release / "atlas.duckdb"), read_only=True)
+    # what the issue's "done when" asks of document 000
+    assert con.execute("SELECT count(*) FROM patent_counts WHERE applicant IS NULL "
+                       "AND source_locator LIKE '表 3-13 %'").fetchone()[0] == 7
+    assert con.execute("SELECT count(*) FROM patent_counts WHERE applicant IS NOT NULL "
+                       "AND source_locator LIKE '表 3-14 %'").fetchone()[0] == 20
+    per_table = dict(con.execute(
+        "SELECT split_part(source_locator, ' ', 2), count(*) FROM market_figures GROUP BY 1").fetchall())
+    assert per_table == {"2-1": 18, "2-2": 28, "2-3": 8}
+    policies = dict(con.execute(
+        "SELECT split_part(source_locator, ' ', 2), count(*) FROM policies "
+        "WHERE issuer IS NOT NULL AND issued_on IS NOT NULL GROUP BY 1").fetchall())
+    assert policies == {"3-1": 8, "3-4": 3, "3-6": 3, "3-7": 7}
+    # report views show the tables as printed
+    rows = con.execute("SELECT * FROM report_table_3_13").fetchall()
+    assert len(rows) == 7
+    views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert {"report_table_2_1", "report_table_3_14", "report_table_3_7"} <= views
+    con.close()
+
+
+def test_changed_snapshot_fails_the_run_and_publishes_nothing(airflow_db, atlas_dirs, sources_copy, capfd):
+    _rewrite_snapshot(sources_copy, SOURCE_000, "38,210", "38,211", update_meta=False)
+    dag_run = _run_dag()
+    assert _state(dag_run) == "failed"
+    assert latest_version(atlas_dirs["releases"]) is None
+    assert not any(atlas_dirs["releases"].glob("2*")) if atlas_dirs["releases"].exists() else True
+    logs = capfd.readouterr()
+    assert "source tier-2025-genai-global-economy: snapshot 000_a00457114bbb3ad9.txt changed" in logs.out + logs.err
+
+
+def test_changed_snapshot_error_names_the_file(sources_copy):
+    from extractors.snapshots import SnapshotError
+
+    _rewrite_snapshot(sources_copy, SOURCE_000, "38,210", "38,211", update_meta=False)
+    with pytest.raises(SnapshotError, match=r"tier-2025-genai-global-economy.*000_a00457114bbb3ad9\.txt changed"):
+        pipeline.check_snapshots()
+
+
+def test_critical_expectation_failure_stops_publication(airflow_db, atlas_dirs, sources_copy, capfd):
+    # A declared change of the snapshot (metadata updated) whose content breaks the contract:
+    # a negative patent count in 表 3-13 violates patent_families >= 0.
+    _rewrite_snapshot(sources_copy, SOURCE_000, "中國\t1\t38,210", "中國\t1\t-38,210", update_meta=True)
+    first = _run_dag()
+    assert _state(first) == "failed"
+    assert latest_version(atlas_dirs["releases"]) is None
+    out = capfd.readouterr()
+    text = out.out + out.err
+    assert "table patent_counts: expect_column_values_to_be_between on patent_families failed" in text
+    assert "tier-2025-genai-global-economy:3-13:CN" in text
+
+
+def test_failed_validation_leaves_existing_release_untouched(atlas_dirs, sources_copy):
+    """Plain functions, no Airflow: a good release, then a bad run; the first stays as it was."""
+    from expectations.suites import ValidationFailed
+
+    ids = pipeline.check_snapshots()
+    tables = pipeline.normalise([pipeline.extract(i, "good") for i in ids], "good")
+    first = pipeline.publish(tables, pipeline.validate(tables, "good"))
+    before = {p.name: p.read_bytes() for p in Path(first["release"]).iterdir()}
+
+    _rewrite_snapshot(sources_copy, SOURCE_000, "中國\t1\t38,210", "中國\t1\t-38,210", update_meta=True)
+    ids = pipeline.check_snapshots()
+    tables = pipeline.normalise([pipeline.extract(i, "bad") for i in ids], "bad")
+    with pytest.raises(ValidationFailed, match="patent_counts"):
+        pipeline.validate(tables, "bad")
+    assert latest_version(atlas_dirs["releases"]) == first["version"]
+    assert sorted(p.name for p in atlas_dirs["releases"].iterdir() if not p.name.startswith(".")) == \
+        [first["version"], "LATEST"]
+    assert {p.name: p.read_bytes() for p in Path(first["release"]).iterdir()} == before
