@@ -167,7 +167,7 @@ def roc_to_gregorian(roc_year: int) -> int:
     return roc_year + ROC_OFFSET
 
 
-_ROC_RE = re.compile(r"(?:民國\s*)?(\d{2,3})\s*年")
+_ROC_RE = re.compile(r"(?:民國\s*(\d{2,3})|(\d{3}))\s*年")
 
 
 def parse_year(text: str) -> int:
@@ -178,7 +178,7 @@ def parse_year(text: str) -> int:
         return int(m.group(1))
     m = _ROC_RE.fullmatch(t)
     if m:
-        return roc_to_gregorian(int(m.group(1)))
+        return roc_to_gregorian(int(m.group(1) or m.group(2)))
     raise NormaliseError(f"not a year: {text!r}")
 
 
@@ -190,14 +190,15 @@ class ParsedDate:
 
 
 _DATE_RE = re.compile(
-    r"(?:(?P<y>\d{4})|民國\s*(?P<roc>\d{2,3}))\s*(?P<ysep>[年/.\-]|月)\s*"
+    r"(?:(?P<y>\d{4})|民國\s*(?P<roc>\d{2,3})|(?<!\d)(?P<roc3>\d{3})(?=\s*年))\s*(?P<ysep>[年/.\-]|月)\s*"
     r"(?:(?P<m>\d{1,2})\s*[月/.\-]?\s*(?:(?P<d>\d{1,2})\s*日?)?)?")
 
 
 def parse_date(text: str | None) -> ParsedDate | None:
     """A printed date -> first day of the stated period, with precision.
 
-    Reads ``2023 年 7月13日`` (day), ``2023 年 10 月`` (month), ``2024年`` (year), ROC ``民國114年3月``.
+    Reads ``2023 年 7月13日`` (day), ``2023 年 10 月`` (month), ``2024年`` (year), ROC ``民國114年3月`` and
+    ``114 年 8 月`` (three digits before 年 are an ROC year, as document 003 prints them).
     When several dates are printed (``2020年、2023年7月``) the first is used and ``multiple_dates`` is
     reported; ``2024月2月`` (月 printed for 年) is read as 2024-02 and reported as ``malformed``.
     Returns None for empty text or a dash; raises NormaliseError when no date can be read.
@@ -213,7 +214,7 @@ def parse_date(text: str | None) -> ParsedDate | None:
         issues.append("multiple_dates")
     if m.group("ysep") == "月" and m.group("m"):
         issues.append("malformed")
-    year = int(m.group("y")) if m.group("y") else roc_to_gregorian(int(m.group("roc")))
+    year = int(m.group("y")) if m.group("y") else roc_to_gregorian(int(m.group("roc") or m.group("roc3")))
     month, day = m.group("m"), m.group("d")
     try:
         if month and day:

@@ -28,7 +28,7 @@ SOURCE_NOTE_RE = re.compile(r"^資料來源\s*[::]\s*(.+?)\s*$")
 _PROSE_ENDINGS = ("。", ")。", ")", "。)")
 _HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
 _ODD_CHARS_RE = re.compile(r"[\u0370-\u03ff\u0400-\u04ff⇒¥○■□◆◇★☆※]|\*\s*\*")
-_CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK = r"\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"   # CJK punctuation, kana, ideographs
 _CJK_GAP_RE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _NOTE_LOOKAHEAD = 4          # non-blank lines after a body in which a 資料來源 line is looked for
 _CONTINUATION_WINDOW = 60    # lines after a body in which a repeated header continues the table
@@ -100,14 +100,32 @@ class ReportTable:
 # --- cell text ---------------------------------------------------------------------------------
 
 def clean_cell(text: str) -> str:
-    """Strip HTML fragments left by the conversion and collapse whitespace; the characters stay as printed."""
+    """Strip HTML fragments left by the conversion and collapse whitespace; the characters stay as printed.
+
+    A space between two CJK characters is where the PDF wrapped the cell ("白宮國家科學 技術委員會") and
+    is removed.
+    """
+    return _CJK_GAP_RE.sub("", _collapse(text))
+
+
+def _collapse(text: str) -> str:
     if "<" in text and _HTML_TAG_RE.search(text):
         from bs4 import BeautifulSoup  # the conversion leaves <b>, <ol><li>, <sup>: parse rather than regex
 
         text = BeautifulSoup(text, "html.parser").get_text(" ")
-    text = re.sub(r"\s+", " ", text).strip()
-    # A space between two CJK characters is where the PDF wrapped the cell ("白宮國家科學 技術委員會").
-    return _CJK_GAP_RE.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def read_cell(raw: str, line: int, column: int, garbage: list["Garbage"]) -> str:
+    """A printed cell fragment -> clean text, or "" when it is OCR noise (recorded in ``garbage``).
+
+    Garbage is judged before wrap spaces are removed: scattered characters are a garbage signal.
+    """
+    collapsed = _collapse(raw)
+    if collapsed and is_ocr_garbage(collapsed):
+        garbage.append(Garbage(line, column, collapsed))
+        return ""
+    return _CJK_GAP_RE.sub("", collapsed)
 
 
 @lru_cache(maxsize=1)
@@ -276,11 +294,7 @@ def _line_rows(lines, indices, width, garbage) -> list[Row]:
     for idx in indices:
         cells: list[str | None] = []
         for col, raw in enumerate(_split(lines[idx], width)):
-            text = clean_cell(raw)
-            if text and is_ocr_garbage(text):
-                garbage.append(Garbage(idx + 1, col, text))
-                text = ""
-            cells.append(text or None)
+            cells.append(read_cell(raw, idx + 1, col, garbage) or None)
         if any(cells):
             rows.append(Row(cells=cells, line_start=idx + 1, line_end=idx + 1))
     return rows
@@ -312,13 +326,7 @@ def _wrapped_rows(lines, indices, width, complete: dict[int, re.Pattern], requir
         return all(not joined(seg, c) or pat.search(joined(seg, c)) for c, pat in complete.items())
 
     for idx in indices:
-        frags = []
-        for col, raw in enumerate(_split(lines[idx], width)[:width]):
-            text = clean_cell(raw)
-            if text and is_ocr_garbage(text):
-                garbage.append(Garbage(idx + 1, col, text))
-                text = ""
-            frags.append(text)
+        frags = [read_cell(raw, idx + 1, col, garbage) for col, raw in enumerate(_split(lines[idx], width)[:width])]
         if not any(frags):
             continue
         if not segments or is_complete(segments[-1]):
