@@ -145,6 +145,24 @@ def build_database(tables_dir: Path, db_path: Path) -> list[str]:
     return views
 
 
+def _remove_stale_temporaries(root: Path) -> None:
+    """Remove half-written folders left by a run that was killed while publishing (we hold the lock)."""
+    for stale in root.glob(".tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in root.glob(".LATEST.*"):
+        stale.unlink(missing_ok=True)
+
+
+def list_releases(root: Path | None = None) -> list[str]:
+    """Published versions in the release root, oldest first (hidden temporaries are not releases)."""
+    root = root or releases_dir()
+    if not root.exists():
+        return []
+    found = [p.name for p in root.iterdir()
+             if p.is_dir() and re.fullmatch(r"\d{4}\.\d{2}\.\d{2}(\.\d+)?", p.name)]
+    return sorted(found, key=lambda v: [int(x) for x in v.split(".")] + ([1] if v.count(".") == 2 else []))
+
+
 def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
             root: Path | None = None, today: dt.date | None = None) -> Path:
     """Publish a release from validated Parquet tables. Returns the release folder.
@@ -160,6 +178,7 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
     if missing or not validation_file.exists():
         raise PublishError(f"cannot publish: missing {', '.join(missing) or validation_file.name} in {tables_dir}")
     with publish_lock(root):
+        _remove_stale_temporaries(root)
         version = next_version(root, today)
         tmp = root / f".tmp-{version}-{os.getpid()}"
         final = root / version

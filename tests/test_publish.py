@@ -1,0 +1,70 @@
+"""Publication is atomic and releases are immutable: a killed publish leaves no partial release."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from warehouse import pipeline
+from warehouse.publish import latest_version, list_releases
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Runs publish in a child process whose database build stalls, so the parent can kill it mid-publication.
+_CHILD = """
+import sys, time
+from pathlib import Path
+from warehouse import publish as pub
+original = pub.build_database
+def stalled(*args, **kwargs):
+    views = original(*args, **kwargs)
+    print("STALLED", flush=True)
+    time.sleep(120)
+    return views
+pub.build_database = stalled
+pub.publish(Path(sys.argv[1]), Path(sys.argv[2]), inputs={})
+"""
+
+
+def _good_tables(run_id: str) -> tuple[str, str]:
+    ids = pipeline.check_snapshots()
+    tables = pipeline.normalise([pipeline.extract(i, run_id) for i in ids], run_id)
+    return tables, pipeline.validate(tables, run_id)
+
+
+def test_killed_publish_leaves_previous_release_intact(atlas_dirs):
+    root = atlas_dirs["releases"]
+    tables, validation = _good_tables("first")
+    first = pipeline.publish(tables, validation)
+    before = {p.name: p.read_bytes() for p in Path(first["release"]).iterdir()}
+
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, tables, validation], cwd=PROJECT_ROOT,
+                             stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        line = child.stdout.readline()
+        assert line.strip() == "STALLED", line
+        assert list(root.glob(".tmp-*")), "the child should be writing a hidden temporary folder"
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+
+    assert list_releases(root) == [first["version"]]
+    assert latest_version(root) == first["version"]
+    assert {p.name: p.read_bytes() for p in Path(first["release"]).iterdir()} == before
+
+    # The next publish cleans the leftover and gets the next version of the day.
+    second = pipeline.publish(tables, validation)
+    assert not list(root.glob(".tmp-*"))
+    assert second["version"] == first["version"] + ".2"
+    assert list_releases(root) == [first["version"], second["version"]]
+
+
+def test_release_versions_sort_numerically(tmp_path):
+    for name in ("2026.11.21", "2026.11.21.10", "2026.11.21.2", ".tmp-2026.11.21.3-1", "LATEST"):
+        (tmp_path / name).mkdir()
+    assert list_releases(tmp_path) == ["2026.11.21", "2026.11.21.2", "2026.11.21.10"]
