@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from warehouse import pipeline
-from warehouse.publish import latest_version
+from warehouse.publish import latest_version, list_releases
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_000 = "tier-2025-genai-global-economy"
@@ -42,6 +42,10 @@ def _rewrite_snapshot(folder: Path, source_id: str, old: str, new: str, *, updat
         raw = re.sub(r"sha256: \w+", f"sha256: {hashlib.sha256(data).hexdigest()}", raw)
         raw = re.sub(r"size_bytes: \d+", f"size_bytes: {len(data)}", raw)
         meta_path.write_text(raw, encoding="utf-8")
+
+
+def _snapshot_tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # --- DAG integrity -----------------------------------------------------------------------------
@@ -154,7 +158,7 @@ def test_failed_validation_leaves_existing_release_untouched(atlas_dirs, sources
     ids = pipeline.check_snapshots()
     tables = pipeline.normalise([pipeline.extract(i, "good") for i in ids], "good")
     first = pipeline.publish(tables, pipeline.validate(tables, "good"))
-    before = {p.name: p.read_bytes() for p in Path(first["release"]).iterdir()}
+    before = _snapshot_tree(Path(first["release"]))
 
     _rewrite_snapshot(sources_copy, SOURCE_000, "中國\t1\t38,210", "中國\t1\t-38,210", update_meta=True)
     ids = pipeline.check_snapshots()
@@ -162,6 +166,27 @@ def test_failed_validation_leaves_existing_release_untouched(atlas_dirs, sources
     with pytest.raises(ValidationFailed, match="patent_counts"):
         pipeline.validate(tables, "bad")
     assert latest_version(atlas_dirs["releases"]) == first["version"]
-    assert sorted(p.name for p in atlas_dirs["releases"].iterdir() if not p.name.startswith(".")) == \
-        [first["version"], "LATEST"]
-    assert {p.name: p.read_bytes() for p in Path(first["release"]).iterdir()} == before
+    assert list_releases(atlas_dirs["releases"]) == [first["version"]]
+    assert _snapshot_tree(Path(first["release"])) == before
+
+
+def test_unchanged_rerun_publishes_nothing_and_a_changed_value_is_in_the_changelog(
+        airflow_db, atlas_dirs, sources_copy, capfd):
+    root = atlas_dirs["releases"]
+    assert _state(_run_dag()) == "success"
+    assert _state(_run_dag()) == "success"
+    assert len(list_releases(root)) == 1
+    assert "nothing new published" in "".join(capfd.readouterr())
+
+    _rewrite_snapshot(sources_copy, SOURCE_000, "中國\t1\t38,210", "中國\t1\t38,211", update_meta=True)
+    assert _state(_run_dag()) == "success"
+    first, second = list_releases(root)
+    changelog = (root / second / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "patent_families: `38210` -> `38211`" in changelog
+    changes = duckdb.sql(f"SELECT table_name, record_key, change, field, old_value, new_value "
+                         f"FROM read_parquet('{root / second / 'changes.parquet'}') ORDER BY table_name").fetchall()
+    assert ("patent_counts", "tier-2025-genai-global-economy:3-13:CN:*", "changed", "patent_families",
+            "38210", "38211") in changes
+    # the same cell as printed, and the snapshot's checksum: nothing else changed
+    assert sorted((t, f) for t, _, _, f, _, _ in changes) == [
+        ("patent_counts", "patent_families"), ("report_tables", "value"), ("sources", "sha256")]

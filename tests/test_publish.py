@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+import pyarrow.parquet as pq
 
 from warehouse import pipeline
 from warehouse.publish import latest_version, list_releases
@@ -39,9 +41,14 @@ def test_killed_publish_leaves_previous_release_intact(atlas_dirs):
     root = atlas_dirs["releases"]
     tables, validation = _good_tables("first")
     first = pipeline.publish(tables, validation)
-    before = {p.name: p.read_bytes() for p in Path(first["release"]).iterdir()}
+    before = {str(p): p.read_bytes() for p in sorted(Path(first["release"]).rglob("*")) if p.is_file()}
 
-    child = subprocess.Popen([sys.executable, "-c", _CHILD, tables, validation], cwd=PROJECT_ROOT,
+    # The child publishes different content (one quality flag fewer), so it does not stop as unchanged.
+    changed = Path(tables).parent / "tables-changed"
+    shutil.copytree(tables, changed)
+    flags = pq.read_table(changed / "quality_flags.parquet")
+    pq.write_table(flags.slice(0, flags.num_rows - 1), changed / "quality_flags.parquet")
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(changed), validation], cwd=PROJECT_ROOT,
                              stdout=subprocess.PIPE, text=True, env=os.environ.copy())
     try:
         line = child.stdout.readline()
@@ -55,12 +62,17 @@ def test_killed_publish_leaves_previous_release_intact(atlas_dirs):
 
     assert list_releases(root) == [first["version"]]
     assert latest_version(root) == first["version"]
-    assert {p.name: p.read_bytes() for p in Path(first["release"]).iterdir()} == before
+    assert {str(p): p.read_bytes() for p in sorted(Path(first["release"]).rglob("*")) if p.is_file()} == before
 
-    # The next publish cleans the leftover and gets the next version of the day.
-    second = pipeline.publish(tables, validation)
+    # The next publish cleans the leftover; unchanged content publishes nothing new and says so ...
+    again = pipeline.publish(tables, validation)
     assert not list(root.glob(".tmp-*"))
-    assert second["version"] == first["version"] + ".2"
+    assert again["published"] is False and again["version"] == first["version"]
+    assert list_releases(root) == [first["version"]]
+    # ... changed content gets the next version of the day, with the change recorded.
+    second = pipeline.publish(str(changed), validation)
+    assert second["published"] is True and second["version"] == first["version"] + ".2"
+    assert second["changes"] == {"removed": 1}
     assert list_releases(root) == [first["version"], second["version"]]
 
 

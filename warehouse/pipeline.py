@@ -48,8 +48,13 @@ def validate(tables_dir: str, run_id: str) -> str:
 
 
 def publish(tables_dir: str, validation_file: str) -> dict:
-    """Publish the release; returns its folder, version and row counts."""
+    """Publish the release unless nothing changed; returns folder, version, whether it is new, row counts."""
     inputs = {s.meta["snapshot_file"]: s.meta["sha256"] for s in snapshots.verify_all()}
-    release = pub.publish(Path(tables_dir), Path(validation_file), inputs=inputs)
-    manifest = json.loads((release / pub.MANIFEST_FILE).read_text(encoding="utf-8"))
-    return {"release": str(release), "version": manifest["version"], "row_counts": manifest["row_counts"]}
+    result = pub.publish(Path(tables_dir), Path(validation_file), inputs=inputs)
+    manifest = json.loads((result.release / pub.MANIFEST_FILE).read_text(encoding="utf-8"))
+    if result.published:
+        log.info("published release %s at %s (changes: %s)", result.version, result.release, manifest["changes"])
+    else:
+        log.info("content identical to release %s: nothing new published", result.version)
+    return {"release": str(result.release), "version": result.version, "published": result.published,
+            "row_counts": manifest["row_counts"], "changes": manifest.get("changes", {})}

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import schemas
@@ -139,6 +140,9 @@ def build_database(tables_dir: Path, db_path: Path) -> list[str]:
             con.execute(f'INSERT INTO "{name}" SELECT * FROM read_parquet(?)',
                         [str(tables_dir / f"{name}.parquet")])
         views = create_report_views(con)
+        from warehouse.views import create_country_profile
+
+        create_country_profile(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -163,15 +167,34 @@ def list_releases(root: Path | None = None) -> list[str]:
     return sorted(found, key=lambda v: [int(x) for x in v.split(".")] + ([1] if v.count(".") == 2 else []))
 
 
-def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
-            root: Path | None = None, today: dt.date | None = None) -> Path:
-    """Publish a release from validated Parquet tables. Returns the release folder.
+@dataclass(frozen=True)
+class Publication:
+    """Outcome of :func:`publish`: the release folder, its version, and whether it is new."""
 
-    ``inputs`` maps snapshot file -> sha256 (recorded in the manifest). Raises PublishError when the lock
-    is held or a table is missing; on any error the half-written folder is removed and existing releases
-    and ``LATEST`` are untouched.
+    release: Path
+    version: str
+    published: bool            # False: content identical to the latest release, nothing written
+
+
+def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
+            root: Path | None = None, today: dt.date | None = None) -> Publication:
+    """Publish a release from validated Parquet tables, unless their content equals the latest release's.
+
+    ``inputs`` maps snapshot file -> sha256 (recorded in the manifest). Writes tables, ``atlas.duckdb``
+    (tables, report views, ``country_profile``), validation report, codebook, ``changes.parquet`` and
+    ``CHANGELOG.md`` against the previous release, ``manifest.json``, ``index.html``, the data package
+    (``datapackage.json``, CSVs, ``CITATION.cff``, ``LICENSE.md``) and ``SHA256SUMS`` last; then renames the
+    folder into place, updates ``LATEST`` and rebuilds ``history.duckdb``.
+
+    Raises PublishError when the lock is held or a table is missing; on any error the half-written folder
+    is removed and existing releases and ``LATEST`` are untouched.
     """
     import duckdb
+
+    from warehouse.diff import content_digest, diff_releases, write_changes
+    from warehouse.history import build_history
+    from warehouse.package import write_package
+    from warehouse.page import write_page
 
     root = root or releases_dir()
     missing = [n for n in schemas.tables() if not (tables_dir / f"{n}.parquet").exists()]
@@ -179,6 +202,10 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
         raise PublishError(f"cannot publish: missing {', '.join(missing) or validation_file.name} in {tables_dir}")
     with publish_lock(root):
         _remove_stale_temporaries(root)
+        previous = latest_version(root)
+        digest = content_digest(tables_dir)
+        if previous and content_digest(root / previous) == digest:
+            return Publication(release=root / previous, version=previous, published=False)
         version = next_version(root, today)
         tmp = root / f".tmp-{version}-{os.getpid()}"
         final = root / version
@@ -191,23 +218,33 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
             shutil.copy2(validation_file, tmp / "validation.json")
             (tmp / "codebook.md").write_text(schemas.codebook_markdown(), encoding="utf-8")
             views = build_database(tmp, tmp / DUCKDB_FILE)
+            changes = diff_releases(root / previous if previous else None, tmp)
+            write_changes(changes, tmp, previous, version)
             con = duckdb.connect(str(tmp / DUCKDB_FILE), read_only=True)
             counts = {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in schemas.tables()}
             con.close()
             validation = json.loads(validation_file.read_text(encoding="utf-8"))
+            change_counts: dict[str, int] = {}
+            for kind in changes.column("change").to_pylist():
+                change_counts[kind] = change_counts.get(kind, 0) + 1
             manifest = {
                 "version": version,
                 "schema_version": schemas.schema_version(),
                 "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "code_revision": code_revision(),
+                "previous_version": previous,
+                "content_digest": digest,
                 "inputs": inputs,
                 "row_counts": counts,
+                "changes": change_counts,
                 "report_views": views,
                 "validation": {k: validation[k] for k in ("success", "evaluated", "critical_failures", "warnings")},
                 "files": {p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size}
                           for p in sorted(tmp.iterdir()) if p.is_file()},
             }
             (tmp / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+            write_page(tmp, manifest, validation, (tmp / "CHANGELOG.md").read_text(encoding="utf-8"))
+            write_package(tmp, manifest)     # CSVs, datapackage.json, CITATION.cff, LICENSE.md, SHA256SUMS last
             os.rename(tmp, final)            # atomic on one filesystem
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -215,4 +252,5 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
         latest_tmp = root / f".LATEST.{os.getpid()}"
         latest_tmp.write_text(version + "\n", encoding="utf-8")
         os.replace(latest_tmp, root / "LATEST")
-    return final
+        build_history(root)
+    return Publication(release=final, version=version, published=True)

@@ -65,7 +65,15 @@ def main() -> int:
     version = latest_version()
     release = releases_dir() / version
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
-    print(f"\nRelease {version} written to {release}")
+    publish_ti = next((ti for ti in dag_run.get_task_instances() if ti.task_id == "publish"), None)
+    fresh = publish_ti is not None and publish_ti.start_date and manifest["created"] >= \
+        publish_ti.start_date.replace(microsecond=0).isoformat(timespec="seconds")
+    if fresh:
+        print(f"\nRelease {version} written to {release}")
+        print(f"Changes since {manifest.get('previous_version') or 'nothing (first release)'}: "
+              f"{manifest.get('changes') or 'none'}")
+    else:
+        print(f"\nNothing changed since release {version}: no new release published ({release})")
     print(f"DuckDB database: {release / 'atlas.duckdb'}")
     for table, count in manifest["row_counts"].items():
         print(f"  {table:<16} {count:>6} rows")

@@ -1,0 +1,277 @@
+"""The `atlas` command line (typer CliRunner) on real releases built in a temporary root, plus the
+country_profile view and the history database.
+
+Two releases are built once for the module through the pipeline functions (no Airflow). `atlas build` itself
+is tested with the Airflow run replaced by a stand-in (a real run takes 25-35 s).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import duckdb
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+import schemas
+from warehouse import pipeline
+from warehouse.cli import app
+
+ENV = {"COLUMNS": "200"}       # wide enough that rich never folds a version or a value in the output
+
+
+def build_release(run_id: str) -> Path:
+    ids = pipeline.check_snapshots()
+    tables = pipeline.normalise([pipeline.extract(i, run_id) for i in ids], run_id)
+    return Path(pipeline.publish(tables, pipeline.validate(tables, run_id))["release"])
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("cli")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ATLAS_RELEASES_DIR", str(base / "releases"))
+        mp.setenv("ATLAS_WORK_DIR", str(base / "work"))
+        build_release("one")
+        build_release("two")
+    return base / "releases"
+
+
+@pytest.fixture(scope="module")
+def versions(root) -> list[str]:
+    from warehouse.history import release_versions
+
+    found = release_versions(root)
+    assert len(found) == 2
+    return found
+
+
+def invoke(*args: str, root: Path | None = None):
+    extra = ["--root", str(root)] if root is not None else []
+    return CliRunner().invoke(app, [*args, *extra], env=ENV)
+
+
+def test_releases_lists_versions_and_marks_latest(root, versions):
+    result = invoke("releases", root=root)
+    assert result.exit_code == 0, result.output
+    for v in versions:
+        assert v in result.output
+    latest_line = next(line for line in result.output.splitlines() if versions[-1] in line)
+    assert "LATEST" in latest_line
+    assert "patent_counts=27" in result.output
+    other_line = next(line for line in result.output.splitlines() if f" {versions[0]} " in line)
+    assert "LATEST" not in other_line
+
+
+def test_root_from_environment(root, versions):
+    result = CliRunner().invoke(app, ["releases"], env={**ENV, "ATLAS_RELEASES_DIR": str(root)})
+    assert result.exit_code == 0, result.output
+    assert versions[0] in result.output
+
+
+def test_query_latest_and_named_release(root, versions):
+    sql = "SELECT jurisdiction, patent_families FROM patent_counts WHERE applicant IS NULL ORDER BY rank"
+    result = invoke("query", sql, root=root)
+    assert result.exit_code == 0, result.output
+    assert f"release {versions[-1]}: 7 rows" in result.output
+    assert re.search(r"CN\s*│\s*38210", result.output)
+    result = invoke("query", "SELECT count(*) AS n FROM policies", "--release", versions[0], root=root)
+    assert result.exit_code == 0, result.output
+    assert f"release {versions[0]}: 1 row" in result.output and "21" in result.output
+
+
+def test_query_csv_and_json(root):
+    sql = ("SELECT jurisdiction, patent_families, applicant FROM patent_counts WHERE applicant IS NULL "
+           "ORDER BY rank LIMIT 2")
+    result = invoke("query", sql, "--format", "csv", root=root)
+    assert result.exit_code == 0, result.output
+    assert list(csv.reader(result.output.splitlines())) == [
+        ["jurisdiction", "patent_families", "applicant"], ["CN", "38210", ""], ["US", "6276", ""]]
+    result = invoke("query", sql, "--format", "json", root=root)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [{"jurisdiction": "CN", "patent_families": 38210, "applicant": None},
+                                         {"jurisdiction": "US", "patent_families": 6276, "applicant": None}]
+
+
+def test_bad_sql_is_a_clear_error(root):
+    result = invoke("query", "SELEC * FROM policies", root=root)
+    assert result.exit_code == 2
+    assert "query failed: Parser Error" in result.output
+    assert "Traceback" not in result.output
+    result = invoke("query", "SELECT * FROM no_such_table", root=root)
+    assert result.exit_code == 2
+    assert "no_such_table does not exist" in result.output
+
+
+def test_unknown_release_names_the_available_ones(root, versions):
+    for args in (["query", "SELECT 1", "--release", "1999.01.01"], ["validate", "--release", "1999.01.01"],
+                 ["export", "--format", "csv", "--release", "1999.01.01"], ["diff", "1999.01.01", versions[0]]):
+        result = invoke(*args, root=root)
+        assert result.exit_code == 2, (args, result.output)
+        assert "unknown release '1999.01.01'" in result.output
+        assert f"available: {versions[0]}, {versions[1]}" in result.output
+        assert "Traceback" not in result.output
+
+
+def test_empty_root_says_there_are_no_releases(tmp_path):
+    result = invoke("query", "SELECT 1", root=tmp_path / "empty")
+    assert result.exit_code == 2
+    assert "no releases in" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
+def test_export_writes_every_table(root, tmp_path, fmt):
+    out = tmp_path / "out"
+    result = invoke("export", "--format", fmt, "--out", str(out), root=root)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.{fmt}" for n in schemas.tables())
+    if fmt == "csv":
+        with (out / "patent_counts.csv").open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        assert len(rows) == 27 and rows[0]["patent_families"] == "38210"
+    elif fmt == "json":
+        rows = json.loads((out / "policies.json").read_text(encoding="utf-8"))
+        assert len(rows) == 21 and rows[0]["policy_id"].startswith("pol-")
+    else:
+        assert pq.read_table(out / "report_tables.parquet").num_rows == 301
+
+
+def test_export_one_view_and_unknown_table(root, tmp_path):
+    result = invoke("export", "--format", "csv", "--table", "report_table_3_13", "--out", str(tmp_path), root=root)
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["report_table_3_13.csv"]
+    assert "38,210" in (tmp_path / "report_table_3_13.csv").read_text(encoding="utf-8")
+    result = invoke("export", "--format", "csv", "--table", "nope", "--out", str(tmp_path / "x"), root=root)
+    assert result.exit_code == 2
+    assert "unknown table 'nope'" in result.output and "patent_counts" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_validate_passes_on_a_good_release(root, versions):
+    result = invoke("validate", "--release", versions[0], root=root)
+    assert result.exit_code == 0, result.output
+    assert f"Validation of release {versions[0]}" in result.output
+    assert "OK: no critical expectation failed" in result.output
+    assert re.search(r"patent_counts\s*│\s*27", result.output)
+
+
+def test_validate_fails_on_a_broken_release(root, versions, tmp_path):
+    broken = tmp_path / "releases"
+    shutil.copytree(root / versions[-1], broken / versions[-1])
+    table = pq.read_table(broken / versions[-1] / "patent_counts.parquet")
+    col = table.schema.get_field_index("patent_families")
+    table = table.set_column(col, table.schema.field(col), pc.multiply(table.column(col), -1))
+    pq.write_table(table, broken / versions[-1] / "patent_counts.parquet")
+    result = invoke("validate", root=broken)
+    assert result.exit_code == 1
+    assert "table patent_counts: expect_column_values_to_be_between on patent_families failed" in result.output
+
+
+def test_diff_prints_the_change_and_writes_nothing(root, versions, tmp_path):
+    other = tmp_path / "releases"
+    shutil.copytree(root, other)
+    result = invoke("diff", versions[0], versions[1], root=other)
+    assert result.exit_code == 0, result.output
+    assert "No record was added, removed or changed." in result.output
+    # A third release whose 表 3-13 China count differs (the parquet file edited in place).
+    changed = other / "2999.01.01"
+    shutil.copytree(other / versions[-1], changed)
+    table = pq.read_table(changed / "patent_counts.parquet")
+    col = table.schema.get_field_index("patent_families")
+    values = [38211 if v == 38210 else v for v in table.column(col).to_pylist()]
+    table = table.set_column(col, table.schema.field(col), [values])
+    pq.write_table(table, changed / "patent_counts.parquet")
+    before = sorted(p.relative_to(other) for p in other.rglob("*"))
+    result = invoke("diff", versions[-1], "2999.01.01", root=other)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"patent_counts\s*│\s*0\s*│\s*0\s*│\s*1", result.output)
+    assert "changed  patent_counts tier-2025-genai-global-economy:3-13:CN:*  patent_families: 38210 -> 38211" \
+        in result.output
+    assert sorted(p.relative_to(other) for p in other.rglob("*")) == before
+
+
+def test_country_profile_one_row_per_jurisdiction(root, versions):
+    from warehouse.views import create_country_profile, instrument_columns
+
+    con = duckdb.connect()
+    for name in ("policies", "patent_counts", "market_figures"):
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)",
+                    [str(root / versions[-1] / f"{name}.parquet")])
+    assert create_country_profile(con) == "country_profile"
+    expected = {r[0] for r in con.execute(
+        "SELECT jurisdiction FROM policies UNION SELECT jurisdiction FROM patent_counts "
+        "UNION SELECT scope FROM market_figures WHERE scope <> 'WLD'").fetchall()}
+    rows = con.execute("SELECT jurisdiction FROM country_profile").fetchall()
+    assert len(rows) == len(expected) == len({r[0] for r in rows})
+    assert {r[0] for r in rows} == expected and "WLD" not in expected
+    cn = con.execute("SELECT * FROM country_profile WHERE jurisdiction = 'CN'").df().iloc[0]
+    assert cn["patent_families"] == 38210
+    assert cn["top_applicant_patent_families"] == 7887          # README: 20.6 % of 38,210 from its top-20 firms
+    assert cn["policies"] == sum(cn[c] for c in instrument_columns().values())
+    assert con.execute("SELECT sum(policies) FROM country_profile").fetchone()[0] == 21
+    assert con.execute("SELECT sum(market_figures) FROM country_profile").fetchone()[0] == \
+        con.execute("SELECT count(*) FROM market_figures WHERE scope <> 'WLD'").fetchone()[0]
+    comment = con.execute("SELECT comment FROM duckdb_views() WHERE view_name = 'country_profile'").fetchone()[0]
+    assert comment and "jurisdiction" in comment
+
+
+def test_history_answers_as_of_queries(root, versions):
+    from warehouse.history import build_history
+
+    path = build_history(root)
+    assert path == root.resolve() / "history.duckdb"
+    assert not list(root.glob(".history.duckdb*"))
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        for v in versions:
+            assert con.execute("SELECT count(*) FROM patent_counts WHERE release = ?", [v]).fetchone()[0] == 27
+        assert con.execute("SELECT count(DISTINCT release) FROM report_tables").fetchone()[0] == 2
+        rows = con.execute("SELECT version, is_latest, json_extract(row_counts, '$.policies')::INT, "
+                           "code_revision FROM releases ORDER BY version").fetchall()
+        assert [r[0] for r in rows] == versions and [r[1] for r in rows] == [False, True]
+        assert all(r[2] == 21 and r[3] for r in rows)
+        sql = con.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'policies'").fetchone()[0]
+        assert str(root.resolve() / versions[0] / "policies.parquet") in sql
+    finally:
+        con.close()
+    con = duckdb.connect(str(build_history(root)), read_only=True)   # rebuilt from scratch over the old file
+    assert con.execute("SELECT count(*) FROM sources").fetchone()[0] == 10
+    con.close()
+
+
+def test_build_runs_the_main_job(root, versions, tmp_path, monkeypatch):
+    from warehouse import run
+
+    target = tmp_path / "built"
+    calls = []
+
+    def fake_run_dag():
+        # stands in for dag.test(): "publishes" a copy of a real release into the release root in use
+        import os
+
+        release_root = Path(os.environ["ATLAS_RELEASES_DIR"])
+        shutil.copytree(root / versions[-1], release_root / versions[-1])
+        (release_root / "LATEST").write_text(versions[-1] + "\n", encoding="utf-8")
+        calls.append("run_dag")
+        return SimpleNamespace(state="success", run_id="manual__test")
+
+    monkeypatch.setenv("ATLAS_RELEASES_DIR", str(target))            # restored after the test
+    monkeypatch.setattr(run, "configure_airflow", lambda: calls.append("configure_airflow"))
+    monkeypatch.setattr(run, "migrate_db", lambda: calls.append("migrate_db"))
+    monkeypatch.setattr(run, "run_dag", fake_run_dag)
+    result = invoke("build", root=target)
+    assert result.exit_code == 0, result.output
+    assert calls == ["configure_airflow", "migrate_db", "run_dag"]
+    assert f"Release {versions[-1]} written to {target.resolve() / versions[-1]}" in result.output
+    assert re.search(r"report_tables\s*│\s*301", result.output)
+
+    monkeypatch.setattr(run, "run_dag", lambda: SimpleNamespace(state="failed", run_id="manual__bad"))
+    result = invoke("build", root=target)
+    assert result.exit_code == 1
+    assert "run manual__bad ended failed: no release was published" in result.output

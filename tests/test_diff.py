@@ -1,0 +1,180 @@
+"""Record-level diff between releases, the changelog and the content digest, on real releases.
+
+Three releases are built once for the module with the pipeline's own functions (no Airflow) into a temporary
+release root: two from identical inputs, then one after a declared change of one printed number in a copy
+of the sources (表 3-13, China: 38,210 -> 38,211, snapshot metadata updated).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+import schemas
+from warehouse import diff
+from warehouse import pipeline
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SOURCE_000 = "tier-2025-genai-global-economy"
+
+
+def rewrite_snapshot(folder: Path, source_id: str, old: str, new: str) -> None:
+    """Change a snapshot and declare it (metadata sha256 and size updated), as tests/test_pipeline.py does."""
+    meta_path = folder / f"{source_id}.yaml"
+    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    snap = folder / meta["snapshot_file"]
+    text = snap.read_text(encoding="utf-8")
+    assert old in text
+    snap.write_text(text.replace(old, new, 1), encoding="utf-8")
+    data = snap.read_bytes()
+    raw = meta_path.read_text(encoding="utf-8")
+    raw = re.sub(r"sha256: \w+", f"sha256: {hashlib.sha256(data).hexdigest()}", raw)
+    raw = re.sub(r"size_bytes: \d+", f"size_bytes: {len(data)}", raw)
+    meta_path.write_text(raw, encoding="utf-8")
+
+
+def build_release(run_id: str) -> Path:
+    """One real release through the pipeline steps (check, extract, normalise, validate, publish)."""
+    ids = pipeline.check_snapshots()
+    tables = pipeline.normalise([pipeline.extract(i, run_id) for i in ids], run_id)
+    return Path(pipeline.publish(tables, pipeline.validate(tables, run_id))["release"])
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("diff")
+    sources = base / "sources"
+    shutil.copytree(PROJECT_ROOT / "sources", sources)
+    for p in sources.iterdir():
+        p.chmod(0o644)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ATLAS_RELEASES_DIR", str(base / "releases"))
+        mp.setenv("ATLAS_WORK_DIR", str(base / "work"))
+        mp.setenv("ATLAS_SOURCES_DIR", str(sources))
+        first = build_release("first")
+        second = build_release("second")
+        rewrite_snapshot(sources, SOURCE_000, "中國\t1\t38,210", "中國\t1\t38,211")
+        changed = build_release("changed")
+    return {"first": first, "second": second, "changed": changed}
+
+
+def test_identical_inputs_diff_to_nothing_and_have_equal_digests(releases):
+    first, second = releases["first"], releases["second"]
+    assert first.name != second.name
+    changes = diff.diff_releases(first, second)
+    assert changes.num_rows == 0
+    assert changes.schema.names == ["table_name", "record_key", "change", "field", "old_value", "new_value"]
+    assert diff.content_digest(first) == diff.content_digest(second)
+    assert re.fullmatch(r"[0-9a-f]{64}", diff.content_digest(first))
+
+
+def test_one_changed_number_is_one_changed_record_per_table_that_holds_it(releases):
+    changes = diff.diff_releases(releases["second"], releases["changed"])
+    rows = changes.to_pylist()
+    # The one printed number changed in the snapshot reaches three tables, each as exactly one field:
+    # - patent_counts: the parsed count of China in 表 3-13 (the change the issue is about);
+    # - report_tables: the same cell as printed (row 1, column 2 of 表 3-13: "38,210" -> "38,211");
+    # - sources: the snapshot's sha256 (the declared change of the document; same length, so size_bytes equal).
+    # Nothing is added or removed, no quality flag or market figure changes.
+    patent = [r for r in rows if r["table_name"] == "patent_counts"]
+    assert len(patent) == 1
+    assert patent[0]["change"] == "changed"
+    assert "3-13:CN" in patent[0]["record_key"]
+    assert patent[0]["record_key"] == f"{SOURCE_000}:3-13:CN:*"
+    assert (patent[0]["field"], patent[0]["old_value"], patent[0]["new_value"]) == ("patent_families", "38210", "38211")
+
+    report = [r for r in rows if r["table_name"] == "report_tables"]
+    assert report == [{"table_name": "report_tables", "record_key": f"{SOURCE_000}|3-13|1|2", "change": "changed",
+                       "field": "value", "old_value": "38,210", "new_value": "38,211"}]
+    source = [r for r in rows if r["table_name"] == "sources"]
+    assert len(source) == 1 and source[0]["record_key"] == SOURCE_000 and source[0]["field"] == "sha256"
+    assert source[0]["old_value"] != source[0]["new_value"]
+    assert [r["table_name"] for r in rows] == ["sources", "patent_counts", "report_tables"]   # contract order
+    assert {r["change"] for r in rows} == {"changed"}
+    assert diff.summarise(changes)["patent_counts"] == {"added": 0, "removed": 0, "changed": 1}
+    assert diff.content_digest(releases["second"]) != diff.content_digest(releases["changed"])
+
+
+def test_diff_is_deterministic_and_symmetric(releases):
+    forward = diff.diff_releases(releases["second"], releases["changed"])
+    assert forward.equals(diff.diff_releases(releases["second"], releases["changed"]))
+    backward = diff.diff_releases(releases["changed"], releases["second"]).to_pylist()
+    patent = [r for r in backward if r["table_name"] == "patent_counts"][0]
+    assert (patent["old_value"], patent["new_value"]) == ("38211", "38210")
+
+
+def test_first_release_lists_every_record_as_added(releases, tmp_path):
+    changes = diff.diff_releases(None, releases["first"])
+    counts = diff.summarise(changes)
+    for name in schemas.tables():
+        assert counts[name]["added"] == pq.read_metadata(releases["first"] / f"{name}.parquet").num_rows
+        assert counts[name]["removed"] == counts[name]["changed"] == 0
+    assert set(changes.column("field").to_pylist()) == {None}
+    written = diff.write_changes(changes, tmp_path, None, releases["first"].name)
+    assert written == ["changes.parquet", "CHANGELOG.md"]
+    text = (tmp_path / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "First release: there is no previous release to compare with" in text
+    assert pq.read_table(tmp_path / "changes.parquet").num_rows == changes.num_rows
+
+
+def test_write_changes_writes_parquet_and_changelog(releases, tmp_path):
+    old, new = releases["second"], releases["changed"]
+    changes = diff.diff_releases(old, new)
+    diff.write_changes(changes, tmp_path, old.name, new.name)
+    table = pq.read_table(tmp_path / "changes.parquet")
+    assert table.num_rows == 3
+    assert table.schema.metadata[b"old_version"].decode() == old.name
+    assert table.schema.metadata[b"new_version"].decode() == new.name
+    text = (tmp_path / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"Compared with release {old.name}" in text
+    assert "| patent_counts | 0 | 0 | 1 |" in text
+    assert "| **total** | 0 | 0 | 3 |" in text
+    assert f"- `{SOURCE_000}:3-13:CN:*`\n  - patent_families: `38210` -> `38211`" in text
+    assert "value: `38,210` -> `38,211`" in text
+
+    diff.write_changes(diff.diff_releases(releases["first"], releases["second"]), tmp_path / "same",
+                       releases["first"].name, releases["second"].name)
+    assert "No record was added, removed or changed." in (tmp_path / "same" / "CHANGELOG.md").read_text("utf-8")
+
+
+def test_added_and_removed_records_by_key(releases, tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(releases["first"], old)
+    shutil.copytree(releases["first"], new)
+    policies = pq.read_table(old / "policies.parquet")
+    dropped = policies.column("policy_id")[0].as_py()
+    pq.write_table(policies.slice(1), new / "policies.parquet")                  # one policy removed
+    flags = pq.read_table(old / "quality_flags.parquet")
+    extra = flags.slice(0, 1).set_column(0, "flag_id", pa.array(["flag-000000000000"]))
+    pq.write_table(pa.concat_tables([flags, extra.cast(flags.schema)]), new / "quality_flags.parquet")
+    rows = diff.diff_releases(old, new).to_pylist()
+    assert rows == [
+        {"table_name": "policies", "record_key": dropped, "change": "removed", "field": None,
+         "old_value": None, "new_value": None},
+        {"table_name": "quality_flags", "record_key": "flag-000000000000", "change": "added", "field": None,
+         "old_value": None, "new_value": None},
+    ]
+    diff.write_changes(diff.diff_releases(old, new), tmp_path / "out", "A", "B")
+    text = (tmp_path / "out" / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"### Removed (1)\n\n- `{dropped}`" in text
+    assert "### Added (1)\n\n- `flag-000000000000`" in text
+
+
+def test_digest_ignores_parquet_metadata_but_not_values(releases, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(releases["first"], copy)
+    table = pq.read_table(copy / "patent_counts.parquet")
+    # Same rows rewritten: other metadata, compression and row groups -> other file bytes, same digest.
+    pq.write_table(table.replace_schema_metadata({"written": "elsewhere"}), copy / "patent_counts.parquet",
+                   compression="gzip", row_group_size=5)
+    assert (copy / "patent_counts.parquet").read_bytes() != (releases["first"] / "patent_counts.parquet").read_bytes()
+    assert diff.content_digest(copy) == diff.content_digest(releases["first"])
+    # Row order is content: the file order of a release is deterministic, so a reorder is a change.
+    pq.write_table(table.take(list(reversed(range(table.num_rows)))), copy / "patent_counts.parquet")
+    assert diff.content_digest(copy) != diff.content_digest(releases["first"])
