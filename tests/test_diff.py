@@ -1,7 +1,7 @@
 """Record-level diff between releases, the changelog and the content digest, on real releases.
 
-Three releases are built once for the module with the pipeline's own functions (no Airflow) into a temporary
-release root: two from identical inputs, then one after a declared change of one printed number in a copy
+Three releases are built once for the module with the pipeline's own functions (no Airflow): two from identical
+inputs (in two release roots, since unchanged content is not published twice), then one after a declared change of one printed number in a copy
 of the sources (表 3-13, China: 38,210 -> 38,211, snapshot metadata updated).
 """
 from __future__ import annotations
@@ -58,7 +58,10 @@ def releases(tmp_path_factory) -> dict[str, Path]:
         mp.setenv("ATLAS_WORK_DIR", str(base / "work"))
         mp.setenv("ATLAS_SOURCES_DIR", str(sources))
         first = build_release("first")
+        # identical inputs publish nothing new into the same root: build the twin in a root of its own
+        mp.setenv("ATLAS_RELEASES_DIR", str(base / "releases-twin"))
         second = build_release("second")
+        mp.setenv("ATLAS_RELEASES_DIR", str(base / "releases"))
         rewrite_snapshot(sources, SOURCE_000, "中國\t1\t38,210", "中國\t1\t38,211")
         changed = build_release("changed")
     return {"first": first, "second": second, "changed": changed}
@@ -66,7 +69,6 @@ def releases(tmp_path_factory) -> dict[str, Path]:
 
 def test_identical_inputs_diff_to_nothing_and_have_equal_digests(releases):
     first, second = releases["first"], releases["second"]
-    assert first.name != second.name
     changes = diff.diff_releases(first, second)
     assert changes.num_rows == 0
     assert changes.schema.names == ["table_name", "record_key", "change", "field", "old_value", "new_value"]
