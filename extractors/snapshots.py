@@ -48,7 +48,8 @@ class Snapshot:
         return self.text.split("\n")
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes (read in 1 MiB blocks)."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -79,7 +80,7 @@ def verify(meta: dict, folder: Path | None = None) -> Snapshot:
     if not path.is_file():
         raise SnapshotError(f"source {sid}: snapshot file {path.name} is missing from {folder}")
     size = path.stat().st_size
-    digest = _sha256(path)
+    digest = sha256_file(path)
     if digest != meta["sha256"] or size != int(meta["size_bytes"]):
         raise SnapshotError(
             f"source {sid}: snapshot {path.name} changed without its metadata changing "

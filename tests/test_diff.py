@@ -6,7 +6,6 @@ of the sources (表 3-13, China: 38,210 -> 38,211, snapshot metadata updated).
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -14,29 +13,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import yaml
 
 import schemas
+from helpers import rewrite_snapshot
 from warehouse import diff
 from warehouse import pipeline
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_000 = "tier-2025-genai-global-economy"
-
-
-def rewrite_snapshot(folder: Path, source_id: str, old: str, new: str) -> None:
-    """Change a snapshot and declare it (metadata sha256 and size updated), as tests/test_pipeline.py does."""
-    meta_path = folder / f"{source_id}.yaml"
-    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
-    snap = folder / meta["snapshot_file"]
-    text = snap.read_text(encoding="utf-8")
-    assert old in text
-    snap.write_text(text.replace(old, new, 1), encoding="utf-8")
-    data = snap.read_bytes()
-    raw = meta_path.read_text(encoding="utf-8")
-    raw = re.sub(r"sha256: \w+", f"sha256: {hashlib.sha256(data).hexdigest()}", raw)
-    raw = re.sub(r"size_bytes: \d+", f"size_bytes: {len(data)}", raw)
-    meta_path.write_text(raw, encoding="utf-8")
 
 
 def build_release(run_id: str) -> Path:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 
+from helpers import rewrite_snapshot
 from warehouse import pipeline
 from warehouse.publish import latest_version, list_releases
 
@@ -27,21 +27,6 @@ def _run_dag():
     from warehouse.run import load_dag
 
     return load_dag().test()
-
-
-def _rewrite_snapshot(folder: Path, source_id: str, old: str, new: str, *, update_meta: bool) -> None:
-    meta_path = folder / f"{source_id}.yaml"
-    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
-    snap = folder / meta["snapshot_file"]
-    text = snap.read_text(encoding="utf-8")
-    assert old in text
-    snap.write_text(text.replace(old, new, 1), encoding="utf-8")
-    if update_meta:
-        data = snap.read_bytes()
-        raw = meta_path.read_text(encoding="utf-8")
-        raw = re.sub(r"sha256: \w+", f"sha256: {hashlib.sha256(data).hexdigest()}", raw)
-        raw = re.sub(r"size_bytes: \d+", f"size_bytes: {len(data)}", raw)
-        meta_path.write_text(raw, encoding="utf-8")
 
 
 def _snapshot_tree(folder: Path) -> dict[str, bytes]:
@@ -121,7 +106,7 @@ def test_dag_run_publishes_a_release(airflow_db, atlas_dirs):
 
 
 def test_changed_snapshot_fails_the_run_and_publishes_nothing(airflow_db, atlas_dirs, sources_copy, capfd):
-    _rewrite_snapshot(sources_copy, SOURCE_000, "38,210", "38,211", update_meta=False)
+    rewrite_snapshot(sources_copy, SOURCE_000, "38,210", "38,211", update_meta=False)
     dag_run = _run_dag()
     assert _state(dag_run) == "failed"
     assert latest_version(atlas_dirs["releases"]) is None
@@ -133,7 +118,7 @@ def test_changed_snapshot_fails_the_run_and_publishes_nothing(airflow_db, atlas_
 def test_changed_snapshot_error_names_the_file(sources_copy):
     from extractors.snapshots import SnapshotError
 
-    _rewrite_snapshot(sources_copy, SOURCE_000, "38,210", "38,211", update_meta=False)
+    rewrite_snapshot(sources_copy, SOURCE_000, "38,210", "38,211", update_meta=False)
     with pytest.raises(SnapshotError, match=r"tier-2025-genai-global-economy.*000_a00457114bbb3ad9\.txt changed"):
         pipeline.check_snapshots()
 
@@ -141,7 +126,7 @@ def test_changed_snapshot_error_names_the_file(sources_copy):
 def test_critical_expectation_failure_stops_publication(airflow_db, atlas_dirs, sources_copy, capfd):
     # A declared change of the snapshot (metadata updated) whose content breaks the contract:
     # a negative patent count in 表 3-13 violates patent_families >= 0.
-    _rewrite_snapshot(sources_copy, SOURCE_000, "中國\t1\t38,210", "中國\t1\t-38,210", update_meta=True)
+    rewrite_snapshot(sources_copy, SOURCE_000, "中國\t1\t38,210", "中國\t1\t-38,210", update_meta=True)
     first = _run_dag()
     assert _state(first) == "failed"
     assert latest_version(atlas_dirs["releases"]) is None
@@ -160,7 +145,7 @@ def test_failed_validation_leaves_existing_release_untouched(atlas_dirs, sources
     first = pipeline.publish(tables, pipeline.validate(tables, "good"))
     before = _snapshot_tree(Path(first["release"]))
 
-    _rewrite_snapshot(sources_copy, SOURCE_000, "中國\t1\t38,210", "中國\t1\t-38,210", update_meta=True)
+    rewrite_snapshot(sources_copy, SOURCE_000, "中國\t1\t38,210", "中國\t1\t-38,210", update_meta=True)
     ids = pipeline.check_snapshots()
     tables = pipeline.normalise([pipeline.extract(i, "bad") for i in ids], "bad")
     with pytest.raises(ValidationFailed, match="patent_counts"):
@@ -177,7 +162,7 @@ def test_unchanged_rerun_publishes_nothing_and_a_changed_value_is_in_the_changel
     assert _state(_run_dag()) == "success"
     assert len(list_releases(root)) == 1
 
-    _rewrite_snapshot(sources_copy, SOURCE_000, "中國\t1\t38,210", "中國\t1\t38,211", update_meta=True)
+    rewrite_snapshot(sources_copy, SOURCE_000, "中國\t1\t38,210", "中國\t1\t38,211", update_meta=True)
     assert _state(_run_dag()) == "success"
     first, second = list_releases(root)
     changelog = (root / second / "CHANGELOG.md").read_text(encoding="utf-8")

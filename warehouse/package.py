@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import json
 import math
 import re
@@ -35,6 +34,7 @@ from typing import Any, Iterable
 import yaml
 
 import schemas
+from extractors.snapshots import sha256_file
 
 PACKAGE_NAME = "genai-policy-atlas"
 TITLE = "GenAI Policy Atlas"
@@ -200,15 +200,6 @@ def export_csv(parquet_file: Path, csv_file: Path, name: str) -> int:
 
 
 # --- helpers --------------------------------------------------------------------------------------------------
-
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
 
 def _release_date(manifest: dict) -> str:
     created = str(manifest["created"])

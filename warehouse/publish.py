@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import schemas
+from extractors.snapshots import sha256_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DUCKDB_FILE = "atlas.duckdb"
@@ -33,14 +33,6 @@ class PublishError(RuntimeError):
 def releases_dir() -> Path:
     """Release root: ``$ATLAS_RELEASES_DIR`` or ``<project>/releases``."""
     return Path(os.environ.get("ATLAS_RELEASES_DIR", PROJECT_ROOT / "releases"))
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def code_revision() -> str:
