@@ -80,3 +80,17 @@ def test_release_versions_sort_numerically(tmp_path):
     for name in ("2026.11.21", "2026.11.21.10", "2026.11.21.2", ".tmp-2026.11.21.3-1", "LATEST"):
         (tmp_path / name).mkdir()
     assert list_releases(tmp_path) == ["2026.11.21", "2026.11.21.2", "2026.11.21.10"]
+
+
+def test_two_runs_cannot_publish_at_once(atlas_dirs):
+    import pytest
+
+    from warehouse.publish import PublishError, publish_lock
+
+    tables, validation = _good_tables("locked")
+    root = atlas_dirs["releases"]
+    with publish_lock(root):     # another run is publishing
+        with pytest.raises(PublishError, match="lock held"):
+            pipeline.publish(tables, validation)
+    assert list_releases(root) == []
+    assert pipeline.publish(tables, validation)["published"] is True
