@@ -1,10 +1,13 @@
-"""Helpers shared by tests: declared and undeclared changes to a copy of the source snapshots."""
+"""Helpers shared by tests: changes to a copy of the source snapshots, and real releases built without Airflow."""
 from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
+import pytest
 import yaml
 
 
@@ -23,3 +26,28 @@ def rewrite_snapshot(folder: Path, source_id: str, old: str, new: str, *, update
         raw = re.sub(r"sha256: \w+", f"sha256: {hashlib.sha256(data).hexdigest()}", raw)
         raw = re.sub(r"size_bytes: \d+", f"size_bytes: {len(data)}", raw)
         meta_path.write_text(raw, encoding="utf-8")
+
+
+@contextmanager
+def release_env(base: Path) -> Iterator[pytest.MonkeyPatch]:
+    """Point ATLAS_RELEASES_DIR and ATLAS_WORK_DIR into ``base`` (for module-scoped fixtures)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ATLAS_RELEASES_DIR", str(base / "releases"))
+        mp.setenv("ATLAS_WORK_DIR", str(base / "work"))
+        yield mp
+
+
+def staged_tables(run_id: str) -> tuple[str, str]:
+    """Run check, extract, normalise and validate (no Airflow); returns (tables folder, validation file)."""
+    from warehouse import pipeline
+
+    ids = pipeline.check_snapshots()
+    tables = pipeline.normalise([pipeline.extract(i, run_id) for i in ids], run_id)
+    return tables, pipeline.validate(tables, run_id)
+
+
+def build_release(run_id: str) -> Path:
+    """One real release through the pipeline's steps; returns its folder (the latest one if unchanged)."""
+    from warehouse import pipeline
+
+    return Path(pipeline.publish(*staged_tables(run_id))["release"])

@@ -20,31 +20,27 @@ import pytest
 from typer.testing import CliRunner
 
 import schemas
+from helpers import build_release, release_env, staged_tables
 from warehouse import pipeline
 from warehouse.cli import app
 
 ENV = {"COLUMNS": "200"}       # wide enough that rich never folds a version or a value in the output
 
 
-def build_release(run_id: str, *, drop_last_flag: bool = False) -> Path:
-    """A real release; with ``drop_last_flag`` its content differs (one quality flag fewer), since
-    unchanged content is not published again."""
-    ids = pipeline.check_snapshots()
-    tables = pipeline.normalise([pipeline.extract(i, run_id) for i in ids], run_id)
-    if drop_last_flag:
-        flags = pq.read_table(Path(tables) / "quality_flags.parquet")
-        pq.write_table(flags.slice(0, flags.num_rows - 1), Path(tables) / "quality_flags.parquet")
-    return Path(pipeline.publish(tables, pipeline.validate(tables, run_id))["release"])
+def build_changed_release(run_id: str) -> Path:
+    """A real release whose content differs (one quality flag fewer): unchanged content is not published."""
+    tables, validation = staged_tables(run_id)
+    flags = pq.read_table(Path(tables) / "quality_flags.parquet")
+    pq.write_table(flags.slice(0, flags.num_rows - 1), Path(tables) / "quality_flags.parquet")
+    return Path(pipeline.publish(tables, validation)["release"])
 
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("cli")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ATLAS_RELEASES_DIR", str(base / "releases"))
-        mp.setenv("ATLAS_WORK_DIR", str(base / "work"))
+    with release_env(base):
         build_release("one")
-        build_release("two", drop_last_flag=True)
+        build_changed_release("two")
     return base / "releases"
 
 

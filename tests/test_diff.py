@@ -15,19 +15,11 @@ import pyarrow.parquet as pq
 import pytest
 
 import schemas
-from helpers import rewrite_snapshot
+from helpers import build_release, rewrite_snapshot
 from warehouse import diff
-from warehouse import pipeline
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_000 = "tier-2025-genai-global-economy"
-
-
-def build_release(run_id: str) -> Path:
-    """One real release through the pipeline steps (check, extract, normalise, validate, publish)."""
-    ids = pipeline.check_snapshots()
-    tables = pipeline.normalise([pipeline.extract(i, run_id) for i in ids], run_id)
-    return Path(pipeline.publish(tables, pipeline.validate(tables, run_id))["release"])
 
 
 @pytest.fixture(scope="module")

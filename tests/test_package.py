@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 import schemas
+from helpers import build_release, release_env
 from warehouse import package
 from warehouse.package import PackageError, write_package, write_sha256sums
 
@@ -28,22 +29,11 @@ TYPE_MAP = {"VARCHAR": "string", "INTEGER": "integer", "BIGINT": "integer", "DOU
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory) -> dict:
-    """One real release (all sources, validated, published) with its package; built once for the module."""
-    from warehouse import pipeline
-
-    base = tmp_path_factory.mktemp("package")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ATLAS_RELEASES_DIR", str(base / "releases"))
-        mp.setenv("ATLAS_WORK_DIR", str(base / "work"))
-        ids = pipeline.check_snapshots()
-        tables = pipeline.normalise([pipeline.extract(i, "pkg") for i in ids], "pkg")
-        out = pipeline.publish(tables, pipeline.validate(tables, "pkg"))
-    folder = Path(out["release"])
+    """One real release (all sources, validated, published and packaged); built once for the module."""
+    with release_env(tmp_path_factory.mktemp("package")):
+        folder = build_release("pkg")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    written = None
-    if not (folder / package.DATAPACKAGE_FILE).exists():   # the publisher does not package (yet): do it here
-        written = write_package(folder, manifest)
-    return {"dir": folder, "manifest": manifest, "written": written}
+    return {"dir": folder, "manifest": manifest}
 
 
 def _copy(release: dict, tmp_path: Path) -> Path:
@@ -62,14 +52,18 @@ def _sources(folder: Path) -> list[dict]:
 
 # --- datapackage.json ------------------------------------------------------------------------------------------
 
-def test_write_package_reports_what_it_wrote(release):
-    if release["written"] is None:
-        pytest.skip("release was packaged by the publisher")
+def test_write_package_reports_what_it_wrote(release, tmp_path):
     names = list(schemas.tables())
-    assert release["written"] == ([f"data/{n}.csv" for n in names]
-                                  + ["datapackage.json", "CITATION.cff", "LICENSE.md", "SHA256SUMS"])
-    for rel in release["written"]:
+    expected = [f"data/{n}.csv" for n in names] + ["datapackage.json", "CITATION.cff", "LICENSE.md", "SHA256SUMS"]
+    for rel in expected:                       # the publisher packaged the release
         assert (release["dir"] / rel).is_file(), rel
+    unpackaged = _copy(release, tmp_path)      # the same release with its package removed, packaged again
+    shutil.rmtree(unpackaged / "data")
+    for rel in expected[len(names):]:
+        (unpackaged / rel).unlink()
+    assert write_package(unpackaged, release["manifest"]) == expected
+    for rel in expected:
+        assert (unpackaged / rel).is_file(), rel
 
 
 def test_datapackage_is_valid_frictionless(release):

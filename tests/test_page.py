@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse import pipeline
+from helpers import build_release, release_env
 from warehouse.page import CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, PAGE_FILE, write_page
 
 CHARTS = (CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS)
@@ -38,14 +38,8 @@ CHANGES_MD = """# Release 2026.01.02: changes
 @pytest.fixture(scope="module")
 def release(tmp_path_factory) -> Path:
     """One real release (all steps but Airflow) in its own release root and work folder."""
-    base = tmp_path_factory.mktemp("page")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ATLAS_RELEASES_DIR", str(base / "releases"))
-        mp.setenv("ATLAS_WORK_DIR", str(base / "work"))
-        ids = pipeline.check_snapshots()
-        tables = pipeline.normalise([pipeline.extract(i, "page-test") for i in ids], "page-test")
-        out = pipeline.publish(tables, pipeline.validate(tables, "page-test"))
-    return Path(out["release"])
+    with release_env(tmp_path_factory.mktemp("page")):
+        return build_release("page-test")
 
 
 def _load(release: Path) -> tuple[dict, dict]:

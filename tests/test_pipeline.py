@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from helpers import rewrite_snapshot
+from helpers import rewrite_snapshot, staged_tables
 from warehouse import pipeline
 from warehouse.publish import latest_version, list_releases
 
@@ -140,9 +140,7 @@ def test_failed_validation_leaves_existing_release_untouched(atlas_dirs, sources
     """Plain functions, no Airflow: a good release, then a bad run; the first stays as it was."""
     from expectations.suites import ValidationFailed
 
-    ids = pipeline.check_snapshots()
-    tables = pipeline.normalise([pipeline.extract(i, "good") for i in ids], "good")
-    first = pipeline.publish(tables, pipeline.validate(tables, "good"))
+    first = pipeline.publish(*staged_tables("good"))
     before = _snapshot_tree(Path(first["release"]))
 
     rewrite_snapshot(sources_copy, SOURCE_000, "中國\t1\t38,210", "中國\t1\t-38,210", update_meta=True)

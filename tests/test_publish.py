@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from helpers import staged_tables
 from warehouse import pipeline
 from warehouse.publish import latest_version, list_releases
 
@@ -31,15 +32,9 @@ pub.publish(Path(sys.argv[1]), Path(sys.argv[2]), inputs={})
 """
 
 
-def _good_tables(run_id: str) -> tuple[str, str]:
-    ids = pipeline.check_snapshots()
-    tables = pipeline.normalise([pipeline.extract(i, run_id) for i in ids], run_id)
-    return tables, pipeline.validate(tables, run_id)
-
-
 def test_killed_publish_leaves_previous_release_intact(atlas_dirs):
     root = atlas_dirs["releases"]
-    tables, validation = _good_tables("first")
+    tables, validation = staged_tables("first")
     first = pipeline.publish(tables, validation)
     before = {str(p): p.read_bytes() for p in sorted(Path(first["release"]).rglob("*")) if p.is_file()}
 
@@ -87,7 +82,7 @@ def test_two_runs_cannot_publish_at_once(atlas_dirs):
 
     from warehouse.publish import PublishError, publish_lock
 
-    tables, validation = _good_tables("locked")
+    tables, validation = staged_tables("locked")
     root = atlas_dirs["releases"]
     with publish_lock(root):     # another run is publishing
         with pytest.raises(PublishError, match="lock held"):
