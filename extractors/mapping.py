@@ -13,12 +13,14 @@ from pathlib import Path
 
 import yaml
 
+import schemas
 from extractors import normalise as nz
 from extractors.report_tables import CAPTION_RE, ReportTable, Row, fill_merged, find_captions, find_tables
 from extractors.snapshots import Snapshot
 
 SPECS_DIR = Path(__file__).with_name("specs")
-DATASET_TABLES = ("sources", "policies", "patent_counts", "market_figures", "report_tables", "quality_flags")
+# Every table of the contract; ``policies`` is built later from all sources' mentions (extractors/resolve.py).
+DATASET_TABLES = tuple(schemas.tables())
 _TOTAL_TOLERANCE = 0.005    # relative; printed figures are rounded to one decimal
 
 
@@ -84,7 +86,45 @@ def _cell(row: Row, col: int | None) -> str | None:
 
 # --- mappers -----------------------------------------------------------------------------------
 
+def mention_id(source_id: str, locator: str, title_printed: str) -> str:
+    """Stable id of one naming of a policy: source, locator and the printed title."""
+    return "men-" + hashlib.sha1(f"{source_id}|{locator}|{title_printed}".encode()).hexdigest()[:12]
+
+
+def add_mention(ex: Extraction, *, jurisdiction: str, title_printed: str, locator: str, context: str,
+                issuer: str | None = None, issued_printed: str | None = None, text: str | None = None,
+                status: str | None = None, instrument_type: str | None = None) -> dict:
+    """Append one ``policy_mentions`` row (date read, type inferred, provisional policy id); returns it.
+
+    The provisional ``policy_id`` hashes jurisdiction + title; extractors/resolve.py merges variant titles of
+    one instrument afterwards. A date that cannot be read, or reads with issues, becomes a quality flag.
+    """
+    title = _strip_title_marks(title_printed)
+    pid = policy_id(jurisdiction, title)
+    try:
+        parsed = nz.parse_date(issued_printed)
+    except nz.NormaliseError as exc:
+        ex.flag("policy_mentions", pid, "date_unreadable", str(exc), locator)
+        parsed = None
+    for issue in parsed.issues if parsed else ():
+        ex.flag("policy_mentions", pid, f"date_{issue}",
+                f"issued date printed as {issued_printed!r}; read as {parsed.value.isoformat()} "
+                f"({parsed.precision})", locator)
+    kind = instrument_type or nz.instrument_type(title)
+    row = {
+        "mention_id": mention_id(ex.source_id, locator, title_printed), "policy_id": pid,
+        "source_id": ex.source_id, "source_locator": locator, "context": context,
+        "jurisdiction": jurisdiction, "title_printed": title_printed, "title": title,
+        "issuer_printed": issuer, "issued_printed": issued_printed,
+        "issued_on": parsed.value if parsed else None, "issued_precision": parsed.precision if parsed else None,
+        "instrument_type": kind, "status": status or ("proposed" if kind == "bill" else None), "text": text,
+    }
+    ex.rows["policy_mentions"].append(row)
+    return row
+
+
 def _map_policies(ex: Extraction, table: ReportTable, spec: dict) -> None:
+    """A policy table: one mention per row (issuer merged cells resolved by printed height)."""
     cols = spec["columns"]
     juris = spec.get("jurisdiction") or nz.jurisdiction_in(table.caption.title)
     if not juris:
@@ -95,33 +135,16 @@ def _map_policies(ex: Extraction, table: ReportTable, spec: dict) -> None:
         title_printed = _cell(row, cols["title"])
         locator = table.locator(row)
         if not title_printed:
-            ex.flag("policies", None, "missing_title", f"row without a title: {row.cells}", locator)
+            ex.flag("policy_mentions", None, "missing_title", f"row without a title: {row.cells}", locator)
             continue
-        title = _strip_title_marks(title_printed)
-        pid = policy_id(juris, title)
-        issued_printed = _cell(row, cols.get("issued"))
-        try:
-            parsed = nz.parse_date(issued_printed)
-        except nz.NormaliseError as exc:
-            ex.flag("policies", pid, "date_unreadable", str(exc), locator)
-            parsed = None
-        for issue in parsed.issues if parsed else ():
-            ex.flag("policies", pid, f"date_{issue}",
-                    f"issued date printed as {issued_printed!r}; read as {parsed.value.isoformat()} "
-                    f"({parsed.precision})", locator)
         issuer = issuers["issuer"][i] if "issuer" in issuers else _cell(row, cols.get("issuer"))
+        m = add_mention(ex, jurisdiction=juris, title_printed=title_printed, locator=locator, context="table",
+                        issuer=issuer, issued_printed=_cell(row, cols.get("issued")),
+                        text=_cell(row, cols.get("summary")), status=spec.get("status"))
         if "issuer" in issuers and not _cell(row, cols["issuer"]) and issuer:
-            ex.flag("policies", pid, "merged_cell_resolved",
+            ex.flag("policy_mentions", m["policy_id"], "merged_cell_resolved",
                     f"issuer not printed on this row; assigned {issuer!r} from its merged cell", locator,
                     severity="info")
-        ex.rows["policies"].append({
-            "policy_id": pid, "jurisdiction": juris, "title": title, "title_en": None,
-            "issuer": issuer, "issued_on": parsed.value if parsed else None,
-            "issued_precision": parsed.precision if parsed else None, "issued_printed": issued_printed,
-            "instrument_type": nz.instrument_type(title), "status": None,
-            "summary": _cell(row, cols.get("summary")), "genai_specific": nz.genai_specific(title),
-            "source_id": ex.source_id, "source_locator": locator,
-        })
 
 
 def _period_from_caption(table: ReportTable) -> tuple[int, int]:
@@ -331,24 +354,31 @@ def source_row(snapshot: Snapshot) -> dict:
 
 
 def extract_source(snapshot: Snapshot) -> Extraction:
-    """All dataset rows one source yields: its ``sources`` row, its tables as printed, mapped rows, flags.
+    """All dataset rows one source yields: its ``sources`` row, its tables as printed, mapped rows, policy
+    mentions found in its prose, and quality flags.
 
-    Raises TableError / SpecError (naming the source and table) when a table its spec names cannot be
-    found or read: a malformed table stops the run rather than yielding partial data.
+    A table spec with ``target: report_tables`` is kept as printed only. Raises TableError / SpecError
+    (naming the source and table) when a table its spec names cannot be found or read: a malformed table
+    stops the run rather than yielding partial data.
     """
+    from extractors import prose  # noqa: PLC0415  (prose imports this module's helpers)
+
     ex = Extraction(source_id=snapshot.source_id)
     ex.rows["sources"].append(source_row(snapshot))
-    spec = load_spec(snapshot.source_id)
-    if spec is None:
-        return ex
+    spec = load_spec(snapshot.source_id) or {"source_id": snapshot.source_id, "tables": []}
     lines = snapshot.lines
-    tables = find_tables(snapshot.source_id, lines, spec["tables"])
-    for table, tspec in zip(tables, spec["tables"]):
+    tspecs = spec.get("tables") or []
+    tables = find_tables(snapshot.source_id, lines, tspecs)
+    for table, tspec in zip(tables, tspecs):
         _report_rows(ex, table)
+        if tspec["target"] == "report_tables":
+            continue
         mapper = _MAPPERS.get((tspec["target"], tspec.get("layout")))
         if mapper is None:
             raise SpecError(f"source {snapshot.source_id}: 表 {table.table_id}: no mapper for target "
                             f"{tspec['target']!r} with layout {tspec.get('layout')!r}")
         mapper(ex, table, tspec)
-    _check_list_of_tables(ex, lines)
+    if tspecs:
+        _check_list_of_tables(ex, lines)
+    prose.extract_mentions(ex, lines, spec.get("prose") or {})
     return ex

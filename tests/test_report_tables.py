@@ -12,6 +12,7 @@ import re
 import pytest
 
 from extractors import mapping, snapshots
+from extractors import normalise as nz
 from extractors import report_tables as rt
 
 SOURCE_ID = "tier-2025-genai-global-economy"
@@ -54,15 +55,20 @@ def _nospace(text: str) -> str:
 
 
 def _rows(extraction, table: str, table_id: str) -> list[dict]:
-    return [r for r in extraction.rows[table] if LOCATOR_RE.match(r["source_locator"]).group(1) == table_id]
+    return [r for r in extraction.rows[table]
+            if (m := LOCATOR_RE.match(r["source_locator"])) and m.group(1) == table_id]
 
 
 def _flags(extraction, check: str) -> list[dict]:
     return [f for f in extraction.rows["quality_flags"] if f["check_name"] == check]
 
 
+def _table_mentions(extraction) -> list[dict]:
+    return [r for r in extraction.rows["policy_mentions"] if r["context"] == "table"]
+
+
 def _policies(extraction, table_id: str) -> list[dict]:
-    rows = _rows(extraction, "policies", table_id)
+    rows = [r for r in _rows(extraction, "policy_mentions", table_id) if r["context"] == "table"]
     return sorted(rows, key=lambda r: int(LOCATOR_RE.match(r["source_locator"]).group(2)))
 
 
@@ -192,7 +198,7 @@ def test_wrapped_3_7_policies(extraction):
     expected_dates = [dt.date(2023, 7, 13), dt.date(2023, 8, 3), dt.date(2023, 12, 28), dt.date(2024, 3, 18),
                       dt.date(2024, 5, 6), dt.date(2023, 4, 28), dt.date(2024, 7, 18)]
     assert [r["source_locator"] for r in rows] == [f"表 3-7 L{a}-{b}" for (a, b), *_ in WRAPPED_3_7]
-    assert [r["issuer"] for r in rows] == [w[1] for w in WRAPPED_3_7]
+    assert [r["issuer_printed"] for r in rows] == [w[1] for w in WRAPPED_3_7]
     assert [r["issued_on"] for r in rows] == expected_dates
     assert {r["issued_precision"] for r in rows} == {"day"}
     assert [r["title"] for r in rows] == [w[3].strip("《》") for w in WRAPPED_3_7]
@@ -219,11 +225,11 @@ def test_fill_merged_3_4_and_3_6(tables):
 
 
 def test_merged_issuers_in_policies(extraction):
-    by_title = {r["title"]: r for r in extraction.rows["policies"]}
-    assert by_title["FASST"]["issuer"] == "能源部"                               # L814
-    assert by_title["國家人工智慧研究機構計畫"]["issuer"] == "NSF"                 # L815
-    assert by_title["NDIF 研究協作平台"]["issuer"] == "NSF"                       # L817
-    assert by_title["GenAI 加速器挑戰 (GENIAC)"]["issuer"] == "經濟產業省"         # L1015
+    by_title = {r["title"]: r for r in _table_mentions(extraction)}
+    assert by_title["FASST"]["issuer_printed"] == "能源部"                               # L814
+    assert by_title["國家人工智慧研究機構計畫"]["issuer_printed"] == "NSF"                 # L815
+    assert by_title["NDIF 研究協作平台"]["issuer_printed"] == "NSF"                       # L817
+    assert by_title["GenAI 加速器挑戰 (GENIAC)"]["issuer_printed"] == "經濟產業省"         # L1015
     resolved = sorted(f["source_locator"] for f in _flags(extraction, "merged_cell_resolved"))
     assert resolved == ["表 3-1 L814-814", "表 3-1 L815-815", "表 3-1 L817-817", "表 3-4 L1015-1015"]
 
@@ -297,9 +303,9 @@ def test_html_stripped_cells_are_not_garbage(snapshot, line, column):
 
 
 def test_real_cells_survive_in_dataset(extraction):
-    by_title = {r["title"]: r for r in extraction.rows["policies"]}
+    by_title = {r["title"]: r for r in _table_mentions(extraction)}
     assert by_title["AI RMF 簡介、SSDP"]["issued_printed"] == "2024 年 7 月"                     # L812
-    assert by_title["GenAI 加速器挑戰 (GENIAC)"]["summary"].startswith("NEDO 提供開發者 GPU、補助金等支援")  # L1015
+    assert by_title["GenAI 加速器挑戰 (GENIAC)"]["text"].startswith("NEDO 提供開發者 GPU、補助金等支援")  # L1015
     tencent = [r for r in extraction.rows["patent_counts"] if r["source_locator"] == "表 3-14 L2066-2066"]
     assert [(r["applicant"], r["patent_families"]) for r in tencent] == [("腾訊控股", 2074)]
 
@@ -512,7 +518,7 @@ def test_policies_line_tables(extraction, table_id):
     for n, (r, (title, issuer, issued, precision, kind)) in enumerate(zip(rows, expected)):
         line = FIRST_LINE[table_id] + n
         assert r["source_locator"] == f"表 {table_id} L{line}-{line}"
-        assert (r["issuer"], r["issued_on"], r["issued_precision"]) == (issuer, issued, precision)
+        assert (r["issuer_printed"], r["issued_on"], r["issued_precision"]) == (issuer, issued, precision)
         assert r["jurisdiction"] == JURISDICTION[table_id]
         if title is not None:
             assert r["title"] == title
@@ -522,8 +528,8 @@ def test_policies_line_tables(extraction, table_id):
 def test_policy_counts(extraction):
     counts = {tid: len(_policies(extraction, tid)) for tid in ("3-1", "3-4", "3-6", "3-7")}
     assert counts == {"3-1": 8, "3-4": 3, "3-6": 3, "3-7": 7}
-    assert len(extraction.rows["policies"]) == 21
-    assert len({r["policy_id"] for r in extraction.rows["policies"]}) == 21
+    assert len(_table_mentions(extraction)) == 21
+    assert len({r["policy_id"] for r in _table_mentions(extraction)}) == 21
 
 
 def test_policy_date_issues_flagged(extraction):
@@ -534,7 +540,7 @@ def test_policy_date_issues_flagged(extraction):
 
 
 def test_policy_genai_specific(extraction):
-    genai = sorted(r["title"] for r in extraction.rows["policies"] if r["genai_specific"])
+    genai = sorted(r["title"] for r in _table_mentions(extraction) if nz.genai_specific(r["title"]))
     assert genai == sorted([
         "能源部生成式人工智慧指南 (第2版公眾版本)",                  # L813
         "GenAI 加速器挑戰 (GENIAC)",                                # L1015
@@ -544,13 +550,13 @@ def test_policy_genai_specific(extraction):
 
 
 def test_policy_locators_contain_their_titles(snapshot, extraction, tables):
-    for r in extraction.rows["policies"]:
+    for r in _table_mentions(extraction):
         m = LOCATOR_RE.match(r["source_locator"])
         assert m, r["source_locator"]
         table_id, first, last = m.group(1), int(m.group(2)), int(m.group(3))
         body = tables[table_id].body_lines
         assert body[0] < first <= last <= body[1]
-        assert r["issuer"] and r["issued_on"] and r["issued_precision"]
+        assert r["issuer_printed"] and r["issued_on"] and r["issued_precision"]
         columns = _column_texts(snapshot, first, last)
         assert any(_nospace(r["title"]) in text for text in columns), (r["source_locator"], r["title"])
 

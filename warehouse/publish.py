@@ -168,6 +168,12 @@ class Publication:
     published: bool            # False: content identical to the latest release, nothing written
 
 
+def _overrides_applied(tables_dir: Path) -> dict[str, int]:
+    """Curation entries (curation/overrides.yaml) applied per dataset table, as the normalise step counted."""
+    path = tables_dir / "overrides.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
             root: Path | None = None, today: dt.date | None = None) -> Publication:
     """Publish a release from validated Parquet tables, unless their content equals the latest release's.
@@ -229,6 +235,7 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
                 "inputs": inputs,
                 "row_counts": counts,
                 "changes": change_counts,
+                "overrides": _overrides_applied(tables_dir),
                 "report_views": views,
                 "validation": {k: validation[k] for k in ("success", "evaluated", "critical_failures", "warnings")},
                 "files": {p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size}

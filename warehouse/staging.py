@@ -5,6 +5,7 @@ contract's Arrow schema (schemas/), so a row that does not fit the contract fail
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -32,6 +33,7 @@ def run_dir(run_id: str) -> Path:
 SORT_KEYS = {
     "sources": ["source_id"],
     "policies": ["jurisdiction", "issued_on", "policy_id"],
+    "policy_mentions": ["policy_id", "source_id", "source_locator", "mention_id"],
     "patent_counts": ["source_id", "source_locator", "record_id"],
     "market_figures": ["source_id", "record_id"],
     "report_tables": ["source_id", "table_id", "row_index", "column_index"],
@@ -57,34 +59,55 @@ def write_extraction(ex: Extraction, folder: Path) -> Path:
     return out
 
 
+OVERRIDES_FILE = "overrides.json"   # per-table count of curation entries applied, read by publish
+
+
 def _sort_key(row: dict, keys: list[str]):
     return tuple((row[k] is None, str(row[k]) if row[k] is not None else "") for k in keys)
 
 
+def _dedupe(name: str, rows: list[dict]) -> list[dict]:
+    keys = list(schemas.table(name).primary_key)
+    seen: dict[tuple, dict] = {}
+    unique = []
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        if key in seen:
+            if seen[key] != row:
+                raise ValueError(f"table {name}: key {key} extracted twice with different content")
+            continue
+        seen[key] = row
+        unique.append(row)
+    return unique
+
+
 def combine(extract_dirs: list[Path], out: Path) -> dict[str, int]:
-    """Concatenate per-source extracts into one Parquet file per dataset table, deterministically sorted.
+    """Concatenate per-source extracts into one Parquet file per dataset table, deterministically sorted,
+    and resolve the policy mentions of all sources into ``policies`` (extractors/resolve.py).
 
     Identical records from several places are kept once (same primary key and same content); a key that
-    comes with different content is an error naming the table and key. Returns row counts per table.
+    comes with different content is an error naming the table and key. Writes ``overrides.json`` (curation
+    entries applied per table). Returns row counts per table.
     """
+    from extractors import resolve
+
     out.mkdir(parents=True, exist_ok=True)
-    counts = {}
+    tables: dict[str, list[dict]] = {}
     for name in DATASET_TABLES:
         rows: list[dict] = []
         for folder in sorted(extract_dirs):
             rows.extend(pq.read_table(Path(folder) / f"{name}.parquet").to_pylist())
-        keys = list(schemas.table(name).primary_key)
-        seen: dict[tuple, dict] = {}
-        unique = []
-        for row in rows:
-            key = tuple(row[k] for k in keys)
-            if key in seen:
-                if seen[key] != row:
-                    raise ValueError(f"table {name}: key {key} extracted twice with different content")
-                continue
-            seen[key] = row
-            unique.append(row)
-        unique.sort(key=lambda r: _sort_key(r, SORT_KEYS[name]))
+        tables[name] = rows
+    resolved = resolve.resolve(_dedupe("policy_mentions", tables["policy_mentions"]),
+                               tables["policy_relations"])
+    for name in ("policies", "policy_mentions", "policy_relations"):
+        tables[name] = resolved[name]
+    tables["quality_flags"] += resolved["quality_flags"]
+    counts = {}
+    for name in DATASET_TABLES:
+        unique = _dedupe(name, tables[name])
+        unique.sort(key=lambda r: _sort_key(r, SORT_KEYS.get(name, list(schemas.table(name).primary_key))))
         pq.write_table(to_arrow(name, unique), out / f"{name}.parquet")
         counts[name] = len(unique)
+    (out / OVERRIDES_FILE).write_text(json.dumps(resolved["overrides_applied"], sort_keys=True), encoding="utf-8")
     return counts

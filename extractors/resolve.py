@@ -1,0 +1,209 @@
+"""One record per real-world instrument: ``policy_mentions`` of all sources -> ``policies`` rows.
+
+Runs after every source is extracted (the DAG's normalise step), because one act is often named in several
+documents. Rules, in order:
+
+1. **Title key.** Mentions of one jurisdiction whose titles share a key are one instrument. The key is the
+   title in Traditional script (OpenCC), upper-cased, without spaces, punctuation or title marks, with the
+   AI synonyms 人工智慧 / 人工智能 / 智能 written ``AI`` and a trailing 草案 / (草案) dropped (a bill and the
+   act it becomes are one instrument; its status says which stage the sources saw).
+2. **Reviewed aliases.** ``curation/overrides.yaml`` entries with ``action: same_as`` join variant titles the
+   key cannot see (an abbreviation, a translated name). Each entry has a reason and a source line, and is
+   counted in the release manifest.
+3. **Canonical values.** The title, issuer and summary come from the primary mention: a table row first
+   (tables are the report's own comparison), then the most frequent printed title, then the longest. The
+   date is the most precise printed one, a table's before prose; mentions whose dates disagree (different
+   day, month or year where both print it) raise a ``dates_disagree`` quality flag naming every printed date.
+4. ``genai_specific`` is true when any mention's title, or the summary of a table mention, meets the rule
+   of :func:`extractors.normalise.genai_specific`.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import yaml
+
+from extractors import normalise as nz
+
+OVERRIDES_FILE = Path(__file__).resolve().parent.parent / "curation" / "overrides.yaml"
+_ACTIONS = {"same_as", "drop", "set"}
+_PRECISION_RANK = {"day": 3, "month": 2, "year": 1, None: 0}
+
+
+class OverrideError(ValueError):
+    """A malformed overrides entry, or one that matches nothing; the message names the entry."""
+
+
+def title_key(title: str) -> str:
+    """Comparison key of a title (rule 1 above). ``《人工智慧基本法》草案`` -> ``AI基本法``."""
+    t = nz.to_traditional(title).upper()
+    t = re.sub(r"[\s《》「」『』〈〉()()\[\]【】、,,.。:: ·・\-–—_/\"'“”‘’]", "", t)
+    t = re.sub(r"人工智慧|人工智能", "AI", t)
+    t = re.sub(r"草案$", "", t)
+    return t
+
+
+def policy_key_id(jurisdiction: str, key: str) -> str:
+    return "pol-" + hashlib.sha1(f"{jurisdiction}|{key}".encode()).hexdigest()[:12]
+
+
+def relation_id(policy: str, relation: str, related: str) -> str:
+    return "rel-" + hashlib.sha1(f"{policy}|{relation}|{related}".encode()).hexdigest()[:12]
+
+
+def load_overrides(path: Path | None = None) -> list[dict]:
+    """Reviewed curation entries. Raises OverrideError for an entry without action, reason or source line."""
+    path = path or OVERRIDES_FILE
+    if not path.exists():
+        return []
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    out = []
+    for i, e in enumerate(entries.get("overrides") or []):
+        where = f"{path.name} entry {i + 1}"
+        if e.get("action") not in _ACTIONS:
+            raise OverrideError(f"{where}: action must be one of {sorted(_ACTIONS)}, got {e.get('action')!r}")
+        for key in ("table", "reason", "source_line", "match"):
+            if not e.get(key):
+                raise OverrideError(f"{where}: missing {key!r} (every override needs a reason and source line)")
+        out.append({**e, "_where": where})
+    return out
+
+
+def _matches(mention: dict, match: dict) -> bool:
+    for k, v in match.items():
+        if k == "title":
+            if title_key(mention["title"]) != title_key(v):
+                return False
+        elif mention.get(k) != v:
+            return False
+    return True
+
+
+def _date_disagrees(a: dict, b: dict) -> bool:
+    da, db = a["issued_on"], b["issued_on"]
+    if da is None or db is None:
+        return False
+    if da.year != db.year:
+        return True
+    both = min(_PRECISION_RANK[a["issued_precision"]], _PRECISION_RANK[b["issued_precision"]])
+    if both >= 2 and da.month != db.month:
+        return True
+    return both >= 3 and da.day != db.day
+
+
+def _flag(flags: list[dict], record_key: str, check: str, detail: str, source_id: str, locator: str,
+          severity: str = "warning") -> None:
+    key = f"{source_id}|policies|{record_key}|{check}|{locator}|{detail}"
+    flags.append({"flag_id": "flag-" + hashlib.sha1(key.encode()).hexdigest()[:12], "table_name": "policies",
+                  "record_key": record_key, "check_name": check, "severity": severity, "detail": detail,
+                  "source_id": source_id, "source_locator": locator})
+
+
+def _primary(group: list[dict]) -> dict:
+    counts = Counter(m["title"] for m in group)
+    return sorted(group, key=lambda m: (m["context"] != "table", -counts[m["title"]], -len(m["title"]),
+                                        m["source_id"], m["source_locator"]))[0]
+
+
+def resolve(mentions: list[dict], relations: list[dict] | None = None,
+            overrides: list[dict] | None = None) -> dict:
+    """Mentions of all sources -> ``{"policies", "policy_mentions", "policy_relations", "quality_flags",
+    "overrides_applied"}``: rows per table (mentions and relations with their final policy ids) and the
+    number of override entries applied per dataset table.
+
+    Raises OverrideError when an override matches no mention (a stale entry must be removed, not ignored).
+    """
+    overrides = load_overrides() if overrides is None else overrides
+    applied: Counter = Counter()
+    mentions = [dict(m) for m in mentions]
+    # drops: a reviewed decision that a naming is not a policy instrument (e.g. a report title)
+    for e in [o for o in overrides if o["action"] == "drop" and o["table"] == "policy_mentions"]:
+        hit = [m for m in mentions if _matches(m, e["match"])]
+        if not hit:
+            raise OverrideError(f"{e['_where']}: matches no mention: {e['match']}")
+        mentions = [m for m in mentions if not _matches(m, e["match"])]
+        applied["policy_mentions"] += 1
+    # keys, then reviewed aliases
+    key_of = {m["mention_id"]: (m["jurisdiction"], title_key(m["title"])) for m in mentions}
+    alias: dict[tuple, tuple] = {}
+    for e in [o for o in overrides if o["action"] == "same_as"]:
+        juris = e["match"]["jurisdiction"]
+        src = (juris, title_key(e["match"]["title"]))
+        dst = (e.get("jurisdiction_to", juris), title_key(e["same_as"]))
+        if src not in key_of.values():
+            raise OverrideError(f"{e['_where']}: no mention of {e['match']} to merge")
+        alias[src] = dst
+        applied["policies"] += 1
+
+    def canonical(key: tuple) -> tuple:
+        seen = set()
+        while key in alias and key not in seen:
+            seen.add(key)
+            key = alias[key]
+        return key
+
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for m in mentions:
+        groups[canonical(key_of[m["mention_id"]])].append(m)
+
+    provisional_to_final: dict[str, str] = {}
+    policies, flags = [], []
+    for (juris, key), group in sorted(groups.items()):
+        pid = policy_key_id(juris, key)
+        for m in group:
+            provisional_to_final[m["policy_id"]] = pid
+            m["policy_id"] = pid
+        first = _primary(group)
+        dated = sorted((m for m in group if m["issued_on"] is not None),
+                       key=lambda m: (-_PRECISION_RANK[m["issued_precision"]], m["context"] != "table",
+                                      m["source_id"], m["source_locator"]))
+        date = dated[0] if dated else None
+        if date:
+            odd = [m for m in dated if _date_disagrees(date, m)]
+            if odd:
+                printed = "; ".join(f"{m['issued_printed']!r} ({m['source_id']} {m['source_locator']})"
+                                    for m in [date, *odd])
+                _flag(flags, pid, "dates_disagree",
+                      f"{first['title']}: mentions print different dates: {printed}; kept "
+                      f"{date['issued_printed']!r} (most precise, table first)", date["source_id"],
+                      date["source_locator"])
+        issuer = next((m["issuer_printed"] for m in [first, *group] if m["issuer_printed"]), None)
+        statuses = {m["status"] for m in group if m["status"]}
+        status = "revoked" if "revoked" in statuses else ("adopted" if "adopted" in statuses else
+                                                          ("proposed" if "proposed" in statuses else None))
+        summary = first["text"] or next((m["text"] for m in group if m["text"]), None)
+        genai = any(nz.genai_specific(m["title"]) for m in group) or any(
+            m["context"] == "table" and m["text"] and nz.genai_specific(m["text"].split("。")[0]) for m in group)
+        policies.append({
+            "policy_id": pid, "jurisdiction": juris, "title": first["title"], "title_en": None,
+            "issuer": issuer, "issued_on": date["issued_on"] if date else None,
+            "issued_precision": date["issued_precision"] if date else None,
+            "issued_printed": date["issued_printed"] if date else None,
+            "instrument_type": first["instrument_type"], "status": status, "summary": summary,
+            "genai_specific": genai, "mention_count": len(group),
+            "source_count": len({m["source_id"] for m in group}),
+            "source_id": first["source_id"], "source_locator": first["source_locator"],
+        })
+    # field overrides on the resolved rows
+    by_id = {p["policy_id"]: p for p in policies}
+    for e in [o for o in overrides if o["action"] == "set" and o["table"] == "policies"]:
+        pid = policy_key_id(e["match"]["jurisdiction"], canonical(
+            (e["match"]["jurisdiction"], title_key(e["match"]["title"])))[1])
+        if pid not in by_id:
+            raise OverrideError(f"{e['_where']}: no policy {e['match']}")
+        by_id[pid].update(e["values"])
+        applied["policies"] += 1
+    rels = []
+    for r in relations or []:
+        a, b = provisional_to_final.get(r["policy_id"]), provisional_to_final.get(r["related_policy_id"])
+        if a is None or b is None or a == b:
+            continue
+        rels.append({**r, "policy_id": a, "related_policy_id": b,
+                     "relation_id": relation_id(a, r["relation"], b)})
+        if r["relation"] == "revokes":
+            by_id[b]["status"] = "revoked"
+    return {"policies": policies, "policy_mentions": mentions, "policy_relations": rels,
+            "quality_flags": flags, "overrides_applied": dict(applied)}
