@@ -56,6 +56,12 @@ def load_spec(source_id: str) -> dict | None:
     return spec
 
 
+def load_prose_spec(source_id: str) -> dict:
+    """How a source's running text is read for policy mentions (``specs/<source_id>.prose.yaml``), or {}."""
+    path = SPECS_DIR / f"{source_id}.prose.yaml"
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+
+
 def policy_id(jurisdiction: str, title: str) -> str:
     """Stable id of a policy: jurisdiction + title in Traditional script without spaces or title marks."""
     key = re.sub(r"[\s《》「」『』〈〉()()]", "", nz.to_traditional(title))
@@ -380,5 +386,5 @@ def extract_source(snapshot: Snapshot) -> Extraction:
         mapper(ex, table, tspec)
     if tspecs:
         _check_list_of_tables(ex, lines)
-    prose.extract_mentions(ex, lines, spec.get("prose") or {})
+    prose.extract_mentions(ex, lines, load_prose_spec(snapshot.source_id))
     return ex
