@@ -258,15 +258,41 @@ GENAI_TERMS = re.compile(
 )
 
 
-def genai_specific(title: str) -> bool:
-    """True when an instrument is about GenAI itself, judged on its title.
+_CLAUSE_SPLIT = re.compile(r"[,,;;。]|\s\d+\.\s")
+_SUMMARY_SUBJECT_CHARS = 8      # a summary's opening verb + object fit in this many characters
 
-    The rule: the title names generative AI (GenAI, 生成式, AIGC), generative/foundation/large language
-    models (大模型, LLM, 基礎模型), synthetic content or deepfakes (深偽). A general AI strategy that merely
-    mentions GenAI in its summary is not GenAI-specific (表 3-7's summary column is "GenAI 有關內容" for
-    every row, so summaries cannot decide).
+
+def genai_specific(title: str, summary: str | None = None) -> bool:
+    """True when an instrument is about GenAI itself rather than AI in general.
+
+    The rule (issue 3, item 6), in order:
+
+    1. **Title.** The title names generative AI (GenAI, Generative AI, 生成式, AIGC), generative, foundation or
+       large language models (大模型, 大型語言模型, LLM, 基礎模型), synthetic content or deepfakes (深偽,
+       深度偽造, 合成內容): ``生成式人工智慧服務管理暫行辦法`` -> True.
+    2. **Summary subject.** Otherwise a table's summary cell decides only when GenAI is its *subject*: the
+       term sits in the first clause, within the first 8 characters after leading spaces (the opening verb
+       and its object, e.g. ``提供 GenAI 安全發展架構``), is not one item of a list (``、``/``等`` next to
+       it), and the summary has at most two clauses. A broad plan whose summary lists GenAI among other
+       topics (``聚焦人機介面、量子資訊、生成式人工智慧、元宇宙等領域``) or whose GenAI clause is one of many
+       (表 3-7's ``完善GenAI發展和管理機制,加強網路空間法治建設,…``) stays general AI policy.
+
+    ``title``: the printed title (marks optional); ``summary``: the printed summary or None. Never raises.
     """
-    return bool(GENAI_TERMS.search(to_traditional(title)))
+    if GENAI_TERMS.search(to_traditional(title)):
+        return True
+    if not summary:
+        return False
+    text = to_traditional(summary).strip()
+    clauses = [c for c in _CLAUSE_SPLIT.split(text) if c.strip()]
+    if not clauses or len(clauses) > 2:
+        return False
+    first = clauses[0].strip()
+    m = GENAI_TERMS.search(first)
+    if not m or m.start() > _SUMMARY_SUBJECT_CHARS:
+        return False
+    around = first[max(0, m.start() - 1):m.end() + 2]
+    return not re.search(r"、|等", around)
 
 
 @lru_cache(maxsize=1)

@@ -14,8 +14,9 @@ documents. Rules, in order:
    (tables are the report's own comparison), then the most frequent printed title, then the longest. The
    date is the most precise printed one, a table's before prose; mentions whose dates disagree (different
    day, month or year where both print it) raise a ``dates_disagree`` quality flag naming every printed date.
-4. ``genai_specific`` is true when any mention's title, or the summary of a table mention, meets the rule
-   of :func:`extractors.normalise.genai_specific`.
+4. ``genai_specific`` is true when any mention's title, or the summary cell of a table mention, meets the
+   rule of :func:`extractors.normalise.genai_specific` (prose sentences do not decide: they often name GenAI
+   next to a general instrument).
 """
 from __future__ import annotations
 
@@ -175,8 +176,8 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,
         status = "revoked" if "revoked" in statuses else ("adopted" if "adopted" in statuses else
                                                           ("proposed" if "proposed" in statuses else None))
         summary = first["text"] or next((m["text"] for m in group if m["text"]), None)
-        genai = any(nz.genai_specific(m["title"]) for m in group) or any(
-            m["context"] == "table" and m["text"] and nz.genai_specific(m["text"].split("。")[0]) for m in group)
+        genai = any(nz.genai_specific(m["title"], m["text"] if m["context"] == "table" else None)
+                    for m in group)
         policies.append({
             "policy_id": pid, "jurisdiction": juris, "title": first["title"], "title_en": None,
             "issuer": issuer, "issued_on": date["issued_on"] if date else None,
