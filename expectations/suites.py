@@ -85,6 +85,10 @@ def _table_rules(name: str) -> list:
     if name == "policies":
         return [gxe.ExpectColumnValuesToNotBeNull(column="issuer", severity="warning"),
                 gxe.ExpectColumnValuesToNotBeNull(column="issued_on", severity="warning")]
+    if name == "policy_integrity":
+        # Every mention resolves to a policy, every relation links two policies, and a policy's
+        # mention_count is the number of its mentions: a broken link would orphan a record.
+        return [gxe.ExpectColumnValuesToBeInSet(column="holds", value_set=[True])]
     if name == "printed_totals":
         # A table that prints a total: its parts should add up. The sources do not always (表 2-2, 2027):
         # that is the source's own error, recorded as a warning and a quality flag, never "fixed".
@@ -96,10 +100,30 @@ def _table_rules(name: str) -> list:
 def build_suite(name: str) -> gx.ExpectationSuite:
     """The expectation suite of one dataset table (or the derived ``printed_totals`` check frame)."""
     suite = gx.ExpectationSuite(name=f"atlas.{name}")
-    exps = [] if name == "printed_totals" else _contract_expectations(schemas.table(name))
+    exps = [] if name in _DERIVED else _contract_expectations(schemas.table(name))
     for exp in exps + _table_rules(name):
         suite.add_expectation(exp)
     return suite
+
+
+_DERIVED = ("printed_totals", "policy_integrity")
+
+
+def policy_integrity(policies: pd.DataFrame, mentions: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
+    """One row per link check between the policy tables: ``check``, ``key``, ``holds`` (bool).
+
+    Checks: each mention's policy_id is a policy (mention_resolves); each relation's two ids are policies
+    (relation_resolves); each policy's mention_count equals its number of mentions (mention_count)."""
+    known = set(policies["policy_id"]) if len(policies) else set()
+    rows = [{"check": "mention_resolves", "key": m, "holds": p in known}
+            for m, p in zip(mentions.get("mention_id", []), mentions.get("policy_id", []))]
+    for r, a, b in zip(relations.get("relation_id", []), relations.get("policy_id", []),
+                       relations.get("related_policy_id", [])):
+        rows.append({"check": "relation_resolves", "key": r, "holds": a in known and b in known})
+    counts = mentions["policy_id"].value_counts().to_dict() if len(mentions) else {}
+    for pid, n in zip(policies.get("policy_id", []), policies.get("mention_count", [])):
+        rows.append({"check": "mention_count", "key": pid, "holds": int(counts.get(pid, 0)) == int(n)})
+    return pd.DataFrame(rows, columns=["check", "key", "holds"])
 
 
 def printed_totals(market: pd.DataFrame) -> pd.DataFrame:
@@ -137,7 +161,7 @@ def _key_columns(name: str, frame: pd.DataFrame) -> list[str]:
         keys = list(schemas.table(name).primary_key)
     except KeyError:
         keys = []
-    extra = [c for c in ("source_locator",) if c in frame.columns and c not in keys]
+    extra = [c for c in ("source_locator", "check", "key") if c in frame.columns and c not in keys]
     return [c for c in keys if c in frame.columns] + extra
 
 
@@ -147,6 +171,9 @@ def validate_frames(frames: dict[str, pd.DataFrame]) -> dict:
     frames = dict(frames)
     if "market_figures" in frames:
         frames["printed_totals"] = printed_totals(frames["market_figures"])
+    if {"policies", "policy_mentions", "policy_relations"} <= set(frames):
+        frames["policy_integrity"] = policy_integrity(frames["policies"], frames["policy_mentions"],
+                                                      frames["policy_relations"])
     ctx = _context()
     source = ctx.data_sources.add_pandas("atlas")
     report: dict = {"tables": {}, "critical_failures": 0, "warnings": 0, "evaluated": 0}
