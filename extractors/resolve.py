@@ -10,6 +10,7 @@ documents. Rules, in order:
 2. **Reviewed aliases.** ``curation/overrides.yaml`` entries with ``action: same_as`` join variant titles the
    key cannot see (an abbreviation, a translated name). Each entry has a reason and a source line, and is
    counted in the release manifest.
+   Bills of one title tabled by different sponsors stay separate (:func:`_split_bills`).
 3. **Canonical values.** The title, issuer and summary come from the primary mention: a table row first
    (tables are the report's own comparison), then the most frequent printed title, then the longest. The
    date is the most precise printed one, a table's before prose; mentions whose dates disagree (different
@@ -109,6 +110,30 @@ def _primary(group: list[dict]) -> dict:
                                         m["source_id"], m["source_locator"]))[0]
 
 
+def _split_bills(gkey: tuple, group: list[dict], flags: list[dict]) -> dict[tuple, list[dict]]:
+    """Bills of one title tabled by different sponsors are different bills (表 3-10 prints two
+    「促進AI產業和確保可靠性的法案」, by 趙寅喆 and by 金成願, both on 2024-06-19): split the group by the
+    sponsor printed in table rows. A mention without a sponsor joins the sponsor named in its sentence,
+    else the first sponsor's bill, with an ``ambiguous_bill_mention`` flag."""
+    sponsors = list(dict.fromkeys(m["issuer_printed"] for m in group if m["instrument_type"] == "bill"
+                                  and m["context"] == "table" and m["issuer_printed"]))
+    if len(sponsors) < 2:
+        return {gkey: group}
+    juris, key = gkey
+    out: dict[tuple, list[dict]] = {(juris, f"{key}|{s}"): [] for s in sponsors}
+    for m in sorted(group, key=lambda m: (m["source_id"], m["source_locator"])):
+        sponsor = m["issuer_printed"] if m["issuer_printed"] in sponsors else next(
+            (s for s in sponsors if s in (m["text"] or "")), None)
+        if sponsor is None:
+            sponsor = sponsors[0]
+            _flag(flags, m["mention_id"], "ambiguous_bill_mention",
+                  f"{m['title_printed']} names one of {len(sponsors)} bills with this title "
+                  f"({', '.join(sponsors)}); attached to {sponsor}'s", m["source_id"], m["source_locator"],
+                  severity="info")
+        out[(juris, f"{key}|{sponsor}")].append(m)
+    return out
+
+
 def resolve(mentions: list[dict], relations: list[dict] | None = None,
             overrides: list[dict] | None = None) -> dict:
     """Mentions of all sources -> ``{"policies", "policy_mentions", "policy_relations", "quality_flags",
@@ -150,9 +175,14 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,
     for m in mentions:
         groups[canonical(key_of[m["mention_id"]])].append(m)
 
+    flags: list[dict] = []
+    split: dict[tuple, list[dict]] = {}
+    for gkey, group in groups.items():
+        for sub_key, sub in _split_bills(gkey, group, flags).items():
+            split[sub_key] = sub
     provisional_to_final: dict[str, str] = {}
-    policies, flags = [], []
-    for (juris, key), group in sorted(groups.items()):
+    policies = []
+    for (juris, key), group in sorted(split.items()):
         pid = policy_key_id(juris, key)
         for m in group:
             provisional_to_final[m["policy_id"]] = pid

@@ -15,8 +15,19 @@ def extraction():
     return mapping.extract_source(snapshots.load(SOURCE_000))
 
 
+POLICY_TABLES = ("表 3-1 ", "表 3-4 ", "表 3-6 ", "表 3-7 ")
+
+
 def _table_mentions(ex):
-    return [m for m in ex.rows["policy_mentions"] if m["context"] == "table"]
+    """Mentions from 000's four policy comparison tables (US, JP, JP, CN)."""
+    return [m for m in ex.rows["policy_mentions"] if m["source_locator"].startswith(POLICY_TABLES)]
+
+
+def test_bills_of_one_title_by_two_sponsors_stay_two(extraction):
+    bills = [m for m in extraction.rows["policy_mentions"] if m["source_locator"].startswith("表 3-10 ")]
+    out = resolve.resolve(bills, overrides=[])
+    assert len(bills) == 6 and len(out["policies"]) == 6          # 趙寅喆 L1329 and 金成願 L1330-1331
+    assert all(p["status"] == "proposed" and p["instrument_type"] == "bill" for p in out["policies"])
 
 
 @pytest.mark.parametrize("printed, key", [
