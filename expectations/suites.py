@@ -77,6 +77,14 @@ def _table_rules(name: str) -> list:
             pair(column_A="value_high_base", column_B="value_low_base", or_equal=True,
                  ignore_row_if="either_value_is_missing"),
         ]
+    if name == "indicators":
+        # A ranking is a position from 1; a figure's period runs forwards; a share in percent is not negative.
+        return [pair(column_A="period_end", column_B="period_start", or_equal=True,
+                     ignore_row_if="either_value_is_missing"),
+                gxe.ExpectColumnValuesToBeBetween(column="value", min_value=1, row_condition='unit=="rank"',
+                                                  condition_parser="pandas"),
+                gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, row_condition='unit=="%"',
+                                                  condition_parser="pandas", severity="warning")]
     if name == "patent_counts":
         return [pair(column_A="period_end", column_B="period_start", or_equal=True),
                 gxe.ExpectColumnValuesToBeBetween(column="patent_families", min_value=1, severity="warning")]
@@ -89,6 +97,22 @@ def _table_rules(name: str) -> list:
         # Every mention resolves to a policy, every relation links two policies, and a policy's
         # mention_count is the number of its mentions: a broken link would orphan a record.
         return [gxe.ExpectColumnValuesToBeInSet(column="holds", value_set=[True])]
+    if name == "budgets":
+        # Periods run forwards; a single-year amount has its fiscal year; amounts are not negative.
+        return [pair(column_A="period_end", column_B="period_start", or_equal=True),
+                gxe.ExpectColumnValuesToNotBeNull(column="fiscal_year", row_condition='period_basis=="year"',
+                                                  condition_parser="pandas"),
+                gxe.ExpectColumnValuesToBeBetween(column="amount", min_value=0)]
+    if name == "kpis":
+        # A statement without a readable figure, or a baseline after its target year, is worth a look.
+        return [gxe.ExpectColumnValuesToNotBeNull(column="target_value", severity="warning"),
+                pair(column_A="target_year", column_B="baseline_year", or_equal=True,
+                     ignore_row_if="either_value_is_missing")]
+    if name == "budget_totals":
+        # A budget table's 總計 row against its items, per year and over the period (document 003 表 5, 表 6).
+        # A mismatch is the source's own error: a warning and a quality flag, never "fixed".
+        return [gxe.ExpectColumnValuesToBeBetween(column="relative_difference", min_value=-_TOTAL_TOLERANCE,
+                                                  max_value=_TOTAL_TOLERANCE, severity="warning")]
     if name == "printed_totals":
         # A table that prints a total: its parts should add up. The sources do not always (表 2-2, 2027):
         # that is the source's own error, recorded as a warning and a quality flag, never "fixed".
@@ -106,7 +130,7 @@ def build_suite(name: str) -> gx.ExpectationSuite:
     return suite
 
 
-_DERIVED = ("printed_totals", "policy_integrity")
+_DERIVED = ("printed_totals", "policy_integrity", "budget_totals")
 
 
 def policy_integrity(policies: pd.DataFrame, mentions: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
@@ -144,6 +168,28 @@ def printed_totals(market: pd.DataFrame) -> pd.DataFrame:
     return merged[cols].reset_index(drop=True)
 
 
+def budget_totals(budgets: pd.DataFrame) -> pd.DataFrame:
+    """One row per printed total of a budget table (kind ``total``) with the sum of the table's items
+    (kind ``item``) over the same period and their relative difference."""
+    cols = ["source_id", "table_id", "period_start", "period_end", "period_basis", "total", "parts_sum",
+            "relative_difference", "source_locator"]
+    if budgets.empty:
+        return pd.DataFrame(columns=cols)
+    df = budgets.assign(table_id=budgets["source_locator"].str.extract(r"^表 (\S+)")[0])
+    keys = ["source_id", "table_id", "period_start", "period_end", "period_basis"]
+    totals = df[df["kind"] == "total"]
+    items = df[df["kind"] == "item"]
+    by_year = items[items["period_basis"] == "year"]
+    parts = by_year.groupby(keys, dropna=False)["amount"].sum().rename("parts_sum").reset_index()
+    # a whole-period total (合計 column of the 總計 row) against all the table's single-year items
+    span = by_year.groupby(["source_id", "table_id"])["amount"].sum().rename("span_sum").reset_index()
+    merged = totals.merge(parts, on=keys, how="left").merge(span, on=["source_id", "table_id"], how="left")
+    merged["parts_sum"] = merged["parts_sum"].where(merged["period_basis"] == "year", merged["span_sum"])
+    merged = merged[merged["parts_sum"].notna()].rename(columns={"amount": "total"})
+    merged["relative_difference"] = (merged["parts_sum"] - merged["total"]) / merged["total"].abs().clip(lower=1)
+    return merged[cols].reset_index(drop=True)
+
+
 def _context():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     ctx = gx.get_context(mode="ephemeral")
@@ -171,6 +217,8 @@ def validate_frames(frames: dict[str, pd.DataFrame]) -> dict:
     frames = dict(frames)
     if "market_figures" in frames:
         frames["printed_totals"] = printed_totals(frames["market_figures"])
+    if "budgets" in frames:
+        frames["budget_totals"] = budget_totals(frames["budgets"])
     if {"policies", "policy_mentions", "policy_relations"} <= set(frames):
         frames["policy_integrity"] = policy_integrity(frames["policies"], frames["policy_mentions"],
                                                       frames["policy_relations"])

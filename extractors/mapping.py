@@ -15,7 +15,8 @@ import yaml
 
 import schemas
 from extractors import normalise as nz
-from extractors.report_tables import CAPTION_RE, ReportTable, Row, fill_merged, find_captions, find_tables
+from extractors.report_tables import (CAPTION_RE, ReportTable, Row, caption_id, fill_merged, find_captions,
+                                     find_tables)
 from extractors.snapshots import Snapshot
 
 SPECS_DIR = Path(__file__).with_name("specs")
@@ -130,8 +131,15 @@ def add_mention(ex: Extraction, *, jurisdiction: str, title_printed: str, locato
 
 
 def _map_policies(ex: Extraction, table: ReportTable, spec: dict) -> None:
-    """A policy table: one mention per row (issuer merged cells resolved by printed height)."""
+    """A policy table: one mention per row (issuer merged cells resolved by printed height).
+
+    Spec options: ``status`` and ``instrument_type`` for every row (表 3-10: bills, proposed);
+    ``issued_pattern``, a regex with groups ``issuer`` and ``issued`` for a date cell that also names the
+    sponsor (表 3-10 ``由安哲秀議員作為主要提案人於 2024 年 5 月 31 日提出``); a cell it does not match is
+    kept whole as the printed date and flagged ``issued_unsplit``.
+    """
     cols = spec["columns"]
+    split = re.compile(spec["issued_pattern"]) if spec.get("issued_pattern") else None
     juris = spec.get("jurisdiction") or nz.jurisdiction_in(table.caption.title)
     if not juris:
         raise SpecError(f"source {ex.source_id}: 表 {table.table_id}: no jurisdiction in the caption "
@@ -144,9 +152,17 @@ def _map_policies(ex: Extraction, table: ReportTable, spec: dict) -> None:
             ex.flag("policy_mentions", None, "missing_title", f"row without a title: {row.cells}", locator)
             continue
         issuer = issuers["issuer"][i] if "issuer" in issuers else _cell(row, cols.get("issuer"))
+        issued = _cell(row, cols.get("issued"))
+        if split and issued:
+            parts = split.fullmatch(issued)
+            if parts:
+                issuer, issued = parts.group("issuer"), parts.group("issued")
+            else:
+                ex.flag("policy_mentions", None, "issued_unsplit",
+                        f"date cell {issued!r} does not read as sponsor and date; kept whole", locator)
         m = add_mention(ex, jurisdiction=juris, title_printed=title_printed, locator=locator, context="table",
-                        issuer=issuer, issued_printed=_cell(row, cols.get("issued")),
-                        text=_cell(row, cols.get("summary")), status=spec.get("status"))
+                        issuer=issuer, issued_printed=issued, text=_cell(row, cols.get("summary")),
+                        status=spec.get("status"), instrument_type=spec.get("instrument_type"))
         if "issuer" in issuers and not _cell(row, cols["issuer"]) and issuer:
             ex.flag("policy_mentions", m["policy_id"], "merged_cell_resolved",
                     f"issuer not printed on this row; assigned {issuer!r} from its merged cell", locator,
@@ -303,11 +319,27 @@ _MAPPERS = {
     ("market_figures", "long"): _map_market_long,
 }
 
+# Programme budgets and KPI targets (documents 002, 003): mappers and source-wide checks in their own module.
+from extractors import map_programme  # noqa: E402  (map_programme uses this module's helpers at call time)
+
+_MAPPERS.update(map_programme.MAPPERS)
+# Non-monetary indicators (表 1-1, 3-2, ...) and market tables printed transposed (表 2-4).
+from extractors import map_indicators  # noqa: E402  (map_indicators uses this module's helpers at call time)
+
+_MAPPERS.update(map_indicators.MAPPERS)
+_SOURCE_STEPS = [map_programme.finish_source]   # run after all of a source's tables are mapped
+
 
 # --- as printed --------------------------------------------------------------------------------
 
 def _report_rows(ex: Extraction, table: ReportTable) -> None:
     names = table.column_names()
+    if not names:   # printed as an image or chart (spec body: none): the caption alone, one empty cell
+        ex.rows["report_tables"].append({
+            "source_id": ex.source_id, "table_id": table.table_id, "caption": table.caption.text,
+            "row_index": 0, "is_header": False, "column_index": 0, "column_name": None, "value": None,
+            "line_start": table.caption.line, "line_end": table.caption.line,
+        })
     for r_idx, row in enumerate(table.header + table.rows):
         for c_idx in range(len(names)):
             ex.rows["report_tables"].append({
@@ -326,23 +358,46 @@ def _report_rows(ex: Extraction, table: ReportTable) -> None:
                 f"表 {table.table_id} L{line}-{line}", severity="info")
 
 
-def _check_list_of_tables(ex: Extraction, lines: list[str]) -> None:
-    """Flag tables whose number in the list of tables names another title than the body caption."""
+def _toc_entries(lines: list[str]) -> dict[str, tuple[str, int]]:
+    """The list of tables: table id -> (title, 1-based line). Entries are tab-separated lines with a page
+    number, in either caption style: ``表 1-1<TAB>title<TAB>6`` (document 000) or
+    ``表 4、計畫分年經費表.....<TAB>115`` (document 003, dot leaders before the page number)."""
     toc: dict[str, tuple[str, int]] = {}
     for idx, line in enumerate(lines):
-        parts = line.split("\t")
-        if len(parts) >= 2:
-            m = CAPTION_RE.match(parts[0].strip() + " x")
-            if m and parts[1].strip():
-                toc.setdefault(f"{m.group(1)}-{m.group(2)}", (parts[1].strip(), idx + 1))
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) < 2 or not parts[0].startswith("表"):
+            continue
+        m = CAPTION_RE.match(parts[0])
+        if m and m.group("single"):
+            title = re.sub(r"[.．…·]+$", "", m.group("title")).strip()
+        else:
+            m = CAPTION_RE.match(parts[0] + " x")
+            title = parts[1] if m else ""
+        if m and title:
+            toc.setdefault(caption_id(m), (title, idx + 1))
+    return toc
+
+
+def _check_list_of_tables(ex: Extraction, lines: list[str]) -> None:
+    """Flag tables whose number in the list of tables names another title than the body caption.
+
+    Document 003's list (L48-52) titles 表 4 計畫分年經費表 and 表 5 工作項目分年經費表, which the body
+    captions 表 5 and 表 6 (the body's 表 4 is 分年經費規劃); the detail names the body caption that carries
+    the listed title, when there is one.
+    """
+    toc = _toc_entries(lines)
     norm = lambda s: re.sub(r"\s+", "", nz.to_traditional(s))  # noqa: E731
-    body = {c.table_id: c for c in find_captions(lines)}
+    captions = find_captions(lines)
+    body = {c.table_id: c for c in captions}
     for tid, (title, line) in toc.items():
         cap = body.get(tid)
         if cap is not None and norm(cap.title) != norm(title):
+            other = next((c for c in captions if norm(c.title) == norm(title)), None)
+            where = f"; that title is captioned 表 {other.table_id} (line {other.line})" if other else ""
             ex.flag("report_tables", tid, "list_of_tables_mismatch",
                     f"list of tables (line {line}) titles 表 {tid} {title!r}; the body caption "
-                    f"(line {cap.line}) is {cap.title!r}", f"表 {tid} L{cap.line}-{cap.line}", severity="info")
+                    f"(line {cap.line}) is {cap.title!r}{where}", f"表 {tid} L{cap.line}-{cap.line}",
+                    severity="info")
 
 
 def source_row(snapshot: Snapshot) -> dict:
@@ -383,7 +438,10 @@ def extract_source(snapshot: Snapshot) -> Extraction:
         if mapper is None:
             raise SpecError(f"source {snapshot.source_id}: 表 {table.table_id}: no mapper for target "
                             f"{tspec['target']!r} with layout {tspec.get('layout')!r}")
-        mapper(ex, table, tspec)
+        # source-wide keys of the spec (calendar, currency ...) are defaults for each table's spec
+        mapper(ex, table, {**{k: v for k, v in spec.items() if k not in ("source_id", "tables")}, **tspec})
+    for step in _SOURCE_STEPS:
+        step(ex, tables, tspecs, lines, spec)
     if tspecs:
         _check_list_of_tables(ex, lines)
     prose.extract_mentions(ex, lines, load_prose_spec(snapshot.source_id))

@@ -126,10 +126,12 @@ class Unit:
     currency: str | None
 
 
-def parse_unit(printed: str) -> Unit:
+def parse_unit(printed: str, default_currency: str | None = None) -> Unit:
     """Read a unit such as ``億美元``, ``兆美元``, ``新臺幣億元``, ``%`` (rules/units.yaml).
 
-    Percentages have no currency and no base multiplier. Raises NormaliseError for an unknown unit.
+    Percentages have no currency and no base multiplier. ``default_currency`` (ISO 4217) applies to a unit
+    that prints no currency word (``成本(億元)`` in a document whose amounts are all 新臺幣).
+    Raises NormaliseError for an unknown unit.
     """
     u = re.sub(r"[\s()()]", "", printed)
     if u in ("%", "%", "百分比"):
@@ -150,6 +152,7 @@ def parse_unit(printed: str) -> Unit:
             u_rest = u_rest.replace(word, "", 1)
             break
     u_rest = u_rest.replace("元", "")
+    currency = currency or default_currency
     if currency is None or u_rest:
         raise NormaliseError(f"unknown unit {printed!r}")
     return Unit(printed=re.sub(r"[\s()()]", "", printed), multiplier=multiplier, currency=currency)
@@ -190,7 +193,8 @@ class ParsedDate:
 
 
 _DATE_RE = re.compile(
-    r"(?:(?P<y>\d{4})|民國\s*(?P<roc>\d{2,3})|(?<!\d)(?P<roc3>\d{3})(?=\s*年))\s*(?P<ysep>[年/.\-]|月)\s*"
+    r"(?:(?P<y>\d{4})|民國\s*(?P<roc>\d{2,3})|(?<!\d)(?P<roc3>\d{3})(?=\s*年|[./]\d{1,2}(?!\d)))"
+    r"\s*(?P<ysep>[年/.\-]|月)\s*"
     r"(?:(?P<m>\d{1,2})\s*[月/.\-]?\s*(?:(?P<d>\d{1,2})\s*日?)?)?")
 
 
@@ -198,7 +202,8 @@ def parse_date(text: str | None) -> ParsedDate | None:
     """A printed date -> first day of the stated period, with precision.
 
     Reads ``2023 年 7月13日`` (day), ``2023 年 10 月`` (month), ``2024年`` (year), ROC ``民國114年3月`` and
-    ``114 年 8 月`` (three digits before 年 are an ROC year, as document 003 prints them).
+    ``114 年 8 月`` (three digits before 年 are an ROC year, as document 003 prints them), and ROC
+    ``112.10`` / ``112/6/30`` (three digits, then . or / and a month: document 002's slides).
     When several dates are printed (``2020年、2023年7月``) the first is used and ``multiple_dates`` is
     reported; ``2024月2月`` (月 printed for 年) is read as 2024-02 and reported as ``malformed``.
     Returns None for empty text or a dash; raises NormaliseError when no date can be read.

@@ -23,11 +23,20 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-CAPTION_RE = re.compile(r"^表\s*(\d+)\s*-\s*(\d+)\s+(\S.*?)\s*$")
+# Two caption styles: "表 3-13 title" (document 000) and "表 1、title" (document 003, no chapter number).
+CAPTION_RE = re.compile(r"^表\s*(?:(?P<chapter>\d+)\s*-\s*(?P<number>\d+)\s+|(?P<single>\d+)\s*、\s*)"
+                        r"(?P<title>\S.*?)\s*$")
+UNIT_NOTE_RE = re.compile(r"^單位\s*[::]\s*(.+?)\s*$")    # "單位:新臺幣 億元" between a caption and its body
+
+
+def caption_id(m: re.Match) -> str:
+    """The table id of a CAPTION_RE match: ``3-13`` for "表 3-13 …", ``4`` for "表 4、…"."""
+    return m.group("single") or f"{m.group('chapter')}-{m.group('number')}"
 SOURCE_NOTE_RE = re.compile(r"^資料來源\s*[::]\s*(.+?)\s*$")
 _PROSE_ENDINGS = ("。", ")。", ")", "。)")
 _HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
 _ODD_CHARS_RE = re.compile(r"[\u0370-\u03ff\u0400-\u04ff⇒¥○■□◆◇★☆※]|\*\s*\*")
+_NOISE_RE = re.compile(r"(?:\d[\s.]+){7,}\d?|_+|.*—{4,}.*")   # digit runs, underscores, dash runs
 _CJK = r"\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"   # CJK punctuation, kana, ideographs
 _CJK_GAP_RE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _NOTE_LOOKAHEAD = 4          # non-blank lines after a body in which a 資料來源 line is looked for
@@ -40,13 +49,14 @@ class TableError(ValueError):
 
 @dataclass(frozen=True)
 class Caption:
-    table_id: str      # e.g. "3-13"
+    table_id: str      # e.g. "3-13", "4", or a spec id ("cost", "s-laws") for an uncaptioned table
     title: str         # caption text after the number
     line: int          # 1-based line number
+    printed: str | None = None   # the anchor line of an uncaptioned table, as printed
 
     @property
     def text(self) -> str:
-        return f"表 {self.table_id} {self.title}"
+        return self.printed or f"表 {self.table_id} {self.title}"
 
 
 @dataclass
@@ -56,6 +66,10 @@ class Row:
     cells: list[str | None]
     line_start: int
     line_end: int
+    # columns where more than one printed line of a stub-joined row holds a value: column -> fragments
+    conflicts: dict[int, list[str]] = field(default_factory=dict)
+    # columns filled from a neighbour cell that printed several cells' words in one: column -> that cell
+    spread: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,6 +93,7 @@ class ReportTable:
     body_lines: tuple[int, int]
     page_breaks: list[int] = field(default_factory=list)   # lines where a repeated header was skipped
     garbage: list[Garbage] = field(default_factory=list)
+    unit_note: str | None = None   # "新臺幣 億元" from a "單位:" line between caption and body
 
     @property
     def table_id(self) -> str:
@@ -146,12 +161,18 @@ def is_ocr_garbage(text: str) -> bool:
     * characters from scripts the documents never use (Cyrillic, Greek) or symbol runs (``⇒¥○``, ``** * *``),
       e.g. ``/Д 15 ц`` in the date column of 表 3-7;
     * scattered single characters split by slashes and spaces, e.g. ``灰/六 AI / 介 九 貝 源`` (表 3-1);
-    * a short cell of mostly Simplified-only characters in a Traditional-Chinese document, e.g. ``会送士从``.
+    * a short cell of mostly Simplified-only characters in a Traditional-Chinese document, e.g. ``会送士从``,
+      or a longer one with many, e.g. ``0届开发仁津小社会改入4. 改入归赎口办儿`` (表 3-5, L1065);
+    * runs of single digits, e.g. ``4 7 1 1 1 4 1 1 …`` and ``7.4.4.4.4.7.4.4 …`` (表 3-5, L1049, L1061);
+    * long dash runs or a lone underscore, e.g. ``·貝曾 —————`` (表 3-8, L1277), ``_`` (表 1-1, L161);
+    * only isolated single CJK characters, e.g. ``<b>然</b> 石`` (表 3-3, L935: the 範例 label is below it).
     """
     t = text.strip()
     if not t:
         return False
-    if _ODD_CHARS_RE.search(t):
+    if _ODD_CHARS_RE.search(t) or _NOISE_RE.fullmatch(t):
+        return True
+    if len(t.split()) >= 2 and all(len(tok) == 1 and _is_cjk(tok) for tok in t.split()):
         return True
     tokens = [tok for tok in re.split(r"[\s/]+", t) if tok]
     if "/" in t and len(tokens) >= 4:
@@ -159,10 +180,11 @@ def is_ocr_garbage(text: str) -> bool:
         if singles / len(tokens) >= 0.6:
             return True
     cjk = [ch for ch in t if _is_cjk(ch)]
-    if 2 <= len(cjk) <= 8:
-        simplified = sum(1 for ch in cjk if _s2t().convert(ch) != ch)
-        if simplified >= 2 and simplified / len(cjk) >= 0.5:
-            return True
+    simplified = sum(1 for ch in cjk if _s2t().convert(ch) != ch)
+    if 2 <= len(cjk) <= 8 and simplified >= 2 and simplified / len(cjk) >= 0.5:
+        return True
+    if len(cjk) > 8 and simplified >= 4 and simplified / len(cjk) >= 0.3:
+        return True
     return False
 
 
@@ -191,7 +213,8 @@ def find_captions(lines: list[str]) -> list[Caption]:
     """Captions of tables in the body of a document.
 
     Skips the list of tables (tab-separated entries with page numbers) and prose that mentions a table
-    (lines starting with ``#`` or ending like a sentence). Returns captions in document order.
+    (lines starting with ``#`` or ending like a sentence). Reads both caption styles of CAPTION_RE.
+    Returns captions in document order.
     """
     found = []
     for idx, line in enumerate(lines):
@@ -200,10 +223,11 @@ def find_captions(lines: list[str]) -> list[Caption]:
         m = CAPTION_RE.match(line.strip())
         if not m:
             continue
-        title = m.group(3)
+        title = m.group("title")
         if title.endswith(_PROSE_ENDINGS) or title.startswith(("為", "所示", "顯示")):
             continue
-        found.append(Caption(table_id=f"{m.group(1)}-{m.group(2)}", title=title, line=idx + 1))
+        found.append(Caption(table_id=caption_id(m), title=title, line=idx + 1,
+                             printed=line.strip() if m.group("single") else None))
     return found
 
 
@@ -232,10 +256,19 @@ def _collect_forward(lines: list[str], start: int) -> list[int]:
     return body
 
 
-def _body_indices(lines: list[str], cap_idx: int, header_rows: int) -> tuple[list[int], list[int]]:
-    """Line indices (0-based) of a table body, and of repeated headers skipped at page breaks."""
+def _body_indices(lines: list[str], cap_idx: int, header_rows: int,
+                  start: int | None = None) -> tuple[list[int], list[int]]:
+    """Line indices (0-based) of a table body, and of repeated headers skipped at page breaks.
+
+    ``start`` (0-based) is the first body line of an uncaptioned table located by its spec; otherwise the
+    body is next to the caption (a "單位:" line may sit between them)."""
     after = _next_nonblank(lines, cap_idx + 1, 1)
-    if after is not None and after - cap_idx <= 3 and _is_table_line(lines[after]):
+    if after is not None and start is None and UNIT_NOTE_RE.match(lines[after].strip()):
+        cap_idx = after
+        after = _next_nonblank(lines, after + 1, 1)
+    if start is not None:
+        body = _collect_forward(lines, start)
+    elif after is not None and after - cap_idx <= 3 and _is_table_line(lines[after]):
         body = _collect_forward(lines, after)
     else:
         before = _next_nonblank(lines, cap_idx - 1, -1)
@@ -252,6 +285,12 @@ def _body_indices(lines: list[str], cap_idx: int, header_rows: int) -> tuple[lis
     skipped: list[int] = []
     while True:
         end = body[-1] + 1
+        gap = _after_blank(lines, end)
+        if gap is not None:                      # rows continue after a blank line (表 3-5, 表 3-8)
+            if [_norm(x) for x in lines[gap:gap + header_rows]] == header:   # a page break (document 003 表 1)
+                skipped.extend(range(gap, gap + header_rows))
+            body.extend(i for i in _collect_forward(lines, gap) if i not in skipped)
+            continue
         nxt = None
         for idx in range(end, min(end + _CONTINUATION_WINDOW, len(lines))):
             text = lines[idx].strip()
@@ -265,6 +304,21 @@ def _body_indices(lines: list[str], cap_idx: int, header_rows: int) -> tuple[lis
         skipped.extend(range(nxt, nxt + header_rows))
         more = _collect_forward(lines, nxt)
         body.extend(i for i in more if i not in skipped)
+
+
+def _after_blank(lines: list[str], end: int) -> int | None:
+    """Index of a tab-separated line that continues a body after at most two blank lines, or None.
+
+    A block followed (within 3 lines) by a caption is the body of that later caption (captions may come
+    after their body, 表 2-1), not a continuation."""
+    nxt = _next_nonblank(lines, end, 1)
+    if nxt is None or nxt == end or nxt - end > 2 or not _is_table_line(lines[nxt]):
+        return None
+    stop = nxt + len(_collect_forward(lines, nxt))
+    follow = _next_nonblank(lines, stop, 1)
+    if follow is not None and follow - stop <= 2 and CAPTION_RE.match(lines[follow].strip()):
+        return None
+    return nxt
 
 
 def _source_note(lines: list[str], after_idx: int) -> str | None:
@@ -301,7 +355,7 @@ def _line_rows(lines, indices, width, garbage) -> list[Row]:
 
 
 def _wrapped_rows(lines, indices, width, complete: dict[int, re.Pattern], required: list[int],
-                  garbage) -> list[Row]:
+                  garbage, after_break: set[int] | frozenset = frozenset()) -> list[Row]:
     """Logical rows from wrapped lines (表 3-7): a row closes when each of its columns' text is complete.
 
     Rules, in order:
@@ -313,6 +367,9 @@ def _wrapped_rows(lines, indices, width, complete: dict[int, re.Pattern], requir
        column (the tail of a long issuer list) and that column resumes after a gap, those lines belong to
        the row above.
     3. A row that never gets text in a required column belongs to the row above.
+    4. A cell split by a page break: the first line after a skipped repeated header (``after_break``,
+       0-based indices) that fills no required column continues the row before the break (document 003
+       表 4 L1559 "轉。…" ends L1556's description).
     """
     # each segment: list of (line_no, fragments)
     segments: list[list[tuple[int, list[str]]]] = []
@@ -328,6 +385,9 @@ def _wrapped_rows(lines, indices, width, complete: dict[int, re.Pattern], requir
     for idx in indices:
         frags = [read_cell(raw, idx + 1, col, garbage) for col, raw in enumerate(_split(lines[idx], width)[:width])]
         if not any(frags):
+            continue
+        if idx in after_break and segments and not any(frags[c] for c in required):   # rule 4
+            segments[-1].append((idx + 1, frags))
             continue
         if not segments or is_complete(segments[-1]):
             segments.append([])
@@ -359,12 +419,147 @@ def _wrapped_rows(lines, indices, width, complete: dict[int, re.Pattern], requir
                 line_end=seg[-1][0]) for seg in merged]
 
 
+def _join_lines(seg: list[tuple[int, list[str]]], width: int, values_from: int | None = None) -> Row:
+    """One logical row from (line_no, fragments) lines; columns >= ``values_from`` printed on more than one
+    line are recorded in ``Row.conflicts`` (their fragments, top to bottom)."""
+    row = Row(cells=[join_fragments([f[c] for _, f in seg if f[c]]) or None for c in range(width)],
+              line_start=seg[0][0], line_end=seg[-1][0])
+    if values_from is not None:
+        for c in range(values_from, width):
+            printed = [f[c] for _, f in seg if f[c]]
+            if len(printed) > 1:
+                row.conflicts[c] = printed
+    return row
+
+
+def _read_lines(lines, indices, width, garbage) -> list[tuple[int, list[str]]]:
+    out = []
+    for idx in indices:
+        frags = [read_cell(raw, idx + 1, col, garbage) for col, raw in enumerate(_split(lines[idx], width)[:width])]
+        if any(frags):
+            out.append((idx + 1, frags))
+    return out
+
+
+_OPEN_END_RE = re.compile(r"[(\uff08\u3014][^)\uff09\u3015]*$")   # a label ending inside ( ( 〔
+
+
+def _stub_rows(lines, indices, width, sections: list[str], garbage) -> list[Row]:
+    """Logical rows of a table whose column 0 is a stub of row labels with values to its right (表 1-1).
+
+    A label wraps onto the next line when (a) its line prints no value and the label is not one of the
+    spec's ``sections`` (a heading row such as 訓練端), or (b) it ends inside an unclosed bracket
+    (``全球大規模日活使用人數(億`` / ``人)``). Values printed on more than one line of a joined row are kept
+    joined as printed and listed in ``Row.conflicts`` for the mapper to flag.
+    """
+    rows: list[Row] = []
+    seg: list[tuple[int, list[str]]] = []
+    for line_no, frags in _read_lines(lines, indices, width, garbage):
+        seg.append((line_no, frags))
+        label = join_fragments([f[0] for _, f in seg if f[0]])
+        has_values = any(frags[1:])
+        wraps = bool(not has_values and label and _norm(label) not in sections) or bool(_OPEN_END_RE.search(label))
+        if not wraps:
+            rows.append(_join_lines(seg, width, values_from=1))
+            seg = []
+    if seg:
+        rows.append(_join_lines(seg, width, values_from=1))
+    return rows
+
+
+def _centred_rows(lines, indices, width, complete: dict[int, re.Pattern], garbage) -> list[Row]:
+    """Logical rows of a table whose column-0 text is printed vertically centred against longer text in
+    the other columns (表 3-5: item 2's label sits on L1040-1041, its explanation on L1036-1045).
+
+    Anchors are the runs of lines printing column 0, each closed when its text matches ``complete[0]``.
+    Lines between two anchors (printing only other columns) are split between them: the split keeps every
+    column's text of the upper row complete by its ``complete`` pattern and, among those, puts each anchor
+    nearest the middle of its row. Lines before the first anchor belong to it, after the last to the last.
+    """
+    read = _read_lines(lines, indices, width, garbage)
+    done = complete.get(0)
+    anchors: list[list[int]] = []            # positions in ``read``
+    open_anchor = False
+    for pos, (_, frags) in enumerate(read):
+        if not frags[0]:
+            open_anchor = False
+            continue
+        if not open_anchor:
+            anchors.append([])
+        anchors[-1].append(pos)
+        text = join_fragments([read[p][1][0] for p in anchors[-1]])
+        open_anchor = not (done and done.search(text))
+    if not anchors:
+        return [_join_lines(read, width)] if read else []
+    groups = [[a[0], a[-1]] for a in anchors]    # [first, last] position per row
+    groups[0][0] = 0
+    groups[-1][1] = len(read) - 1
+
+    def line_no(pos):
+        return read[pos][0]
+
+    def off_centre(lo, hi, anchor):
+        return abs((line_no(lo) + line_no(hi)) / 2 - (line_no(anchor[0]) + line_no(anchor[-1])) / 2)
+
+    def closes(lo, hi):
+        return all(pat.search(t) for c, pat in complete.items() if c > 0
+                   for t in [join_fragments([read[p][1][c] for p in range(lo, hi + 1) if read[p][1][c]])] if t)
+
+    for k in range(len(anchors) - 1):
+        up, down = anchors[k], anchors[k + 1]
+        options = [(off_centre(groups[k][0], cut, up) + off_centre(cut + 1, groups[k + 1][1], down), cut)
+                   for cut in range(up[-1], down[0]) if closes(groups[k][0], cut)]
+        cut = min(options)[1] if options else down[0] - 1
+        groups[k][1], groups[k + 1][0] = cut, cut + 1
+    return [_join_lines(read[lo:hi + 1], width) for lo, hi in groups]
+
+
+def _fixed_rows(lines, indices, width, lines_per_row: int, garbage) -> list[Row]:
+    """Logical rows of a table that prints every row over the same number of lines (表 3-9: two)."""
+    read = _read_lines(lines, indices, width, garbage)
+    return [_join_lines(read[k:k + lines_per_row], width) for k in range(0, len(read), lines_per_row)]
+
+
+def _spread_collapsed(lines: list[str], rows: list[Row]) -> None:
+    """Give back to empty cells the words a neighbour printed for them (表 2-4 L560: one cell prints
+    ``零售和消費用品業 銀行業 醫藥`` for its own column and the two to its right).
+
+    A cell of k > 1 space-separated words followed by an empty cell is spread over its column and the
+    k - 1 columns to its right, word by word; a column that printed its own text keeps it. Each column
+    filled this way records the collapsed cell as printed in ``Row.spread``. Line rows only.
+    """
+    for row in rows:
+        raw = _split(lines[row.line_start - 1], len(row.cells))
+        for c in range(len(row.cells) - 1):
+            words = _collapse(raw[c]).split()
+            if len(words) < 2 or row.cells[c + 1] or c + len(words) > len(row.cells):
+                continue
+            printed = _collapse(raw[c])
+            row.cells[c] = words[0]
+            row.spread[c] = printed
+            for k, word in enumerate(words[1:], start=c + 1):
+                if not row.cells[k]:
+                    row.cells[k] = word
+                    row.spread[k] = printed
+
+
+def caption_only(source_id: str, lines: list[str], caption: Caption) -> ReportTable:
+    """A captioned table printed as an image or chart (no tab-separated body): caption and source note
+    only, no rows (spec ``body: none``; 表 2-5 and 2-6 of document 000)."""
+    idx = caption.line - 1
+    return ReportTable(source_id=source_id, caption=caption, header=[], rows=[],
+                       source_note=_source_note(lines, idx + 1), body_lines=(caption.line, caption.line))
+
+
 def extract_table(source_id: str, lines: list[str], caption: Caption, *, header_rows: int = 1,
                   row_mode: str = "line", complete: dict[int, str] | None = None,
-                  required: list[int] | None = None, width: int | None = None) -> ReportTable:
-    """Rebuild one captioned table. Raises TableError (naming source and table) when no body is found."""
+                  required: list[int] | None = None, width: int | None = None,
+                  start: int | None = None, sections: list[str] | None = None,
+                  lines_per_row: int | None = None, spread_collapsed: bool = False) -> ReportTable:
+    """Rebuild one captioned table (or, with ``start``, the uncaptioned table whose body starts at that
+    0-based line). Raises TableError (naming source and table) when no body is found."""
     cap_idx = caption.line - 1
-    body, skipped = _body_indices(lines, cap_idx, header_rows)
+    body, skipped = _body_indices(lines, cap_idx, header_rows, start)
     if len(body) <= header_rows:
         raise TableError(f"source {source_id}: 表 {caption.table_id} (line {caption.line}) has no "
                          f"tab-separated body next to its caption")
@@ -374,17 +569,30 @@ def extract_table(source_id: str, lines: list[str], caption: Caption, *, header_
     data_idx = body[header_rows:]
     if row_mode == "line":
         rows = _line_rows(lines, data_idx, width, garbage)
+        if spread_collapsed:
+            _spread_collapsed(lines, rows)
     elif row_mode == "wrapped":
         pats = {int(k): re.compile(v) for k, v in (complete or {}).items()}
-        rows = _wrapped_rows(lines, data_idx, width, pats, list(required or []), garbage)
+        after_break = {i for i in data_idx if i - 1 in skipped}   # first line after a repeated header
+        rows = _wrapped_rows(lines, data_idx, width, pats, list(required or []), garbage, after_break)
+    elif row_mode == "stub":
+        rows = _stub_rows(lines, data_idx, width, [_norm(s) for s in sections or []], garbage)
+    elif row_mode == "centred":
+        pats = {int(k): re.compile(v) for k, v in (complete or {}).items()}
+        rows = _centred_rows(lines, data_idx, width, pats, garbage)
+    elif row_mode == "fixed" and lines_per_row:
+        rows = _fixed_rows(lines, data_idx, width, int(lines_per_row), garbage)
     else:
         raise TableError(f"source {source_id}: 表 {caption.table_id}: unknown row_mode {row_mode!r}")
     last = max(body)
     note_from = max(last, cap_idx) + 1
+    unit_idx = _next_nonblank(lines, cap_idx + 1, 1) if start is None else None
+    unit = UNIT_NOTE_RE.match(lines[unit_idx].strip()) if unit_idx is not None else None
     return ReportTable(source_id=source_id, caption=caption, header=header, rows=rows,
                        source_note=_source_note(lines, note_from),
                        body_lines=(min(body) + 1, last + 1),
-                       page_breaks=[i + 1 for i in skipped], garbage=garbage)
+                       page_breaks=[i + 1 for i in skipped], garbage=garbage,
+                       unit_note=unit.group(1) if unit else None)
 
 
 def find_tables(source_id: str, lines: list[str], table_specs: list[dict]) -> list[ReportTable]:
@@ -396,12 +604,20 @@ def find_tables(source_id: str, lines: list[str], table_specs: list[dict]) -> li
     out = []
     for spec in table_specs:
         tid = str(spec["table_id"])
+        if "locate" in spec:
+            out.append(locate_table(source_id, lines, spec))
+            continue
         hits = by_id.get(tid, [])
         if len(hits) != 1:
             raise TableError(f"source {source_id}: expected one caption 表 {tid} in the body, found {len(hits)}")
+        if spec.get("body") == "none":           # printed as an image or chart
+            out.append(caption_only(source_id, lines, hits[0]))
+            continue
         out.append(extract_table(source_id, lines, hits[0], header_rows=int(spec.get("header_rows", 1)),
                                  row_mode=spec.get("row_mode", "line"), complete=spec.get("complete"),
-                                 required=spec.get("required"), width=spec.get("width")))
+                                 required=spec.get("required"), width=spec.get("width"),
+                                 sections=spec.get("sections"), lines_per_row=spec.get("lines_per_row"),
+                                 spread_collapsed=bool(spec.get("spread_collapsed"))))
     return out
 
 
@@ -455,3 +671,101 @@ def fill_merged(rows: list[Row], column: int) -> list[str | None]:
             break
         e = prev
     return out
+
+
+# --- uncaptioned tables and slide blocks, located by their spec ---------------------------------
+
+def _anchor(lines: list[str], pattern: str, after: int, source_id: str, tid: str, what: str) -> int:
+    """0-based index of the first line at or after ``after`` matching ``pattern`` (stripped text)."""
+    rx = re.compile(pattern)
+    for idx in range(after, len(lines)):
+        if rx.search(lines[idx].strip()):
+            return idx
+    raise TableError(f"source {source_id}: table {tid}: {what} anchor {pattern!r} not found")
+
+
+def locate_table(source_id: str, lines: list[str], spec: dict) -> ReportTable:
+    """An uncaptioned table found by anchors in its spec, never by line numbers (a declared snapshot change
+    must not silently shift it).
+
+    ``locate: {start: regex, header: regex, end: regex}``: ``start`` matches the line (a heading, a slide
+    title) the table follows, which becomes its caption as printed; it must match exactly one line that is
+    not tab-separated (the table of contents is), else TableError. Then either
+
+    * a tab-separated table: ``header`` matches its first header line (tabs kept) after ``start``; the body
+      is rebuilt like a captioned one (page breaks, ``row_mode``); or
+    * a slide block (``row_mode: bullets`` or ``pairs``, the deck has no tabs): the lines after ``start``
+      up to the line matching ``end`` (exclusive; the end of the document when omitted), see
+      :func:`bullet_rows` and :func:`pair_rows`.
+    """
+    tid = str(spec["table_id"])
+    loc = spec["locate"]
+    rx = re.compile(loc["start"])
+    hits = [i for i, line in enumerate(lines) if "\t" not in line and rx.search(line.strip())]
+    if len(hits) != 1:
+        raise TableError(f"source {source_id}: table {tid}: start anchor {loc['start']!r} matches "
+                         f"{len(hits)} lines, expected one")
+    start = hits[0]
+    caption = Caption(table_id=tid, title=lines[start].strip(), line=start + 1, printed=lines[start].strip())
+    mode = spec.get("row_mode", "line")
+    if mode in ("bullets", "pairs"):
+        end = _anchor(lines, loc["end"], start + 1, source_id, tid, "end") if loc.get("end") else len(lines)
+        block = [(i + 1, lines[i]) for i in range(start + 1, end)]
+        rows = bullet_rows(block) if mode == "bullets" else pair_rows(block, spec["value_pattern"])
+        if not rows:
+            raise TableError(f"source {source_id}: table {tid}: no rows between line {start + 1} and {end}")
+        return ReportTable(source_id=source_id, caption=caption, header=[], rows=rows, source_note=None,
+                           body_lines=(rows[0].line_start, rows[-1].line_end))
+    header_rx = re.compile(loc["header"])
+    first = next((i for i in range(start + 1, len(lines)) if _is_table_line(lines[i])), None)
+    if first is None or not header_rx.search(lines[first]):
+        raise TableError(f"source {source_id}: table {tid}: no table with header {loc['header']!r} "
+                         f"after line {start + 1}")
+    return extract_table(source_id, lines, caption, header_rows=int(spec.get("header_rows", 1)),
+                         row_mode=mode, complete=spec.get("complete"), required=spec.get("required"),
+                         width=spec.get("width"), start=first)
+
+
+_BULLET_RE = re.compile(r"^(?P<indent>\s*)-\s+(?:▶\s*)?(?P<text>\S.*?)\s*$")
+
+
+def bullet_rows(block: list[tuple[int, str]]) -> list[Row]:
+    """Rows of a slide's two-level bullet list (document 002, 各部會AI法制項目進展): an unindented
+    ``- group`` line opens a group, each indented ``- item`` line is a row ``[group, item]``.
+    Lines that are not bullets (slide sub-titles) are left out. Input: (1-based line, text) pairs."""
+    rows, group = [], None
+    for no, line in block:
+        m = _BULLET_RE.match(line)
+        if not m:
+            continue
+        text = clean_cell(m.group("text"))
+        if not m.group("indent"):
+            group = text
+        else:
+            rows.append(Row(cells=[group, text], line_start=no, line_end=no))
+    return rows
+
+
+def pair_rows(block: list[tuple[int, str]], value_pattern: str) -> list[Row]:
+    """Rows of a slide of labelled figures (document 002, AI領航: "衍生投資" / "36.3億元以上").
+
+    Paragraphs are separated by blank lines; a paragraph's first line is its group label. Each line
+    matching ``value_pattern`` closes a row ``[group, label, value]`` whose label is the text since the
+    group line or the previous value (None when the value follows the group line directly)."""
+    rx = re.compile(value_pattern)
+    rows: list[Row] = []
+    group, label, row_start = None, [], None
+    for no, line in block + [(0, "")]:
+        text = clean_cell(line)
+        if not text:
+            group, label, row_start = None, [], None
+            continue
+        if group is None:
+            group, row_start = text, no
+        elif rx.search(text):
+            rows.append(Row(cells=[group, " ".join(label) or None, text], line_start=row_start, line_end=no))
+            label, row_start = [], None
+        else:
+            label.append(text)
+            row_start = row_start or no
+    return rows
