@@ -510,20 +510,28 @@ def _orgs_in(text: str) -> list[tuple[int, int, str, str | None]]:
     return sorted(out)
 
 
-def _places_in(text: str) -> list[tuple[int, str]]:
-    """Countries / jurisdictions named in text, by position (organisations count with theirs)."""
-    out = [(s, j) for s, _, _, j in _orgs_in(text) if j]
-    names = sorted(nz._country_names().items(), key=lambda kv: -len(kv[0]))
-    key = nz.to_traditional(text)
-    taken: list[tuple[int, int]] = [(s, e) for s, e, _, _ in _orgs_in(text)]
-    for name, code in list(names) + [(a, c) for a, c in rules().aliases.items()]:
+@lru_cache(maxsize=1)
+def _place_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    """One alternation of every country name (pycountry zh names + aliases), longest first, and its codes."""
+    codes: dict[str, str] = {}
+    for name, code in list(nz._country_names().items()) + list(rules().aliases.items()):
         if len(name) < 2 or not re.search(rf"[{_CJK}]", name) and name not in rules().aliases:
             continue
-        for m in re.finditer(re.escape(name), key):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            out.append((m.start(), code))
+        codes.setdefault(name, code)
+    alternation = "|".join(re.escape(n) for n in sorted(codes, key=lambda n: (-len(n), n)))
+    return re.compile(alternation), codes
+
+
+def _places_in(text: str) -> list[tuple[int, str]]:
+    """Countries / jurisdictions named in text, by position (organisations count with theirs)."""
+    orgs = _orgs_in(text)
+    out = [(s, j) for s, _, _, j in orgs if j]
+    taken = [(s, e) for s, e, _, _ in orgs]
+    pattern, codes = _place_pattern()
+    for m in pattern.finditer(nz.to_traditional(text)):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        out.append((m.start(), codes[m.group(0)]))
     return sorted(out)
 
 

@@ -230,7 +230,8 @@ def test_merged_issuers_in_policies(extraction):
     assert by_title["國家人工智慧研究機構計畫"]["issuer_printed"] == "NSF"                 # L815
     assert by_title["NDIF 研究協作平台"]["issuer_printed"] == "NSF"                       # L817
     assert by_title["GenAI 加速器挑戰 (GENIAC)"]["issuer_printed"] == "經濟產業省"         # L1015
-    resolved = sorted(f["source_locator"] for f in _flags(extraction, "merged_cell_resolved"))
+    resolved = sorted(f["source_locator"] for f in _flags(extraction, "merged_cell_resolved")
+                      if f["table_name"] == "policy_mentions")     # 表 2-4's publishers: tests/test_tables_000.py
     assert resolved == ["表 3-1 L814-814", "表 3-1 L815-815", "表 3-1 L817-817", "表 3-4 L1015-1015"]
 
 
@@ -274,7 +275,10 @@ def test_garbage_produces_a_flag(extraction, line, column, text):
 
 def test_no_garbage_flag_on_real_cells(extraction):
     # The only noise cells in the mapped tables: the four above and L1205 "/ 如 ** * * ..." (表 3-7, column 3)
-    flagged = {int(re.search(r"L(\d+)-", f["source_locator"]).group(1)) for f in _flags(extraction, "ocr_garbage")}
+    # (the tables mapped later, 表 1-1, 3-3, 3-5 and 3-8, have their own noise: tests/test_tables_000.py)
+    later = ("表 1-1 ", "表 3-3 ", "表 3-5 ", "表 3-8 ")
+    flagged = {int(re.search(r"L(\d+)-", f["source_locator"]).group(1)) for f in _flags(extraction, "ocr_garbage")
+               if not f["source_locator"].startswith(later)}
     assert flagged <= {817, 1186, 1205, 1209, 1211}
     assert {1186, 1205, 1209, 1211} <= flagged
 
@@ -528,8 +532,10 @@ def test_policies_line_tables(extraction, table_id):
 def test_policy_counts(extraction):
     counts = {tid: len(_policies(extraction, tid)) for tid in ("3-1", "3-4", "3-6", "3-7")}
     assert counts == {"3-1": 8, "3-4": 3, "3-6": 3, "3-7": 7}
-    assert len(_table_mentions(extraction)) == 21
-    assert len({r["policy_id"] for r in _table_mentions(extraction)}) == 21
+    four = [r for r in _table_mentions(extraction)              # 表 3-10 (Korean bills): tests/test_tables_000.py
+            if LOCATOR_RE.match(r["source_locator"]).group(1) in ("3-1", "3-4", "3-6", "3-7")]
+    assert len(four) == 21
+    assert len({r["policy_id"] for r in four}) == 21
 
 
 def test_policy_date_issues_flagged(extraction):
