@@ -478,15 +478,16 @@ def map_policy_bullets(ex: "Extraction", table: ReportTable, spec: dict) -> None
     from :func:`extractors.report_tables.bullet_rows`): one policy mention (context ``table``) per item, the
     agency as issuer, a trailing ``(112.10)`` as the issued date (ROC year.month). Spec keys:
     ``jurisdiction``, ``status``."""
-    from extractors.mapping import add_mention  # noqa: PLC0415  (mapping imports this module)
+    from extractors.mapping import add_mention, instruments_in_cell  # noqa: PLC0415  (mapping imports this module)
 
     for row in table.rows:
         agency, item = row.cells
         m = _TRAILING_DATE_RE.search(item)
         title = item[:m.start()].strip() if m else item
-        add_mention(ex, jurisdiction=spec["jurisdiction"], title_printed=title, locator=table.locator(row),
-                    context="table", issuer=agency, issued_printed=m.group("date") if m else None,
-                    status=spec.get("status"))
+        for name in instruments_in_cell(title):
+            add_mention(ex, jurisdiction=spec["jurisdiction"], title_printed=name, locator=table.locator(row),
+                        context="table", issuer=agency, issued_printed=m.group("date") if m else None,
+                        status=spec.get("status"), text=item)
 
 
 # --- after all tables of a source --------------------------------------------------------------

@@ -100,7 +100,8 @@ def mention_id(source_id: str, locator: str, title_printed: str) -> str:
 
 def add_mention(ex: Extraction, *, jurisdiction: str, title_printed: str, locator: str, context: str,
                 issuer: str | None = None, issued_printed: str | None = None, text: str | None = None,
-                status: str | None = None, instrument_type: str | None = None) -> dict:
+                status: str | None = None, instrument_type: str | None = None,
+                title_en: str | None = None) -> dict:
     """Append one ``policy_mentions`` row (date read, type inferred, provisional policy id); returns it.
 
     The provisional ``policy_id`` hashes jurisdiction + title; extractors/resolve.py merges variant titles of
@@ -121,13 +122,28 @@ def add_mention(ex: Extraction, *, jurisdiction: str, title_printed: str, locato
     row = {
         "mention_id": mention_id(ex.source_id, locator, title_printed), "policy_id": pid,
         "source_id": ex.source_id, "source_locator": locator, "context": context,
-        "jurisdiction": jurisdiction, "title_printed": title_printed, "title": title,
+        "jurisdiction": jurisdiction, "title_printed": title_printed, "title": title, "title_en": title_en,
         "issuer_printed": issuer, "issued_printed": issued_printed,
         "issued_on": parsed.value if parsed else None, "issued_precision": parsed.precision if parsed else None,
         "instrument_type": kind, "status": status or ("proposed" if kind == "bill" else None), "text": text,
     }
     ex.rows["policy_mentions"].append(row)
     return row
+
+
+_ACTION_CELL_RE = re.compile(r"核備|修正|修訂|提報|完成|發布|訂定|公告|研議|推動")
+_QUOTED_RE = re.compile(r"「([^「」]+)」|《([^《》]+)》")
+
+
+def instruments_in_cell(cell: str) -> list[str]:
+    """The instrument names a table cell prints. A cell that reports an action on quoted instruments
+    (002's slide rows: ``核備投信投顧公會修正「…作業要點」``, ``期交所及期貨公會完成修正「A」及「B」``) names
+    the quoted titles, each returned with its marks as printed; any other cell is one name, returned whole."""
+    quoted = [m.group(0) for m in _QUOTED_RE.finditer(cell)]
+    outside = _QUOTED_RE.sub("", cell)
+    if quoted and _ACTION_CELL_RE.search(outside):
+        return quoted
+    return [cell]
 
 
 def _map_policies(ex: Extraction, table: ReportTable, spec: dict) -> None:

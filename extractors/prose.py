@@ -784,12 +784,30 @@ def extract_mentions(ex, lines: list[str], spec: dict) -> None:
                 kind, status = "law", "adopted"     # an act the sentence says was passed
             row = mapping.add_mention(
                 ex, jurisdiction=juris, title_printed=title, locator=locator, context=unit.context, issuer=issuer or None,
-                issued_printed=issued, text=unit.text, status=status, instrument_type=kind)
+                issued_printed=issued, text=unit.text, status=status, instrument_type=kind,
+                title_en=english_title(title, unit.text[cand.end:]))
             mentions.append((cand, row))
         _relations(ex, unit, mentions)
     for p, x in lists:
         if x.get("columns"):
             _tab_list(ex, lines, p, x, spec, seen)
+
+
+_ENGLISH_AFTER_RE = re.compile(r"^\s*[((]\s*([A-Za-z][A-Za-z0-9 ,.&'’:/-]{3,150}?)\s*[))]")
+_ENGLISH_INSIDE_RE = re.compile(r"[((]\s*([A-Za-z][A-Za-z0-9 ,.&'’:/-]{3,150}?)\s*[))]")
+
+
+def english_title(title: str, after: str) -> str | None:
+    """The English title printed with a Chinese one: in brackets right after it
+    (``AI法案(Artificial Intelligence Act)``, 001 L323) or inside it
+    (``小企業科技轉型(Small Business Technology Transfer)計劃``, 001 L123-131). Needs two English words, so
+    an acronym alone (``(TAIDE)``, ``(GENIAC)``) is not a title. Returns it as printed, or None."""
+    for m in (_ENGLISH_AFTER_RE.match(after), _ENGLISH_INSIDE_RE.search(title)):
+        if m and len(m.group(1).split()) >= 2:
+            return m.group(1).strip()
+    if not re.search(rf"[{_CJK}]", title) and len(title.split()) >= 2:
+        return title
+    return None
 
 
 def _issuer_below(lines: list[str], last: int) -> tuple[str | None, str | None]:
@@ -901,7 +919,8 @@ def _tab_list(ex, lines, heading_re, spec_list, spec, seen) -> None:
         if (f"L{n}-{n}", name) in seen:
             continue
         seen.add((f"L{n}-{n}", name))
-        mapping.add_mention(ex, jurisdiction=juris, title_printed=name, locator=f"L{n}-{n}", context="prose",
+        mapping.add_mention(ex, jurisdiction=juris, title_printed=name, locator=f"L{n}-{n}", context="reference_list",
+                            title_en=name if not re.search(rf"[{_CJK}]", name) else None,
                             issuer=issuer, issued_printed=issued, text=raw.strip(),
                             status="proposed" if "草案" in title else None)
 

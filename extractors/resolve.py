@@ -6,12 +6,15 @@ documents. Rules, in order:
 1. **Title key.** Mentions of one jurisdiction whose titles share a key are one instrument. The key is the
    title in Traditional script (OpenCC), upper-cased, without spaces, punctuation or title marks, with the
    AI synonyms 人工智慧 / 人工智能 / 智能 written ``AI`` and a trailing 草案 / (草案) dropped (a bill and the
-   act it becomes are one instrument; its status says which stage the sources saw).
+   act it becomes are one instrument; its status says which stage the sources saw). AIGC, GenAI and
+   生成式 AI are one term. 1b: titles of one jurisdiction printing the same bracketed acronym of three or more
+   capitals (``(TAIDE)``, ``(GENIAC)``) are one instrument.
 2. **Reviewed aliases.** ``curation/overrides.yaml`` entries with ``action: same_as`` join variant titles the
    key cannot see (an abbreviation, a translated name). Each entry has a reason and a source line, and is
    counted in the release manifest.
    Bills of one title tabled by different sponsors stay separate (:func:`_split_bills`).
-3. **Canonical values.** The title, issuer and summary come from the primary mention: a table row first
+3. **Canonical values.** The title, issuer and summary come from the primary mention: one printing the
+   group's key (the ``same_as`` target of a reviewed alias), then a table row
    (tables are the report's own comparison), then the most frequent printed title, then the longest. The
    date is the most precise printed one, a table's before prose; mentions whose dates disagree (different
    day, month or year where both print it) raise a ``dates_disagree`` quality flag naming every printed date.
@@ -44,8 +47,19 @@ def title_key(title: str) -> str:
     t = nz.to_traditional(title).upper()
     t = re.sub(r"[\s《》「」『』〈〉()()\[\]【】、,,.。:: ·・\-–—_/\"'“”‘’]", "", t)
     t = re.sub(r"人工智慧|人工智能", "AI", t)
+    t = re.sub(r"AIGC|GENAI|生成式AI", "生成式AI", t)
     t = re.sub(r"草案$", "", t)
     return t
+
+
+_ACRONYM_RE = re.compile(r"[((]\s*([A-Z][A-Z0-9-]{2,})\s*[))]")
+
+
+def title_acronym(title: str) -> str | None:
+    """The acronym a title prints in brackets (``可信任生成式 AI 對話引擎(TAIDE)計畫`` -> ``TAIDE``), or None.
+    Two titles of one jurisdiction with the same bracketed acronym name one instrument (rule 1b)."""
+    m = _ACRONYM_RE.search(nz.to_traditional(title))
+    return m.group(1) if m else None
 
 
 def policy_key_id(jurisdiction: str, key: str) -> str:
@@ -104,9 +118,10 @@ def _flag(flags: list[dict], record_key: str, check: str, detail: str, source_id
                   "source_id": source_id, "source_locator": locator})
 
 
-def _primary(group: list[dict]) -> dict:
+def _primary(group: list[dict], key: str) -> dict:
     counts = Counter(m["title"] for m in group)
-    return sorted(group, key=lambda m: (m["context"] != "table", -counts[m["title"]], -len(m["title"]),
+    return sorted(group, key=lambda m: (title_key(m["title"]) != key, m["context"] != "table",
+                                        -counts[m["title"]], -len(m["title"]),
                                         m["source_id"], m["source_locator"]))[0]
 
 
@@ -171,6 +186,20 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,
             key = alias[key]
         return key
 
+    # rule 1b: a bracketed acronym joins the keys that print it (the first key in sort order leads)
+    by_acronym: dict[tuple, list[tuple]] = defaultdict(list)
+    for m in mentions:
+        acro = title_acronym(m["title"])
+        if acro:
+            k = canonical(key_of[m["mention_id"]])
+            if k not in by_acronym[(m["jurisdiction"], acro)]:
+                by_acronym[(m["jurisdiction"], acro)].append(k)
+    for keys in by_acronym.values():
+        lead = sorted(keys)[0]
+        for k in keys:
+            if k != lead and k not in alias:
+                alias[k] = lead
+
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for m in mentions:
         groups[canonical(key_of[m["mention_id"]])].append(m)
@@ -187,7 +216,7 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,
         for m in group:
             provisional_to_final[m["policy_id"]] = pid
             m["policy_id"] = pid
-        first = _primary(group)
+        first = _primary(group, key.split("|")[0])
         dated = sorted((m for m in group if m["issued_on"] is not None),
                        key=lambda m: (-_PRECISION_RANK[m["issued_precision"]], m["context"] != "table",
                                       m["source_id"], m["source_locator"]))
@@ -206,14 +235,18 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,
         status = "revoked" if "revoked" in statuses else ("adopted" if "adopted" in statuses else
                                                           ("proposed" if "proposed" in statuses else None))
         summary = first["text"] or next((m["text"] for m in group if m["text"]), None)
+        kind = first["instrument_type"]
+        if kind == "bill" and status == "adopted":
+            kind = "law"        # 法案 also translates "Act": a sentence says it was passed
+        title_en = next((m["title_en"] for m in [first, *group] if m.get("title_en")), None)
         genai = any(nz.genai_specific(m["title"], m["text"] if m["context"] == "table" else None)
                     for m in group)
         policies.append({
-            "policy_id": pid, "jurisdiction": juris, "title": first["title"], "title_en": None,
+            "policy_id": pid, "jurisdiction": juris, "title": first["title"], "title_en": title_en,
             "issuer": issuer, "issued_on": date["issued_on"] if date else None,
             "issued_precision": date["issued_precision"] if date else None,
             "issued_printed": date["issued_printed"] if date else None,
-            "instrument_type": first["instrument_type"], "status": status, "summary": summary,
+            "instrument_type": kind, "status": status, "summary": summary,
             "genai_specific": genai, "mention_count": len(group),
             "source_count": len({m["source_id"] for m in group}),
             "source_id": first["source_id"], "source_locator": first["source_locator"],

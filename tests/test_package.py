@@ -156,7 +156,7 @@ def test_csv_text_format(release):
     text = (release["dir"] / "data" / "policies.csv").read_bytes().decode("utf-8")
     header, first = text.split("\r\n")[:2]
     assert header.split(",") == schemas.table("policies").column_names
-    assert re.search(r",\d{4}-\d{2}-\d{2},", first)                     # ISO date
+    assert re.search(r",\d{4}-\d{2}-\d{2},", text)                      # ISO dates
     assert re.search(r",(true|false),", first)                          # boolean
 
 

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from helpers import rewrite_snapshot, staged_tables
+from extractors import resolve
 from warehouse import pipeline
 from warehouse.publish import latest_version, list_releases
 
@@ -92,11 +93,18 @@ def test_dag_run_publishes_a_release(airflow_db, atlas_dirs):
                        "AND source_locator LIKE '表 3-14 %'").fetchone()[0] == 20
     per_table = dict(con.execute(
         "SELECT split_part(source_locator, ' ', 2), count(*) FROM market_figures GROUP BY 1").fetchall())
-    assert per_table == {"2-1": 18, "2-2": 28, "2-3": 8}
-    policies = dict(con.execute(
-        "SELECT split_part(source_locator, ' ', 2), count(*) FROM policies "
-        "WHERE issuer IS NOT NULL AND issued_on IS NOT NULL GROUP BY 1").fetchall())
-    assert policies == {"3-1": 8, "3-4": 3, "3-6": 3, "3-7": 7}
+    assert per_table == {"2-1": 18, "2-2": 28, "2-3": 8, "2-4": 5}
+    table_mentions = dict(con.execute(
+        "SELECT split_part(source_locator, ' ', 2), count(*) FROM policy_mentions "
+        "WHERE context = 'table' AND source_id = ? AND issuer_printed IS NOT NULL AND issued_on IS NOT NULL "
+        "GROUP BY 1", [SOURCE_000]).fetchall())
+    assert table_mentions == {"3-1": 8, "3-4": 3, "3-6": 3, "3-7": 7, "3-10": 6}
+    # one policies row per instrument, each with its mentions; curation counted in the manifest
+    assert con.execute("SELECT count(*) FROM policies p WHERE mention_count <> "
+                       "(SELECT count(*) FROM policy_mentions m WHERE m.policy_id = p.policy_id)").fetchone()[0] == 0
+    assert con.execute("SELECT count(DISTINCT source_id) FROM policy_mentions").fetchone()[0] == 5
+    assert manifest["overrides"]["policies"] == len(
+        [e for e in resolve.load_overrides() if e["table"] == "policies"])
     # report views show the tables as printed
     rows = con.execute("SELECT * FROM report_table_3_13").fetchall()
     assert len(rows) == 7

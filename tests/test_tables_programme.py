@@ -189,7 +189,13 @@ def test_slide_tables_located_by_anchor(nstc):
 
 def test_slide_law_table_to_mentions(nstc):
     m = [r for r in nstc.rows["policy_mentions"] if r["context"] == "table"]
-    assert len(m) == 12                 # 8 adopted (L1136-1145) + 4 planned (L1152-1156)
+    # 8 adopted rows (L1136-1145) + 4 planned rows (L1152-1156); L1154 "期交所及期貨公會完成修正「A」及「B」"
+    # names two instruments (mapping.instruments_in_cell)
+    assert len(m) == 13
+    l1154 = [r["title"] for r in m if r["source_locator"] == "表 s-plans L1154-1154"]
+    assert l1154 == ["證券期貨市場相關公會新興科技資通安全管控指引", "新興科技資通安全自律規範"]
+    l1140 = [r["title"] for r in m if r["source_locator"] == "表 s-laws L1140-1140"]   # 核備投信投顧公會修正「…」
+    assert l1140 == ["證券投資顧問事業以自動化工具提供證券投資顧問服務(Robo-Advisor)作業要點"]
     # L1136 " - 行政院及所屬機關(構)使用生成式AI參考指引 (112.10)" under L1135 "- 國科會"
     r = _one(m, source_locator="表 s-laws L1136-1136")
     assert (r["title"], r["issuer_printed"], r["issued_printed"], r["jurisdiction"], r["status"]) == \
