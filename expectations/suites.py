@@ -78,13 +78,13 @@ def _table_rules(name: str) -> list:
                  ignore_row_if="either_value_is_missing"),
         ]
     if name == "indicators":
+        from great_expectations.expectations.row_conditions import Column  # noqa: PLC0415
         # A ranking is a position from 1; a figure's period runs forwards; a share in percent is not negative.
         return [pair(column_A="period_end", column_B="period_start", or_equal=True,
                      ignore_row_if="either_value_is_missing"),
-                gxe.ExpectColumnValuesToBeBetween(column="value", min_value=1, row_condition='unit=="rank"',
-                                                  condition_parser="pandas"),
-                gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, row_condition='unit=="%"',
-                                                  condition_parser="pandas", severity="warning")]
+                gxe.ExpectColumnValuesToBeBetween(column="value", min_value=1, row_condition=Column("unit") == "rank"),
+                gxe.ExpectColumnValuesToBeBetween(column="value", min_value=0, row_condition=Column("unit") == "%",
+                                                  severity="warning")]
     if name == "patent_counts":
         return [pair(column_A="period_end", column_B="period_start", or_equal=True),
                 gxe.ExpectColumnValuesToBeBetween(column="patent_families", min_value=1, severity="warning")]

@@ -14,7 +14,12 @@ Mechanics handled here:
 * ``row_mode: wrapped`` rebuilds logical rows whose cells wrap over several lines (表 3-7), closing a
   row when every column's text is complete by the column's ``complete`` pattern;
 * OCR garbage cells (stray Cyrillic, symbol runs, scattered single characters) are dropped from the
-  rebuilt text and reported (see :func:`is_ocr_garbage`).
+  rebuilt text and reported (see :func:`is_ocr_garbage`);
+* rows continue after a blank line with no repeated header (表 3-5, 3-8);
+* ``row_mode: stub`` joins wrapped row labels (表 1-1), ``centred`` assigns text printed centred against a
+  shorter label (表 3-5), ``fixed`` takes ``lines_per_row`` lines per row (表 3-9); ``spread_collapsed``
+  gives back words one cell printed for its empty neighbours (表 2-4); ``body: none`` keeps a table
+  printed as a chart or image as its caption only (表 2-5, 2-6).
 """
 from __future__ import annotations
 
