@@ -83,6 +83,9 @@ def rules() -> _Rules:
     raw = nz._rules("prose")
     words = raw["instrument_words"]
     strong = re.sub(r"\s*\|\s*", "|", words["strong"].strip()).replace("\\s+", r"\s*")
+    # a line-wrap space may split an instrument word (000 L2422 "風險分級框 架"): tolerate one between
+    # the characters of a plain CJK word
+    strong = "|".join(" ?".join(w) if re.fullmatch(rf"[{_CJK}]{{2,4}}", w) else w for w in strong.split("|"))
     orgs = [(name, None if juris in (None, "null") else juris)
             for juris, names in raw["organisations"].items() for name in names]
     orgs.sort(key=lambda o: -len(o[0]))
