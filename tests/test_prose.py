@@ -62,6 +62,8 @@ SAMPLE = [
     ("000", "人工智慧基本法", "TW", "2024年7月", 2416, "prose"),
     # 000 L2178: 通用資料保護規則(General Data Protection Regulation, GDPR)和歐盟 AI 法案(EU AI Act)
     ("000", "通用資料保護規則", "EU", None, 2178, "prose"),
+    # 000 L2422: 數位發展部正積極研擬人工智慧風險分級框 架 (a line-wrap space inside the instrument word)
+    ("000", "人工智慧風險分級框 架", "TW", None, 2422, "prose"),
     # 001 L166-168: 英國政府於2021年發布《國家人工智慧戰略》(National AI Strategy)
     ("001", "國家人工智慧戰略", "GB", "2021年", 166, "prose"),
     # 001 L219-221: 「韓國\n人工智慧躍進」計劃在2024年投入 (a title wrapped over two lines, 計劃 after the mark)
@@ -191,3 +193,18 @@ def test_programme_names_itself(prose_rows):
     m = _mentions(prose_rows, "003", "晶片驅動臺灣產業創新-AI產業應用與普及發展計畫")
     assert len(m) == 1
     assert (m[0]["issuer_printed"], m[0]["issued_printed"], m[0]["context"]) == ("數位發展部", "114年03月", "heading")
+
+
+def test_english_title_printed_next_to_the_chinese_one(prose_rows):
+    # 001 L323: 歐盟訂定AI法案(Artificial Intelligence Act); 《AIGC版權披露法案》(Generative AI Copyright Disclosure Act)
+    assert _at(_mentions(prose_rows, "001", "AI法案"), 323)["title_en"] == "Artificial Intelligence Act"
+    assert _at(_mentions(prose_rows, "001", "AIGC版權披露法案"), 323)["title_en"] == \
+        "Generative AI Copyright Disclosure Act"
+    # an acronym alone is not an English title: 000 L2478 「可信任生成式 AI 對話引擎(TAIDE)」計畫
+    assert all(m["title_en"] is None for m in prose_rows["000"].rows["policy_mentions"] if "TAIDE" in m["title"])
+
+
+def test_reference_list_mentions_are_labelled(prose_rows):
+    # 004's 參考書目 (L1269-1283) lists the guidelines it is based on: named there, not discussed
+    listed = [m for m in prose_rows["004"].rows["policy_mentions"] if m["context"] == "reference_list"]
+    assert listed and all(1269 <= int(LOCATOR_RE.match(m["source_locator"]).group(1)) <= 1283 for m in listed)

@@ -115,3 +115,38 @@ def test_same_as_override_merges_and_is_counted(extraction):
 def test_repository_overrides_file_is_valid():
     for e in resolve.load_overrides():
         assert e["reason"] and e["source_line"]
+
+
+@pytest.fixture(scope="module")
+def all_sources():
+    rows = {"policy_mentions": [], "policy_relations": []}
+    for snap in snapshots.verify_all():
+        ex = mapping.extract_source(snap)
+        for name in rows:
+            rows[name] += ex.rows[name]
+    return resolve.resolve(rows["policy_mentions"], rows["policy_relations"])
+
+
+def _policy_of(out, source_id: str, locator: str) -> dict:
+    pid = next(m["policy_id"] for m in out["policy_mentions"]
+               if m["source_id"] == source_id and m["source_locator"] == locator)
+    return next(p for p in out["policies"] if p["policy_id"] == pid)
+
+
+def test_bracketed_acronym_joins_variant_titles(all_sources):
+    # 000 L2478 「可信任生成式 AI 對話引擎(TAIDE)」計畫 and L2816-2820 可信任 AI 對話引擎(TAIDE)計畫
+    assert _policy_of(all_sources, SOURCE_000, "L2478-2478") is _policy_of(all_sources, SOURCE_000, "L2816-2820")
+
+
+def test_aigc_and_generative_ai_wordings_are_one_guideline(all_sources):
+    # 001 L283 行政院及所屬機關(構)使用AIGC參考指引; 002 L190 …使用生成式AI參考指引(112.10); 000 L2416
+    pol = _policy_of(all_sources, "aigc-us-gb-kr-tw-2024", "L283-283")
+    assert pol is _policy_of(all_sources, "nstc-2024-ai-industry-law-report", "L190-190")
+    assert pol["source_count"] >= 3 and pol["genai_specific"]
+
+
+def test_revoked_order_and_reviewed_merges(all_sources):
+    eo = [p for p in all_sources["policies"] if p["title"] == "第 14110 號行政命令"]
+    assert len(eo) == 1 and eo[0]["status"] == "revoked" and eo[0]["source_count"] == 2
+    assert all_sources["overrides_applied"]["policies"] == len(
+        [e for e in resolve.load_overrides() if e["table"] == "policies"])
