@@ -53,3 +53,34 @@ def sources_copy(tmp_path, monkeypatch) -> Path:
         p.chmod(0o644)
     monkeypatch.setenv("ATLAS_SOURCES_DIR", str(folder))
     return folder
+
+
+# --- document 000, extracted once for the session (test_report_tables, test_tables_000, test_resolve) ---
+
+DOC_000 = "tier-2025-genai-global-economy"
+
+
+@pytest.fixture(scope="session")
+def snapshot():
+    """The verified snapshot of document 000."""
+    from extractors import snapshots
+
+    return snapshots.load(DOC_000)
+
+
+@pytest.fixture(scope="session")
+def extraction(snapshot):
+    """The real extraction of document 000 (mapping.extract_source), run once."""
+    from extractors import mapping
+
+    return mapping.extract_source(snapshot)
+
+
+@pytest.fixture(scope="session")
+def tables(snapshot):
+    """Document 000's spec tables as printed (the find_tables call extract_source makes), by table id."""
+    from extractors import mapping
+    from extractors import report_tables as rt
+
+    spec = mapping.load_spec(DOC_000)
+    return {t.table_id: t for t in rt.find_tables(DOC_000, snapshot.lines, spec["tables"])}

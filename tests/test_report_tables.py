@@ -11,7 +11,6 @@ import re
 
 import pytest
 
-from extractors import mapping, snapshots
 from extractors import normalise as nz
 from extractors import report_tables as rt
 
@@ -19,24 +18,7 @@ SOURCE_ID = "tier-2025-genai-global-economy"
 LOCATOR_RE = re.compile(r"^表 (\d+-\d+) L(\d+)-(\d+)$")
 
 
-# --- fixtures ----------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def snapshot():
-    return snapshots.load(SOURCE_ID)
-
-
-@pytest.fixture(scope="module")
-def extraction(snapshot):
-    """The real extraction of document 000, run once for the module."""
-    return mapping.extract_source(snapshot)
-
-
-@pytest.fixture(scope="module")
-def tables(snapshot):
-    """The spec's tables as printed (the same find_tables call extract_source makes), by table id."""
-    spec = mapping.load_spec(SOURCE_ID)
-    return {t.table_id: t for t in rt.find_tables(SOURCE_ID, snapshot.lines, spec["tables"])}
+# fixtures snapshot, extraction, tables (document 000): tests/conftest.py
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,6 @@ from extractors import normalise as nz
 SOURCE_000 = "tier-2025-genai-global-economy"
 
 
-@pytest.fixture(scope="module")
-def extraction():
-    return mapping.extract_source(snapshots.load(SOURCE_000))
-
-
 POLICY_TABLES = ("表 3-1 ", "表 3-4 ", "表 3-6 ", "表 3-7 ")
 
 

@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 import schemas
-from extractors import mapping, snapshots
 from extractors import report_tables as rt
 
 SOURCE_ID = "tier-2025-genai-global-economy"
@@ -20,20 +19,7 @@ LOCATOR_RE = re.compile(r"^表 (\d+-\d+) L(\d+)-(\d+)$")
 NEW_TABLES = ["1-1", "2-4", "2-5", "2-6", "3-2", "3-3", "3-5", "3-8", "3-9", "3-10", "3-11", "3-12"]
 
 
-@pytest.fixture(scope="module")
-def snapshot():
-    return snapshots.load(SOURCE_ID)
-
-
-@pytest.fixture(scope="module")
-def extraction(snapshot):
-    return mapping.extract_source(snapshot)
-
-
-@pytest.fixture(scope="module")
-def tables(snapshot):
-    spec = mapping.load_spec(SOURCE_ID)
-    return {t.table_id: t for t in rt.find_tables(SOURCE_ID, snapshot.lines, spec["tables"])}
+# fixtures snapshot, extraction, tables (document 000): tests/conftest.py
 
 
 def _rows(extraction, table: str, table_id: str) -> list[dict]:
