@@ -385,10 +385,13 @@ def _row_desc(row: dict) -> str:
     return " ".join(f"{row[k]}" for k in keys if row.get(k) is not None) + f" {row.get('source_locator')}"
 
 
-def measure_numeric(name: str, reference: dict, rows: list[dict]) -> dict:
-    """One-to-one matching on line overlap + the table's matcher."""
-    matcher = _MATCHERS[name]
-    per_scope, misses, extras, notes = {}, [], [], []
+def _match_in_scopes(reference: dict, rows: list[dict], find) -> dict:
+    """Per scope, match each reference record to an extracted row in the scope's lines.
+
+    ``find(ref, cands, used) -> (index, note) | None`` picks the row (``note`` "ok" or what differs).
+    Returns tp/fp/fn, per-scope figures (``matched`` = distinct rows matched), misses, extras and
+    ``(scope, ref, row, note)`` for every match."""
+    per_scope, misses, extras, matches = {}, [], [], []
     tp = fp = fn = 0
     for scope in reference["scopes"]:
         refs = [r for r in reference["records"] if r["scope"] == scope["id"]]
@@ -396,71 +399,76 @@ def measure_numeric(name: str, reference: dict, rows: list[dict]) -> dict:
         used: set[int] = set()
         s_tp = 0
         for ref in refs:
-            hit = None
-            for j, (row, rng) in enumerate(cands):
-                if j in used or not _overlaps(_ref_range(ref), rng):
-                    continue
-                note = matcher(ref, row)
-                if note is not None:
-                    hit = (j, note)
-                    if note == "ok":
-                        break
+            hit = find(ref, cands, used)
             if hit is None:
                 misses.append(f"{scope['id']}: {_describe(ref)}")
                 continue
             used.add(hit[0])
             s_tp += 1
-            if hit[1] != "ok":
-                notes.append(f"{scope['id']}: {_describe(ref)}: {hit[1]}")
-        s_fn = len(refs) - s_tp
-        s_fp = len(cands) - len(used)
-        extras += [f"{scope['id']}: {_row_desc(row)}" for j, (row, _) in enumerate(cands) if j not in used]
-        tp, fp, fn = tp + s_tp, fp + s_fp, fn + s_fn
-        per_scope[scope["id"]] = {"tp": s_tp, "fp": s_fp, "fn": s_fn, "precision": _ratio(s_tp, s_tp + s_fp),
-                                  "recall": _ratio(s_tp, s_tp + s_fn), "extracted": len(cands)}
-    return {"status": "measured", "tp": tp, "fp": fp, "fn": fn, "precision": _ratio(tp, tp + fp),
-            "recall": _ratio(tp, tp + fn), "scopes": per_scope, "misses": misses, "extras": extras,
-            "value_notes": notes}
-
-
-def measure_kpis(reference: dict, rows: list[dict]) -> dict:
-    """Many figures to one statement row: parsed (target/baseline value) or printed (figure in the statement)."""
-    per_scope, misses, extras, printed_only = {}, [], [], []
-    tp = fp = fn = 0
-    for scope in reference["scopes"]:
-        refs = [r for r in reference["records"] if r["scope"] == scope["id"]]
-        cands = [(row, rng) for row in rows if (rng := _in_scope(row, scope))]
-        used: set[int] = set()
-        s_tp = 0
-        for ref in refs:
-            how = None
-            for j, (row, rng) in enumerate(cands):
-                if not _overlaps(_ref_range(ref), rng):
-                    continue
-                field = "baseline_value" if ref.get("role") == "baseline" else "target_value"
-                if _num_equal(row.get(field), ref["value"]):
-                    how = (j, "parsed")
-                    break
-                figure = re.match(r"[\d,.]+\s*\S?", ref["value_printed"]).group(0)
-                if how is None and _squash(figure) in _squash(row.get("value_printed")):
-                    how = (j, "printed")
-            if how is None:
-                misses.append(f"{scope['id']}: {_describe(ref)}")
-                continue
-            used.add(how[0])
-            s_tp += 1
-            if how[1] == "printed":
-                printed_only.append(f"{scope['id']}: {_describe(ref)} (only inside {cands[how[0]][0].get('value_printed')!r})")
+            matches.append((scope["id"], ref, cands[hit[0]][0], hit[1]))
         s_fn = len(refs) - s_tp
         s_fp = len(cands) - len(used)
         extras += [f"{scope['id']}: {_row_desc(row)}" for j, (row, _) in enumerate(cands) if j not in used]
         tp, fp, fn = tp + s_tp, fp + s_fp, fn + s_fn
         per_scope[scope["id"]] = {"tp": s_tp, "fp": s_fp, "fn": s_fn, "extracted": len(cands),
-                                  "precision": _ratio(len(used), len(cands)), "recall": _ratio(s_tp, len(refs))}
+                                  "matched": len(used), "refs": len(refs)}
+    return {"tp": tp, "fp": fp, "fn": fn, "scopes": per_scope, "misses": misses, "extras": extras,
+            "matches": matches}
+
+
+def measure_numeric(name: str, reference: dict, rows: list[dict]) -> dict:
+    """One-to-one matching on line overlap + the table's matcher."""
+    matcher = _MATCHERS[name]
+
+    def find(ref, cands, used):
+        hit = None
+        for j, (row, rng) in enumerate(cands):
+            if j in used or not _overlaps(_ref_range(ref), rng):
+                continue
+            note = matcher(ref, row)
+            if note is not None:
+                hit = (j, note)
+                if note == "ok":
+                    break
+        return hit
+
+    m = _match_in_scopes(reference, rows, find)
+    tp, fp, fn = m["tp"], m["fp"], m["fn"]
+    per_scope = {sid: {"tp": s["tp"], "fp": s["fp"], "fn": s["fn"],
+                       "precision": _ratio(s["tp"], s["tp"] + s["fp"]), "recall": _ratio(s["tp"], s["tp"] + s["fn"]),
+                       "extracted": s["extracted"]} for sid, s in m["scopes"].items()}
+    notes = [f"{sid}: {_describe(ref)}: {note}" for sid, ref, _, note in m["matches"] if note != "ok"]
+    return {"status": "measured", "tp": tp, "fp": fp, "fn": fn, "precision": _ratio(tp, tp + fp),
+            "recall": _ratio(tp, tp + fn), "scopes": per_scope, "misses": m["misses"], "extras": m["extras"],
+            "value_notes": notes}
+
+
+def measure_kpis(reference: dict, rows: list[dict]) -> dict:
+    """Many figures to one statement row: parsed (target/baseline value) or printed (figure in the statement)."""
+    def find(ref, cands, used):
+        how = None
+        for j, (row, rng) in enumerate(cands):
+            if not _overlaps(_ref_range(ref), rng):
+                continue
+            field = "baseline_value" if ref.get("role") == "baseline" else "target_value"
+            if _num_equal(row.get(field), ref["value"]):
+                return (j, "parsed")
+            figure = re.match(r"[\d,.]+\s*\S?", ref["value_printed"]).group(0)
+            if how is None and _squash(figure) in _squash(row.get("value_printed")):
+                how = (j, "printed")
+        return how
+
+    m = _match_in_scopes(reference, rows, find)
+    tp, fp, fn = m["tp"], m["fp"], m["fn"]
+    per_scope = {sid: {"tp": s["tp"], "fp": s["fp"], "fn": s["fn"], "extracted": s["extracted"],
+                       "precision": _ratio(s["matched"], s["extracted"]), "recall": _ratio(s["tp"], s["refs"])}
+                 for sid, s in m["scopes"].items()}
+    printed_only = [f"{sid}: {_describe(ref)} (only inside {row.get('value_printed')!r})"
+                    for sid, ref, row, note in m["matches"] if note == "printed"]
     n_rows = sum(s["extracted"] for s in per_scope.values())
     return {"status": "measured", "tp": tp, "fp": fp, "fn": fn,
             "precision": _ratio(n_rows - fp, n_rows), "recall": _ratio(tp, tp + fn), "scopes": per_scope,
-            "misses": misses, "extras": extras, "value_notes": printed_only,
+            "misses": m["misses"], "extras": m["extras"], "value_notes": printed_only,
             "note": "precision = extracted statement rows matched by at least one reference figure / rows in scope"}
 
 
