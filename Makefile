@@ -1,37 +1,67 @@
-# GenAI Policy Atlas. `make run` builds a release from the bundled sources; `make test` runs the tests.
-# Both set up the virtual environment from the committed lock first (PyPI only).
+# GenAI Policy Atlas. `make run` builds a release from the bundled sources; `make test` runs the linter and the tests.
+# Both set up the virtual environment from the committed lock first (PyPI only), with tools/install_lock.py:
+# exactly the locked files (hash-checked, no dependency resolution), then a check that the lock is closed.
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# A DuckDB 1.1 client in its own environment: tests/test_compat.py opens a fresh release database with it.
+COMPAT       := .venv-duckdb1.1
+COMPAT_LOCK  := tests/compat/duckdb-1.1.lock
+COMPAT_STAMP := $(COMPAT)/.installed
+# The release-building tests run a second time with the clock at another date (tests/conftest.py: --clock).
+CLOCK_A := 2026-11-21T12:00:00+00:00
+CLOCK_B := 2030-12-31T12:00:00+00:00
 
-.PHONY: run test install lock benchmark clean
+# Debian packages the tests use: docker-compose checks the deployment file (tests/test_compose.py);
+# chromium and a CJK font render the release page (tests/test_page.py). Installed when missing.
+DEBIAN_PACKAGES := docker-compose chromium fonts-noto-cjk
+
+.PHONY: run test lint install debian-packages lock benchmark clean
 
 run: $(STAMP)
 	$(BIN)/python -m warehouse.run
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+test: $(STAMP) $(COMPAT_STAMP) debian-packages lint
+	$(BIN)/python -m pytest --clock=$(CLOCK_A)
+	$(BIN)/python -m pytest -m release --clock=$(CLOCK_B)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 install: $(STAMP)
 
-# Re-install whenever the lock or the project metadata changes.
-$(STAMP): requirements.lock pyproject.toml
+debian-packages:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" -ne 0 ] && sudo=sudo; \
+	  echo "installing Debian packages:" $$missing; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# Re-install whenever the lock, the installer or the project metadata changes.
+$(STAMP): requirements.lock pyproject.toml tools/install_lock.py
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python tools/install_lock.py requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-# Regenerate the lock (needs network access to PyPI): pinned versions with hashes for Linux x86_64.
-lock:
-	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 \
-	    --python-platform x86_64-manylinux_2_28 --index-url https://pypi.org/simple \
-	    --generate-hashes --no-header -o requirements.lock
+$(COMPAT_STAMP): $(COMPAT_LOCK) tools/install_lock.py
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11" >&2; exit 1; }
+	test -x $(COMPAT)/bin/python || $(PYTHON) -m venv $(COMPAT)
+	$(COMPAT)/bin/python tools/install_lock.py $(COMPAT_LOCK)
+	touch $(COMPAT_STAMP)
+
+# Regenerate the locks with the locked uv (needs PyPI). Existing pins are kept unless UPGRADE=1.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml tools/lock-tools.in --extra test --python-version 3.11 \
+	    --python-platform x86_64-manylinux_2_28 --generate-hashes $(if $(UPGRADE),--upgrade) -o requirements.lock
+	$(BIN)/uv pip compile tests/compat/duckdb-1.1.in --python-version 3.11 \
+	    --python-platform x86_64-manylinux_2_28 --generate-hashes -o $(COMPAT_LOCK)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/extraction.py
 
 clean:
-	rm -rf $(VENV) .airflow .atlas
+	rm -rf $(VENV) $(COMPAT) .airflow .atlas

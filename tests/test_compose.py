@@ -279,11 +279,10 @@ def test_dockerfile_installs_the_lock(dockerfile_text):
     assert from_lines == [BASE_IMAGE]
     assert re.search(r"^COPY\s.*\brequirements\.lock\b", dockerfile_text, re.MULTILINE)
     assert re.search(
-        r"pip install --no-cache-dir -r \S*requirements\.lock", dockerfile_text
-    ), "the image must install requirements.lock"
-    assert "pip install --no-cache-dir --no-deps ." in dockerfile_text or re.search(
-        r"pip install\b[^\n]*--no-deps \.(\s|$)", dockerfile_text
-    ), "the image must install the project with --no-deps"
+        r"^RUN python \S*tools/install_lock\.py \S*requirements\.lock$", dockerfile_text, re.MULTILINE
+    ), "the image must install requirements.lock with tools/install_lock.py, as the Makefile does"
+    assert re.search(r"pip install --no-deps --no-build-isolation \.(\s|$)", dockerfile_text), \
+        "the image must install the project with --no-deps, from the locked setuptools"
     lock_install = dockerfile_text.index("requirements.lock")
     project_install = dockerfile_text.index("--no-deps")
     assert lock_install < project_install, "install the lock before the project"
