@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import schemas
+from warehouse.publish import DUCKDB_CONFIG
 
 HISTORY_FILE = "history.duckdb"
 MANIFEST_FILE = "manifest.json"
@@ -94,7 +95,7 @@ def build_history(root: Path) -> Path:
     for leftover in (tmp, Path(str(tmp) + ".wal")):
         leftover.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp))
+        con = duckdb.connect(str(tmp), config=DUCKDB_CONFIG)
         try:
             con.execute("""CREATE TABLE releases (
                 version VARCHAR PRIMARY KEY, created TIMESTAMP, code_revision VARCHAR,

@@ -23,6 +23,10 @@ from extractors.snapshots import sha256_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DUCKDB_FILE = "atlas.duckdb"
+# Release databases are written in DuckDB's v1.1.0 storage format, which every DuckDB from 1.1 on reads
+# (the default of the DuckDB in the lock, 2.0, is readable by 2.0 only). tests/test_compat.py opens a release
+# with DuckDB 1.1.3. https://duckdb.org/docs/stable/internals/storage ("storage_compatibility_version").
+DUCKDB_CONFIG = {"storage_compatibility_version": "v1.1.0"}
 MANIFEST_FILE = "manifest.json"
 
 
@@ -123,7 +127,7 @@ def build_database(tables_dir: Path, db_path: Path) -> list[str]:
     """Create the DuckDB database from the Parquet tables (DDL from the contract). Returns view names."""
     import duckdb
 
-    con = duckdb.connect(str(db_path))
+    con = duckdb.connect(str(db_path), config=DUCKDB_CONFIG)
     try:
         for name in schemas.tables():
             con.execute(schemas.duckdb_ddl(name))
