@@ -1,6 +1,11 @@
-"""Test settings: every test run gets its own Airflow home (SQLite), work folder and release root.
+"""Test settings: every test run gets its own Airflow home (SQLite), work folder and release root, and a clock.
 
 Set before anything imports Airflow, so the DAG tests never touch the developer's `.airflow/` or `releases/`.
+
+The clock: the whole session runs with the time set by ``--clock`` (ISO 8601, default ``$ATLAS_TEST_CLOCK`` or
+2026-11-21T12:00:00+00:00; ``now`` keeps the real clock), moving on from there (time-machine, ``tick=True``), so
+release versions and created times are the same on every day. ``make test`` runs the release-building tests
+(marker ``release``) a second time at another date: an assertion that holds on one date only fails there.
 """
 from __future__ import annotations
 
@@ -22,6 +27,47 @@ os.environ["ATLAS_WORK_DIR"] = str(_SESSION_DIR / "work")
 os.environ["ATLAS_RELEASES_DIR"] = str(_SESSION_DIR / "releases")
 os.environ["GX_ANALYTICS_ENABLED"] = "False"
 os.environ.pop("ATLAS_SOURCES_DIR", None)
+
+
+DEFAULT_CLOCK = "2026-11-21T12:00:00+00:00"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--clock", default=os.environ.get("ATLAS_TEST_CLOCK", DEFAULT_CLOCK),
+                     help="ISO 8601 time the test session starts at (the clock then runs on); 'now' for the real one")
+
+
+def pytest_configure(config):
+    clock = config.getoption("--clock")
+    if clock != "now":
+        import datetime as dt
+
+        import time_machine
+
+        start = dt.datetime.fromisoformat(clock)
+        if start.tzinfo is None:
+            raise pytest.UsageError(f"--clock {clock!r} needs a UTC offset, e.g. {DEFAULT_CLOCK}")
+        config._atlas_clock = time_machine.travel(start, tick=True)
+        config._atlas_clock.start()
+
+
+@pytest.fixture(scope="session")
+def release_date(pytestconfig):
+    """The UTC date the session's clock started on: the date part of every release version built in the tests."""
+    import datetime as dt
+
+    clock = pytestconfig.getoption("--clock")
+    start = dt.datetime.now(dt.timezone.utc) if clock == "now" else dt.datetime.fromisoformat(clock)
+    return start.astimezone(dt.timezone.utc).date()
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_atlas_clock", None) is not None:
+        config._atlas_clock.stop()
+
+
+def pytest_report_header(config):
+    return f"clock: {config.getoption('--clock')}"
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,15 @@ import pytest
 import yaml
 
 
+VERSION_TOKEN = re.compile(r"(?<![\d.])\d{4}\.\d{2}\.\d{2}(?:\.\d+)?(?![\d.]*\d)")
+
+
+def printed_versions(text: str) -> list[str]:
+    """Every release version (CalVer ``YYYY.MM.DD[.N]``) printed in ``text``, whole, in order: assertions compare
+    these lists, since one version is a prefix of the next (``2026.11.21`` of ``2026.11.21.2``)."""
+    return VERSION_TOKEN.findall(text)
+
+
 def rewrite_snapshot(folder: Path, source_id: str, old: str, new: str, *, update_meta: bool = True) -> None:
     """Replace the first ``old`` with ``new`` in a snapshot copy; with ``update_meta`` also declare the change
     (sha256 and size in ``<source_id>.yaml``), otherwise leave the metadata stale (a tampered snapshot)."""

@@ -20,9 +20,11 @@ import pytest
 from typer.testing import CliRunner
 
 import schemas
-from helpers import build_release, release_env, staged_tables
+from helpers import build_release, printed_versions, release_env, staged_tables
 from warehouse import pipeline
 from warehouse.cli import app
+
+pytestmark = pytest.mark.release
 
 ENV = {"COLUMNS": "200"}       # wide enough that rich never folds a version or a value in the output
 
@@ -61,19 +63,16 @@ def invoke(*args: str, root: Path | None = None):
 def test_releases_lists_versions_and_marks_latest(root, versions):
     result = invoke("releases", root=root)
     assert result.exit_code == 0, result.output
-    for v in versions:
-        assert v in result.output
-    latest_line = next(line for line in result.output.splitlines() if versions[-1] in line)
-    assert "LATEST" in latest_line
-    assert "patent_counts=27" in result.output
-    other_line = next(line for line in result.output.splitlines() if f" {versions[0]} " in line)
-    assert "LATEST" not in other_line
+    assert printed_versions(result.output) == versions
+    rows = {printed_versions(line)[0]: line for line in result.output.splitlines() if printed_versions(line)}
+    assert "LATEST" in rows[versions[-1]] and "LATEST" not in rows[versions[0]]
+    assert "patent_counts=27" in rows[versions[0]] and "patent_counts=27" in rows[versions[-1]]
 
 
 def test_root_from_environment(root, versions):
     result = CliRunner().invoke(app, ["releases"], env={**ENV, "ATLAS_RELEASES_DIR": str(root)})
     assert result.exit_code == 0, result.output
-    assert versions[0] in result.output
+    assert printed_versions(result.output) == versions
 
 
 def test_query_latest_and_named_release(root, versions):
@@ -84,7 +83,10 @@ def test_query_latest_and_named_release(root, versions):
     assert re.search(r"CN\s*│\s*38210", result.output)
     result = invoke("query", "SELECT count(*) AS n FROM policies", "--release", versions[0], root=root)
     assert result.exit_code == 0, result.output
-    assert f"release {versions[0]}: 1 row" in result.output and "21" in result.output
+    assert printed_versions(result.output) == [versions[0]]
+    assert f"release {versions[0]}: 1 row\n" in result.output
+    policies = json.loads((root / versions[0] / "manifest.json").read_text(encoding="utf-8"))["row_counts"]["policies"]
+    assert re.search(rf"│\s*{policies}\s*│", result.output) and policies == 144
 
 
 def test_query_csv_and_json(root):
@@ -164,6 +166,7 @@ def test_validate_passes_on_a_good_release(root, versions):
     result = invoke("validate", "--release", versions[0], root=root)
     assert result.exit_code == 0, result.output
     assert f"Validation of release {versions[0]}" in result.output
+    assert printed_versions(result.output) == [versions[0]]
     assert "OK: no critical expectation failed" in result.output
     assert re.search(r"patent_counts\s*│\s*27", result.output)
 
@@ -278,7 +281,7 @@ def test_build_runs_the_main_job(root, versions, tmp_path, monkeypatch):
     result = invoke("build", root=target)
     assert result.exit_code == 0, result.output
     assert calls == ["configure_airflow", "migrate_db", "run_dag"]
-    assert f"Release {versions[-1]} written to {target.resolve() / versions[-1]}" in result.output
+    assert f"Release {versions[-1]} written to {target.resolve() / versions[-1]}\n" in result.output
     assert re.search(rf"report_tables\s*│\s*{_row_count(target, 'report_tables')}\b", result.output)
 
     monkeypatch.setattr(run, "run_dag", lambda: SimpleNamespace(state="failed", run_id="manual__bad"))

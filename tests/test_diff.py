@@ -1,8 +1,8 @@
 """Record-level diff between releases, the changelog and the content digest, on real releases.
 
 Three releases are built once for the module with the pipeline's own functions (no Airflow): two from identical
-inputs (in two release roots, since unchanged content is not published twice), then one after a declared change of one printed number in a copy
-of the sources (表 3-13, China: 38,210 -> 38,211, snapshot metadata updated).
+inputs (in two release roots, since unchanged content is not published twice), then one after a declared change
+of one printed number in a copy of the sources (表 3-13, China: 38,210 -> 38,211, snapshot metadata updated).
 """
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import schemas
-from helpers import build_release, rewrite_snapshot
+from helpers import build_release, printed_versions, rewrite_snapshot
 from warehouse import diff
+
+pytestmark = pytest.mark.release
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_000 = "tier-2025-genai-global-economy"
@@ -110,7 +112,7 @@ def test_write_changes_writes_parquet_and_changelog(releases, tmp_path):
     assert table.schema.metadata[b"old_version"].decode() == old.name
     assert table.schema.metadata[b"new_version"].decode() == new.name
     text = (tmp_path / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert f"Compared with release {old.name}" in text
+    assert f"Compared with release {old.name}" in text and printed_versions(text) == [new.name, old.name]
     assert "| patent_counts | 0 | 0 | 1 |" in text
     assert "| **total** | 0 | 0 | 3 |" in text
     assert f"- `{SOURCE_000}:3-13:CN:*`\n  - patent_families: `38210` -> `38211`" in text

@@ -23,6 +23,8 @@ from helpers import build_release, release_env
 from warehouse import package
 from warehouse.package import PackageError, write_package, write_sha256sums
 
+pytestmark = pytest.mark.release
+
 TYPE_MAP = {"VARCHAR": "string", "INTEGER": "integer", "BIGINT": "integer", "DOUBLE": "number",
             "BOOLEAN": "boolean", "DATE": "date"}
 
@@ -96,7 +98,7 @@ def test_package_metadata(release):
     assert dp["contributors"] and dp["contributors"][0]["title"] == "GenAI Policy Atlas contributors"
     sources = _sources(release["dir"])
     assert [s["title"] for s in dp["sources"]] == [s["title"] for s in sources]
-    for entry, src in zip(dp["sources"], sources):
+    for entry, src in zip(dp["sources"], sources, strict=True):
         assert src["licence"] in entry["description"]
         assert src["publisher"] in entry["description"]
 
@@ -112,7 +114,7 @@ def test_every_contract_table_is_a_resource_with_its_schema(release):
         fields = res["schema"]["fields"]
         assert [f["name"] for f in fields] == tbl.column_names          # contract order
         assert res["schema"]["primaryKey"] == list(tbl.primary_key)
-        for f, col in zip(fields, tbl.columns):
+        for f, col in zip(fields, tbl.columns, strict=True):
             constraints = f.get("constraints", {})
             assert f["type"] == TYPE_MAP[col.type]
             assert f["description"] == col.description
@@ -143,7 +145,7 @@ def test_csv_holds_the_parquet_rows(release):
         with dp.get_resource(name) as res:
             got = [row.to_dict() for row in res.read_rows()]
         assert len(got) == len(expected), name
-        for i, (g, e) in enumerate(zip(got, expected)):
+        for i, (g, e) in enumerate(zip(got, expected, strict=True)):
             for col, want in e.items():
                 have = g[col]
                 if isinstance(have, Decimal):
@@ -243,7 +245,7 @@ CFF_REFERENCE_KEYS_USED = {"type", "title", "authors", "institution", "year", "m
                            "languages", "notes"}
 
 
-def test_citation_cff(release):
+def test_citation_cff(release, release_date):
     cff = yaml.safe_load((release["dir"] / "CITATION.cff").read_text(encoding="utf-8"))
     manifest = release["manifest"]
     assert set(cff) <= CFF_ROOT_KEYS
@@ -256,11 +258,11 @@ def test_citation_cff(release):
     assert cff["license"] == "CC-BY-4.0"
     assert str(cff["version"]) == manifest["version"]
     assert str(cff["date-released"]) == manifest["created"][:10]
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(cff["date-released"]))
+    assert str(cff["date-released"]) == release_date.isoformat()
     assert cff["authors"] == [{"name": "GenAI Policy Atlas contributors"}]
     sources = _sources(release["dir"])
     assert len(cff["references"]) == len(sources)
-    for ref, src in zip(cff["references"], sources):
+    for ref, src in zip(cff["references"], sources, strict=True):
         assert set(ref) <= CFF_REFERENCE_KEYS_USED
         assert ref["type"] == "report"
         assert ref["title"] == src["title"]

@@ -18,6 +18,8 @@ import pytest
 from helpers import build_release, release_env
 from warehouse.page import CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, PAGE_FILE, write_page
 
+pytestmark = pytest.mark.release
+
 CHARTS = (CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS)
 CHROMIUM_TIMEOUT = 120
 CHANGES_MD = """# Release 2026.01.02: changes

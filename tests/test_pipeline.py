@@ -16,6 +16,8 @@ from extractors import resolve
 from warehouse import pipeline
 from warehouse.publish import latest_version, list_releases
 
+pytestmark = pytest.mark.release
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_000 = "tier-2025-genai-global-economy"
 
@@ -67,15 +69,16 @@ def test_dag_imports_only_from_airflow_sdk():
 
 # --- end to end --------------------------------------------------------------------------------
 
-def test_dag_run_publishes_a_release(airflow_db, atlas_dirs):
+def test_dag_run_publishes_a_release(airflow_db, atlas_dirs, release_date):
     dag_run = _run_dag()
     assert _state(dag_run) == "success"
 
     root = atlas_dirs["releases"]
     version = latest_version(root)
     release = root / version
-    assert re.fullmatch(r"\d{4}\.\d{2}\.\d{2}(\.\d+)?", version)
+    assert version == release_date.strftime("%Y.%m.%d")       # the first release of the day in an empty root
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["created"].startswith(release_date.isoformat() + "T")
     for name in ("sources", "policies", "patent_counts", "market_figures", "report_tables", "quality_flags"):
         assert (release / f"{name}.parquet").exists()
         assert manifest["row_counts"][name] > 0

@@ -9,10 +9,13 @@ import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from helpers import staged_tables
 from warehouse import pipeline
 from warehouse.publish import latest_version, list_releases
+
+pytestmark = pytest.mark.release
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
