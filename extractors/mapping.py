@@ -446,7 +446,7 @@ def extract_source(snapshot: Snapshot) -> Extraction:
     lines = snapshot.lines
     tspecs = spec.get("tables") or []
     tables = find_tables(snapshot.source_id, lines, tspecs)
-    for table, tspec in zip(tables, tspecs):
+    for table, tspec in zip(tables, tspecs, strict=True):
         _report_rows(ex, table)
         if tspec["target"] == "report_tables":
             continue

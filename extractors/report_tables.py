@@ -261,7 +261,7 @@ def _collect_forward(lines: list[str], start: int) -> list[int]:
     return body
 
 
-def _body_indices(lines: list[str], cap_idx: int, header_rows: int,
+def _body_indices(lines: list[str], cap_idx: int, header_rows: int,  # noqa: C901  (over the complexity budget: to be split, issue 9)
                   start: int | None = None) -> tuple[list[int], list[int]]:
     """Line indices (0-based) of a table body, and of repeated headers skipped at page breaks.
 
@@ -359,7 +359,7 @@ def _line_rows(lines, indices, width, garbage) -> list[Row]:
     return rows
 
 
-def _wrapped_rows(lines, indices, width, complete: dict[int, re.Pattern], required: list[int],
+def _wrapped_rows(lines, indices, width, complete: dict[int, re.Pattern], required: list[int],  # noqa: C901  (over the complexity budget: to be split, issue 9)
                   garbage, after_break: set[int] | frozenset = frozenset()) -> list[Row]:
     """Logical rows from wrapped lines (表 3-7): a row closes when each of its columns' text is complete.
 

@@ -156,6 +156,7 @@ def codebook_markdown() -> str:
                 rule.append(f"range {c.min if c.min is not None else ''}..{c.max if c.max is not None else ''}")
             if c.pattern:
                 rule.append(f"pattern `{c.pattern}`")
-            lines.append(f"| {c.name} | {c.type} | {'yes' if c.nullable else 'no'} | {'; '.join(rule)} | {c.description} |")
+            nullable = "yes" if c.nullable else "no"
+            lines.append(f"| {c.name} | {c.type} | {nullable} | {'; '.join(rule)} | {c.description} |")
         lines.append("")
     return "\n".join(lines)

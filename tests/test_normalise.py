@@ -224,7 +224,8 @@ def test_instrument_type_and_genai_specific(title, kind, genai):
     assert nz.genai_specific(title) is genai
 
 
-@pytest.mark.parametrize("title", ["大型語言模型評測指引", "AIGC 標識辦法", "深度偽造防制條例", "Generative AI Framework"])
+@pytest.mark.parametrize("title", ["大型語言模型評測指引", "AIGC 標識辦法", "深度偽造防制條例",
+                                   "Generative AI Framework"])
 def test_genai_specific_terms(title):
     assert nz.genai_specific(title)
 

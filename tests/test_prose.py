@@ -196,7 +196,8 @@ def test_programme_names_itself(prose_rows):
 
 
 def test_english_title_printed_next_to_the_chinese_one(prose_rows):
-    # 001 L323: 歐盟訂定AI法案(Artificial Intelligence Act); 《AIGC版權披露法案》(Generative AI Copyright Disclosure Act)
+    # 001 L323: 歐盟訂定AI法案(Artificial Intelligence Act);
+    #           《AIGC版權披露法案》(Generative AI Copyright Disclosure Act)
     assert _at(_mentions(prose_rows, "001", "AI法案"), 323)["title_en"] == "Artificial Intelligence Act"
     assert _at(_mentions(prose_rows, "001", "AIGC版權披露法案"), 323)["title_en"] == \
         "Generative AI Copyright Disclosure Act"

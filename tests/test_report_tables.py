@@ -153,7 +153,8 @@ WRAPPED_3_7 = [
      "2024年3月18日", "《貫徹實施〈國家標準化發展綱要〉行動計畫(2024 —2025年)》"),
     ((1205, 1208), "文旅部、網信辦、發改委、工信部", "2024年5月6日", "《智慧旅遊創新發展行動計畫》"),
     ((1209, 1210), "中共中央政治局會議", "2023 年4月28日", "會議文件"),
-    ((1211, 1215), "中共第二十屆三中全會", "2024 年7月18日", "《中共中央關於進一步全面深化改革推動中國式現代化的決定》"),
+    ((1211, 1215), "中共第二十屆三中全會", "2024 年7月18日",
+     "《中共中央關於進一步全面深化改革推動中國式現代化的決定》"),
 ]
 
 
@@ -393,7 +394,7 @@ def test_market_figures_2_1(extraction):
     assert len(rows) == 18
     got = {(r["segment"], r["period_start"]): r for r in rows}
     for line, (segment, printed) in enumerate(PENETRATION_2_1.items(), start=327):
-        for year, value in zip((2023, 2027, 2032), printed):
+        for year, value in zip((2023, 2027, 2032), printed, strict=True):
             r = got[(segment, year)]
             assert r["value_printed"] == value
             assert (r["value_low"], r["value_high"]) == _low_high(value)
@@ -420,7 +421,7 @@ def test_market_figures_2_2(extraction):
     assert len(rows) == 28
     got = {(r["segment"], r["metric"], r["period_start"]): r for r in rows}
     for line, (segment, printed) in enumerate(REVENUE_2_2.items(), start=346):
-        for year, value in zip((2023, 2027, 2032), printed[:3]):
+        for year, value in zip((2023, 2027, 2032), printed[:3], strict=True):
             r = got[(segment, "genai_revenue", year)]
             low = float(value.replace(",", ""))
             assert (r["value_printed"], r["value_low"], r["value_high"]) == (value, low, low)
@@ -450,7 +451,7 @@ IMPACT_2_3 = [   # L413-420: publisher, scope, direction, period, printed value 
 def test_market_figures_2_3(extraction):
     rows = _rows(extraction, "market_figures", "2-3")
     assert len(rows) == 8
-    for r, (line, publisher, scope, direction, period, printed, low, high, unit) in zip(rows, IMPACT_2_3):
+    for r, (line, publisher, scope, direction, period, printed, low, high, unit) in zip(rows, IMPACT_2_3, strict=True):
         assert r["source_locator"] == f"表 2-3 L{line}-{line}"
         assert (r["publisher"], r["scope"], r["direction"]) == (publisher, scope, direction)
         assert (r["period_start"], r["period_end"], r["period_basis"]) == period
@@ -501,7 +502,7 @@ def test_policies_line_tables(extraction, table_id):
     rows = _policies(extraction, table_id)
     expected = POLICIES_LINE_TABLES[table_id]
     assert len(rows) == len(expected)
-    for n, (r, (title, issuer, issued, precision, kind)) in enumerate(zip(rows, expected)):
+    for n, (r, (title, issuer, issued, precision, kind)) in enumerate(zip(rows, expected, strict=True)):
         line = FIRST_LINE[table_id] + n
         assert r["source_locator"] == f"表 {table_id} L{line}-{line}"
         assert (r["issuer_printed"], r["issued_on"], r["issued_precision"]) == (issuer, issued, precision)

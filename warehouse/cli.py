@@ -268,7 +268,7 @@ def _run_sql(db: Path, sql: str):
     numeric = [pa.types.is_integer(f.type) or pa.types.is_floating(f.type) or pa.types.is_decimal(f.type)
                for f in result.schema]
     data = [result.column(i).to_pylist() for i in range(result.num_columns)]
-    return columns, numeric, list(zip(*data)) if data else []
+    return columns, numeric, list(zip(*data, strict=True)) if data else []
 
 
 def _json_value(value: Any) -> Any:
@@ -308,11 +308,11 @@ def query(
             writer.writerow(["" if v is None else _cell(v) for v in row])
         return
     if fmt is QueryFormat.json:
-        typer.echo(json.dumps([{c: _json_value(v) for c, v in zip(columns, row)} for row in rows],
+        typer.echo(json.dumps([{c: _json_value(v) for c, v in zip(columns, row, strict=True)} for row in rows],
                               ensure_ascii=False, indent=2))
         return
     table = _titled(f"release {version}: {len(rows)} row{'s' if len(rows) != 1 else ''}")
-    for col, is_number in zip(columns, numeric):
+    for col, is_number in zip(columns, numeric, strict=True):
         table.add_column(escape(col), justify="right" if is_number else "left")
     for row in rows:
         table.add_row(*[("[dim]NULL[/]" if v is None else escape(_cell(v))) for v in row])
