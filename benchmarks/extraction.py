@@ -27,7 +27,8 @@ def main(repeats: int = 5) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
     os.environ["ATLAS_WORK_DIR"] = str(tmp / "work")
     os.environ["ATLAS_RELEASES_DIR"] = str(tmp / "releases")
-    from extractors import mapping, snapshots
+    from extractors.report_text import extract
+    from extractors.core import snapshots
     from warehouse import pipeline
 
     snaps = snapshots.verify_all()
@@ -35,12 +36,15 @@ def main(repeats: int = 5) -> None:
     med, best = _time(snapshots.verify_all, repeats)
     print(f"{'verify 5 snapshots':<34}{med:>10.3f}{best:>10.3f}")
     for snap in snaps:
-        med, best = _time(lambda s=snap: mapping.extract_source(s), repeats)
+        med, best = _time(lambda s=snap: extract.extract_source(s), repeats)
         print(f"{'extract ' + snap.source_id[:25]:<34}{med:>10.3f}{best:>10.3f}")
     dirs = [pipeline.extract(s.source_id, "bench") for s in snaps]
-    med, best = _time(lambda: pipeline.normalise(dirs, "bench"), repeats)
-    print(f"{'normalise (combine, sort)':<34}{med:>10.3f}{best:>10.3f}")
-    tables = pipeline.normalise(dirs, "bench")
+    med, best = _time(lambda: pipeline.combine(dirs, "bench"), repeats)
+    print(f"{'combine (concatenate, sort)':<34}{med:>10.3f}{best:>10.3f}")
+    combined = pipeline.combine(dirs, "bench")
+    med, best = _time(lambda: pipeline.resolve(combined, "bench"), repeats)
+    print(f"{'resolve (mentions -> policies)':<34}{med:>10.3f}{best:>10.3f}")
+    tables = pipeline.resolve(combined, "bench")
     med, best = _time(lambda: pipeline.validate(tables, "bench"), max(1, repeats // 2))
     print(f"{'validate (GX suites)':<34}{med:>10.3f}{best:>10.3f}")
     validation = pipeline.validate(tables, "bench")

@@ -6,10 +6,13 @@ the source snapshots in `sources/`:
 
 1. **check_snapshots**: every snapshot's sha256 and size must match its origin metadata;
 2. **extract** (one mapped task per source): captioned report tables rebuilt as printed, mapped to the
-   dataset tables by the source's spec (`extractors/specs/`);
-3. **normalise**: per-source extracts combined into one deterministic table each;
-4. **validate**: Great Expectations suites generated from `schemas/`; a critical failure stops the run;
-5. **publish**: Parquet + DuckDB + manifest in `$ATLAS_RELEASES_DIR/<version>/`, written aside and renamed.
+   dataset tables by the source's spec (`extractors/report_text/specs/`), policies named in the prose;
+3. **combine**: per-source extracts combined into one deterministic table each;
+4. **resolve**: the policy mentions of all sources resolved into one `policies` row per instrument
+   (`extractors/resolve/`, reviewed curation from `curation/overrides.yaml`);
+5. **validate**: Great Expectations suites generated from `schemas/`; a critical failure stops the run;
+6. **publish**: Parquet + DuckDB + manifest in `$ATLAS_RELEASES_DIR/<version>/`, written aside and renamed;
+   updates the `genai_policy_atlas_release` asset, which downstream DAGs can be scheduled on.
 
 Each task is a thin wrapper over `warehouse.pipeline`; nothing heavy is imported at parse time.
 """
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import Asset, dag, get_current_context, task
 
 DEFAULT_ARGS = {
     "owner": "genai-policy-atlas",
@@ -25,6 +28,9 @@ DEFAULT_ARGS = {
     "retry_delay": timedelta(minutes=5),
     "execution_timeout": timedelta(minutes=20),
 }
+
+
+RELEASE = Asset(name="genai_policy_atlas_release", group="release")   # a new release in $ATLAS_RELEASES_DIR
 
 
 def _run_id() -> str:
@@ -55,11 +61,19 @@ def genai_policy_atlas():
 
         return pipeline.extract(source_id, _run_id())
 
-    @task
-    def normalise(extract_dirs: list[str]) -> str:
+    @task(retries=0)
+    def combine(extract_dirs: list[str]) -> str:
+        """Deterministic and offline: a failure here cannot succeed on retry."""
         from warehouse import pipeline
 
-        return pipeline.normalise(list(extract_dirs), _run_id())
+        return pipeline.combine(list(extract_dirs), _run_id())
+
+    @task(retries=0)
+    def resolve(combined_dir: str) -> str:
+        """Deterministic and offline (a bad curation entry, a rules edit): no retry."""
+        from warehouse import pipeline
+
+        return pipeline.resolve(combined_dir, _run_id())
 
     @task(retries=0)
     def validate(tables_dir: str) -> str:
@@ -67,13 +81,13 @@ def genai_policy_atlas():
 
         return pipeline.validate(tables_dir, _run_id())
 
-    @task
+    @task(outlets=[RELEASE])
     def publish(tables_dir: str, validation_file: str) -> dict:
         from warehouse import pipeline
 
         return pipeline.publish(tables_dir, validation_file)
 
-    tables = normalise(extract.expand(source_id=check_snapshots()))
+    tables = resolve(combine(extract.expand(source_id=check_snapshots())))
     publish(tables, validate(tables))
 
 

@@ -109,24 +109,22 @@ DOC_000 = "tier-2025-genai-global-economy"
 @pytest.fixture(scope="session")
 def snapshot():
     """The verified snapshot of document 000."""
-    from extractors import snapshots
-
+    from extractors.core import snapshots
     return snapshots.load(DOC_000)
 
 
 @pytest.fixture(scope="session")
 def extraction(snapshot):
-    """The real extraction of document 000 (mapping.extract_source), run once."""
-    from extractors import mapping
-
-    return mapping.extract_source(snapshot)
+    """The real extraction of document 000 (extract.extract_source), run once."""
+    from extractors.report_text import extract
+    return extract.extract_source(snapshot)
 
 
 @pytest.fixture(scope="session")
 def tables(snapshot):
     """Document 000's spec tables as printed (the find_tables call extract_source makes), by table id."""
-    from extractors import mapping
-    from extractors import report_tables as rt
+    from extractors.report_text import extract
+    from extractors.report_text import tables as rt
 
-    spec = mapping.load_spec(DOC_000)
+    spec = extract.load_spec(DOC_000)
     return {t.table_id: t for t in rt.find_tables(DOC_000, snapshot.lines, spec["tables"])}

@@ -47,11 +47,11 @@ def release_env(base: Path) -> Iterator[pytest.MonkeyPatch]:
 
 
 def staged_tables(run_id: str) -> tuple[str, str]:
-    """Run check, extract, normalise and validate (no Airflow); returns (tables folder, validation file)."""
+    """Run check, extract, combine, resolve and validate (no Airflow); returns (tables folder, validation file)."""
     from warehouse import pipeline
 
     ids = pipeline.check_snapshots()
-    tables = pipeline.normalise([pipeline.extract(i, run_id) for i in ids], run_id)
+    tables = pipeline.resolve(pipeline.combine([pipeline.extract(i, run_id) for i in ids], run_id), run_id)
     return tables, pipeline.validate(tables, run_id)
 
 

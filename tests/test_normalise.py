@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from extractors import normalise as nz
+from extractors.core import normalise as nz
 
 
 # --- jurisdictions -----------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def test_dag_folder_imports_cleanly_with_policies(airflow_db):
     assert dag is not None
     assert dag.tags and dag.doc_md
     assert dag.max_active_runs == 1
-    assert {t.task_id for t in dag.tasks} == {"check_snapshots", "extract", "normalise", "validate", "publish"}
+    assert {t.task_id for t in dag.tasks} == {"check_snapshots", "extract", "combine", "resolve", "validate", "publish"}
     for t in dag.tasks:
         assert t.execution_timeout is not None
     assert dag.default_args["retries"] >= 1
@@ -127,7 +127,7 @@ def test_changed_snapshot_fails_the_run_and_publishes_nothing(airflow_db, atlas_
 
 
 def test_changed_snapshot_error_names_the_file(sources_copy):
-    from extractors.snapshots import SnapshotError
+    from extractors.core.snapshots import SnapshotError
 
     rewrite_snapshot(sources_copy, SOURCE_000, "38,210", "38,211", update_meta=False)
     with pytest.raises(SnapshotError, match=r"tier-2025-genai-global-economy.*000_a00457114bbb3ad9\.txt changed"):
@@ -156,7 +156,7 @@ def test_failed_validation_leaves_existing_release_untouched(atlas_dirs, sources
 
     rewrite_snapshot(sources_copy, SOURCE_000, "中國\t1\t38,210", "中國\t1\t-38,210", update_meta=True)
     ids = pipeline.check_snapshots()
-    tables = pipeline.normalise([pipeline.extract(i, "bad") for i in ids], "bad")
+    tables = pipeline.resolve(pipeline.combine([pipeline.extract(i, "bad") for i in ids], "bad"), "bad")
     with pytest.raises(ValidationFailed, match="patent_counts"):
         pipeline.validate(tables, "bad")
     assert latest_version(atlas_dirs["releases"]) == first["version"]

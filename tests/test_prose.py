@@ -9,8 +9,11 @@ import re
 
 import pytest
 
-from extractors import mapping, prose, resolve, snapshots
-
+from extractors.report_text import extract
+from extractors.core import records
+from extractors.report_text import prose
+from extractors import resolve
+from extractors.core import snapshots
 SOURCES = {
     "000": "tier-2025-genai-global-economy",
     "001": "aigc-us-gb-kr-tw-2024",
@@ -26,8 +29,8 @@ def prose_rows():
     """Per document: the rows prose.extract_mentions appends (mentions, relations, flags), read once."""
     out = {}
     for short, sid in SOURCES.items():
-        ex = mapping.Extraction(source_id=sid)
-        prose.extract_mentions(ex, snapshots.load(sid).lines, mapping.load_prose_spec(sid))
+        ex = records.Extraction(source_id=sid)
+        prose.extract_mentions(ex, snapshots.load(sid).lines, extract.load_prose_spec(sid))
         out[short] = ex
     return out
 
@@ -94,7 +97,7 @@ def test_hand_checked_mentions(prose_rows, doc, title, juris, issued, line, cont
     m = _at(rows, line)
     assert m["jurisdiction"] == juris
     assert m["issued_printed"] == issued
-    assert m["policy_id"] == mapping.policy_id(juris, m["title"])
+    assert m["policy_id"] == records.policy_id(juris, m["title"])
 
 
 def test_issuer_is_the_subject(prose_rows):
@@ -169,15 +172,15 @@ def test_revokes_relation(prose_rows):
     assert len(rels) == 1
     rel = rels[0]
     assert rel["source_locator"] == "L685-685"
-    assert rel["policy_id"] == mapping.policy_id("US", "第14179號行政命令")
-    assert rel["related_policy_id"] == mapping.policy_id("US", "14110號行政命令")
+    assert rel["policy_id"] == records.policy_id("US", "第14179號行政命令")
+    assert rel["related_policy_id"] == records.policy_id("US", "14110號行政命令")
     ids = {m["policy_id"] for m in prose_rows["000"].rows["policy_mentions"]}
     assert {rel["policy_id"], rel["related_policy_id"]} <= ids       # both sides are mentions
 
 
 def test_resolved_revoked_and_merged(prose_rows):
     """Across documents, the reviewed aliases join the order's variant titles and the relation revokes it."""
-    full = [mapping.extract_source(snapshots.load(sid)) for sid in SOURCES.values()]   # tables and prose
+    full = [extract.extract_source(snapshots.load(sid)) for sid in SOURCES.values()]   # tables and prose
     mentions = [m for ex in full for m in ex.rows["policy_mentions"]]
     relations = [r for ex in full for r in ex.rows["policy_relations"]]
     out = resolve.resolve(mentions, relations)

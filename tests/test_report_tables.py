@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from extractors import normalise as nz
-from extractors import report_tables as rt
+from extractors.core import normalise as nz
+from extractors.report_text import tables as rt
 
 SOURCE_ID = "tier-2025-genai-global-economy"
 LOCATOR_RE = re.compile(r"^表 (\d+-\d+) L(\d+)-(\d+)$")

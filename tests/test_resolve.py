@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from extractors import mapping, resolve, snapshots
-from extractors import normalise as nz
+from extractors.report_text import extract
+from extractors.core import records
+from extractors import resolve
+from extractors.core import snapshots
+from extractors.core import normalise as nz
 
 SOURCE_000 = "tier-2025-genai-global-economy"
 
@@ -52,7 +55,7 @@ def test_same_instrument_named_twice_is_one_policy(extraction):
     again = dict(eo, mention_id="men-000000000001", context="prose", source_locator="L700-700",
                  title_printed="《第14110號行政命令》", title="第14110號行政命令",
                  issued_printed="2023年11月", issued_on=nz.parse_date("2023年11月").value, issued_precision="month",
-                 policy_id=mapping.policy_id("US", "第14110號行政命令"))
+                 policy_id=records.policy_id("US", "第14110號行政命令"))
     out = resolve.resolve([eo, again], overrides=[])
     assert len(out["policies"]) == 1
     pol = out["policies"][0]
@@ -116,7 +119,7 @@ def test_repository_overrides_file_is_valid():
 def all_sources():
     rows = {"policy_mentions": [], "policy_relations": []}
     for snap in snapshots.verify_all():
-        ex = mapping.extract_source(snap)
+        ex = extract.extract_source(snap)
         for name in rows:
             rows[name] += ex.rows[name]
     return resolve.resolve(rows["policy_mentions"], rows["policy_relations"])

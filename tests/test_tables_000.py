@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import schemas
-from extractors import report_tables as rt
+from extractors.report_text import tables as rt
 
 SOURCE_ID = "tier-2025-genai-global-economy"
 LOCATOR_RE = re.compile(r"^表 (\d+-\d+) L(\d+)-(\d+)$")

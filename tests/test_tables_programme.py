@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from expectations import suites
-from extractors import mapping, snapshots
-from extractors import report_tables as rt
+from extractors.report_text import extract
+from extractors.core import snapshots
+from extractors.report_text import tables as rt
 
 MODA = "moda-2025-ai-industry-programme"
 NSTC = "nstc-2024-ai-industry-law-report"
@@ -20,12 +21,12 @@ NSTC = "nstc-2024-ai-industry-law-report"
 
 @pytest.fixture(scope="module")
 def moda():
-    return mapping.extract_source(snapshots.load(MODA))
+    return extract.extract_source(snapshots.load(MODA))
 
 
 @pytest.fixture(scope="module")
 def nstc():
-    return mapping.extract_source(snapshots.load(NSTC))
+    return extract.extract_source(snapshots.load(NSTC))
 
 
 def _table(rows: list[dict], table_id: str) -> list[dict]:
@@ -54,7 +55,7 @@ def test_captions_in_the_comma_style(moda):
 
 
 def test_unit_line_and_page_breaks(moda):
-    spec = mapping.load_spec(MODA)
+    spec = extract.load_spec(MODA)
     tables = {t.table_id: t for t in rt.find_tables(MODA, snapshots.load(MODA).lines, spec["tables"])}
     t4 = tables["4"]
     assert t4.unit_note == "新臺幣 億元"                  # L1550 "單位:新臺幣 億元"
@@ -179,7 +180,7 @@ def test_kpi_targets_table_1(moda):
 # --- document 002: slide tables ----------------------------------------------------------------
 
 def test_slide_tables_located_by_anchor(nstc):
-    spec = mapping.load_spec(NSTC)
+    spec = extract.load_spec(NSTC)
     assert all("locate" in t and not any(isinstance(v, int) for v in t["locate"].values()) for t in spec["tables"])
     tables = {t.table_id: t for t in rt.find_tables(NSTC, snapshots.load(NSTC).lines, spec["tables"])}
     assert tables["s-laws"].caption.line == 1129         # L1129 "3. 各部會AI法制項目進展-已生效"
@@ -190,7 +191,7 @@ def test_slide_tables_located_by_anchor(nstc):
 def test_slide_law_table_to_mentions(nstc):
     m = [r for r in nstc.rows["policy_mentions"] if r["context"] == "table"]
     # 8 adopted rows (L1136-1145) + 4 planned rows (L1152-1156); L1154 "期交所及期貨公會完成修正「A」及「B」"
-    # names two instruments (mapping.instruments_in_cell)
+    # names two instruments (extractors.report_text.mappers.policies.instruments_in_cell)
     assert len(m) == 13
     l1154 = [r["title"] for r in m if r["source_locator"] == "表 s-plans L1154-1154"]
     assert l1154 == ["證券期貨市場相關公會新興科技資通安全管控指引", "新興科技資通安全自律規範"]

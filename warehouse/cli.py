@@ -11,6 +11,8 @@ The release root is ``--root`` or ``$ATLAS_RELEASES_DIR`` (default ``releases/``
 the version named in ``LATEST``. A problem with the request (unknown release or table, bad SQL) exits with
 code 2 and a one-line message; a failed build or a critical validation failure exits with 1.
 Heavy modules (duckdb, pyarrow, pandas, great_expectations, airflow) are imported inside the commands.
+
+Over the size budget: one typer command per release operation (build, releases, diff, query, export, validate).
 """
 from __future__ import annotations
 
@@ -158,8 +160,8 @@ def build(root: RootOption = None) -> None:
         with out.status("Preparing the Airflow metadata DB …", spinner="dots") as status:
             run.configure_airflow()
             run.migrate_db()
-            status.update("Running the genai_policy_atlas DAG (check_snapshots → extract → normalise → "
-                          "validate → publish) …")
+            status.update("Running the genai_policy_atlas DAG (check_snapshots → extract → combine → "
+                          "resolve → validate → publish) …")
             dag_run = run.run_dag()
     except Exception as exc:  # noqa: BLE001 - a failed job is reported, not dumped
         _fail(f"the run failed before finishing: {type(exc).__name__}: {exc}", code=1)

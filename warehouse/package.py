@@ -20,6 +20,8 @@ Files written into ``<release>/``:
 - ``CITATION.cff``: Citation File Format 1.2.0 for the dataset, one reference per source document.
 - ``LICENSE.md``: the compilation under CC BY 4.0; each source's own terms passed through.
 - ``SHA256SUMS``: ``sha256sum -c`` input for every file of the release except itself (written last).
+
+Over the size budget: hand-written Table Schema and CSV; being replaced by frictionless objects (issue 9).
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ from typing import Any, Iterable
 import yaml
 
 import schemas
-from extractors.snapshots import sha256_file
+from extractors.core.snapshots import sha256_file
 
 PACKAGE_NAME = "genai-policy-atlas"
 TITLE = "GenAI Policy Atlas"

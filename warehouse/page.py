@@ -4,6 +4,8 @@ The page shows the release's metadata, row counts, validation summary, the chang
 three charts and links to the files of the release. It needs nothing else to render: no scripts, no external
 style sheets, fonts or images (a Content-Security-Policy forbids loading any). Charts are inline SVG drawn here
 from the release's Parquet files (read with DuckDB). Every piece of text taken from data is escaped.
+
+Over the size budget: hand-written HTML, Markdown and SVG; being replaced by templates and a plotting library (issue 9).
 """
 from __future__ import annotations
 

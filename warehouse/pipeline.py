@@ -1,6 +1,6 @@
 """The pipeline's steps as plain functions; the Airflow DAG (dags/genai_policy_atlas.py) wraps each in a task.
 
-check_snapshots -> extract (per source) -> normalise -> validate -> publish. Steps exchange folder paths and
+check_snapshots -> extract (per source) -> combine -> resolve -> validate -> publish. Steps exchange folder paths and
 ids only, so each can be run and tested without Airflow.
 """
 from __future__ import annotations
@@ -9,7 +9,8 @@ import json
 import logging
 from pathlib import Path
 
-from extractors import mapping, snapshots
+from extractors.core import snapshots
+from extractors.report_text.extract import extract_source
 from warehouse import publish as pub
 from warehouse import staging
 
@@ -24,17 +25,25 @@ def check_snapshots() -> list[str]:
 def extract(source_id: str, run_id: str) -> str:
     """Extract one source into ``<run>/extract/<source_id>/``; returns that folder."""
     snap = snapshots.load(source_id)
-    ex = mapping.extract_source(snap)
+    ex = extract_source(snap)
     out = staging.write_extraction(ex, staging.run_dir(run_id) / "extract")
     log.info("%s: %s", source_id, {k: len(v) for k, v in ex.rows.items()})
     return str(out)
 
 
-def normalise(extract_dirs: list[str], run_id: str) -> str:
-    """Combine the per-source extracts into one sorted table each in ``<run>/tables/``; returns it."""
-    out = staging.run_dir(run_id) / "tables"
+def combine(extract_dirs: list[str], run_id: str) -> str:
+    """Combine the per-source extracts into one sorted table each in ``<run>/combined/``; returns it."""
+    out = staging.run_dir(run_id) / "combined"
     counts = staging.combine([Path(d) for d in extract_dirs], out)
-    log.info("normalised row counts: %s", counts)
+    log.info("combined row counts: %s", counts)
+    return str(out)
+
+
+def resolve(combined_dir: str, run_id: str) -> str:
+    """Resolve policy mentions into one ``policies`` row per instrument, into ``<run>/tables/``; returns it."""
+    out = staging.run_dir(run_id) / "tables"
+    counts = staging.resolve_policies(Path(combined_dir), out)
+    log.info("resolved row counts: %s", counts)
     return str(out)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import schemas
-from extractors.snapshots import sha256_file
+from extractors.core.snapshots import sha256_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DUCKDB_FILE = "atlas.duckdb"
@@ -173,7 +173,7 @@ class Publication:
 
 
 def _overrides_applied(tables_dir: Path) -> dict[str, int]:
-    """Curation entries (curation/overrides.yaml) applied per dataset table, as the normalise step counted."""
+    """Curation entries (curation/overrides.yaml) applied per dataset table, as the resolve step counted."""
     path = tables_dir / "overrides.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 

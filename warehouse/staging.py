@@ -1,4 +1,4 @@
-"""Staging between pipeline steps: per-source extracts and the combined, normalised tables, as Parquet.
+"""Staging between pipeline steps: per-source extracts, the combined tables and the resolved tables, as Parquet.
 
 Steps pass folder paths (small strings) to each other, never data frames. Every file is written with the
 contract's Arrow schema (schemas/), so a row that does not fit the contract fails here, naming the table.
@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import schemas
-from extractors.mapping import DATASET_TABLES, Extraction
+from extractors.core.records import DATASET_TABLES, Extraction
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,33 +81,49 @@ def _dedupe(name: str, rows: list[dict]) -> list[dict]:
     return unique
 
 
-def combine(extract_dirs: list[Path], out: Path) -> dict[str, int]:
-    """Concatenate per-source extracts into one Parquet file per dataset table, deterministically sorted,
-    and resolve the policy mentions of all sources into ``policies`` (extractors/resolve.py).
-
-    Identical records from several places are kept once (same primary key and same content); a key that
-    comes with different content is an error naming the table and key. Writes ``overrides.json`` (curation
-    entries applied per table). Returns row counts per table.
-    """
-    from extractors import resolve
-
-    out.mkdir(parents=True, exist_ok=True)
+def _read_tables(folders: list[Path]) -> dict[str, list[dict]]:
+    """Rows per dataset table, concatenated from the Parquet files of ``folders`` (in sorted folder order)."""
     tables: dict[str, list[dict]] = {}
     for name in DATASET_TABLES:
         rows: list[dict] = []
-        for folder in sorted(extract_dirs):
+        for folder in sorted(folders):
             rows.extend(pq.read_table(Path(folder) / f"{name}.parquet").to_pylist())
         tables[name] = rows
-    resolved = resolve.resolve(_dedupe("policy_mentions", tables["policy_mentions"]),
-                               tables["policy_relations"])
-    for name in ("policies", "policy_mentions", "policy_relations"):
-        tables[name] = resolved[name]
-    tables["quality_flags"] += resolved["quality_flags"]
+    return tables
+
+
+def _write_tables(tables: dict[str, list[dict]], out: Path) -> dict[str, int]:
+    """One Parquet file per dataset table in ``out``, each deduplicated and deterministically sorted."""
+    out.mkdir(parents=True, exist_ok=True)
     counts = {}
     for name in DATASET_TABLES:
         unique = _dedupe(name, tables[name])
         unique.sort(key=lambda r: _sort_key(r, SORT_KEYS.get(name, list(schemas.table(name).primary_key))))
         pq.write_table(to_arrow(name, unique), out / f"{name}.parquet")
         counts[name] = len(unique)
+    return counts
+
+
+def combine(extract_dirs: list[Path], out: Path) -> dict[str, int]:
+    """Concatenate per-source extracts into one Parquet file per dataset table in ``out``, deterministically
+    sorted. Identical records from several places are kept once (same primary key and same content); a key
+    that comes with different content raises ValueError naming the table and key. Returns row counts.
+    ``policies`` is still empty here: :func:`resolve_policies` fills it."""
+    return _write_tables(_read_tables(extract_dirs), out)
+
+
+def resolve_policies(combined_dir: Path, out: Path) -> dict[str, int]:
+    """Resolve the policy mentions of all sources into ``policies`` (:mod:`extractors.resolve`): the combined
+    tables of ``combined_dir`` with ``policies``, ``policy_mentions`` and ``policy_relations`` resolved and
+    the resolver's quality flags added, written to ``out`` with ``overrides.json`` (curation entries applied
+    per table). Raises OverrideError for a stale or malformed curation entry. Returns row counts."""
+    from extractors import resolve
+
+    tables = _read_tables([combined_dir])
+    resolved = resolve.resolve(tables["policy_mentions"], tables["policy_relations"])
+    for name in ("policies", "policy_mentions", "policy_relations"):
+        tables[name] = resolved[name]
+    tables["quality_flags"] += resolved["quality_flags"]
+    counts = _write_tables(tables, out)
     (out / OVERRIDES_FILE).write_text(json.dumps(resolved["overrides_applied"], sort_keys=True), encoding="utf-8")
     return counts

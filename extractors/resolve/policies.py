@@ -31,9 +31,9 @@ from pathlib import Path
 
 import yaml
 
-from extractors import normalise as nz
+from extractors.core import normalise as nz
 
-OVERRIDES_FILE = Path(__file__).resolve().parent.parent / "curation" / "overrides.yaml"
+OVERRIDES_FILE = Path(__file__).resolve().parents[2] / "curation" / "overrides.yaml"
 _ACTIONS = {"same_as", "drop", "set"}
 _PRECISION_RANK = {"day": 3, "month": 2, "year": 1, None: 0}
 

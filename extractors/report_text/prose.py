@@ -26,6 +26,8 @@ The reading, in order (rules in ``rules/prose.yaml``, per-source settings in ``s
    private bodies, and anything in skipped sections.
 6. **Relations.** Two titles in one sentence with a cue between them (撤銷: revokes, 取代: replaces ...) or
    before one of them (為因應 B ... A: A implements B) give one ``policy_relations`` row.
+
+Over the size budget: one reading of running text in several passes; being split into a package (issue 9).
 """
 from __future__ import annotations
 
@@ -35,9 +37,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-from extractors import mapping
-from extractors import normalise as nz
+from pathlib import Path
 
+from extractors.core import normalise as nz
+from extractors.core.records import add_mention
+
+RULES_DIR = Path(__file__).with_name("rules")
 _TERMINATORS = "。!?！？"
 _CJK = r"\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
 _OPEN_CLOSE = {"《": "》", "「": "」", "『": "』", "【": "】"}
@@ -81,7 +86,7 @@ class _Rules:
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
     """The vocabulary of ``rules/prose.yaml``, compiled once."""
-    raw = nz._rules("prose")
+    raw = nz.load_rules("prose", RULES_DIR)
     words = raw["instrument_words"]
     strong = re.sub(r"\s*\|\s*", "|", words["strong"].strip()).replace("\\s+", r"\s*")
     # a line-wrap space may split an instrument word (000 L2422 "風險分級框 架"): tolerate one between
@@ -361,7 +366,7 @@ def _quoted(text: str) -> list[_Candidate]:  # noqa: C901  (over the complexity 
             m = suffix.match(text, end)
             if m and ch == "「":
                 end = m.end()
-            if ch == "【":    # 【】 is not a title mark mapping.add_mention strips: the name alone
+            if ch == "【":    # 【】 is not a title mark add_mention strips: the name alone
                 out.append(_Candidate(text[i + 1:j], i + 1, j, True, "quoted"))
             else:
                 out.append(_Candidate(text[i:end], i, end, True, "quoted"))
@@ -734,7 +739,7 @@ def extract_mentions(ex, lines: list[str], spec: dict) -> None:  # noqa: C901  (
     """Append a ``policy_mentions`` row to ``ex`` for every policy instrument the prose of ``lines`` names,
     and a ``policy_relations`` row for every lifecycle link a sentence states between two of them.
 
-    ``ex`` is a :class:`extractors.mapping.Extraction`; ``lines`` the snapshot lines (1-based locators
+    ``ex`` is a :class:`extractors.core.records.Extraction`; ``lines`` the snapshot lines (1-based locators
     ``L<first>-<last>``); ``spec`` the parsed ``specs/<source_id>.prose.yaml`` ({} when absent): ``mode``
     (prose | slide), ``jurisdiction`` (default when neither sentence nor headings name one),
     ``heading_levels`` / ``heading_patterns`` / ``not_headings`` (what a heading looks like),
@@ -744,7 +749,7 @@ def extract_mentions(ex, lines: list[str], spec: dict) -> None:  # noqa: C901  (
     ``columns`` for tab-separated lists) and ``self`` (the document's own title block, when the document
     is itself an instrument). The rules are in ``rules/prose.yaml``; the method is this module's docstring.
     A naming without a readable jurisdiction is not a row but an ``jurisdiction_unknown`` quality flag.
-    Raises nothing for unreadable text: dates it cannot read become quality flags (mapping.add_mention).
+    Raises nothing for unreadable text: dates it cannot read become quality flags (core.records.add_mention).
     """
     seen: set[tuple[str, str]] = set()
     lists = [(re.compile(x["heading"]), x) for x in spec.get("lists") or []]
@@ -788,7 +793,7 @@ def extract_mentions(ex, lines: list[str], spec: dict) -> None:  # noqa: C901  (
             if nz.instrument_type(title) == "bill" and "草案" not in title and \
                     re.search(r"完成立法|全面生效|上路|施行|生效", unit.text[cand.end:]):
                 kind, status = "law", "adopted"     # an act the sentence says was passed
-            row = mapping.add_mention(
+            row = add_mention(
                 ex, jurisdiction=juris, title_printed=title, locator=locator, context=unit.context,
                 issuer=issuer or None,
                 issued_printed=issued, text=unit.text, status=status, instrument_type=kind,
@@ -924,7 +929,7 @@ def _tab_list(ex, lines, heading_re, spec_list, spec, seen) -> None:
         if (f"L{n}-{n}", name) in seen:
             continue
         seen.add((f"L{n}-{n}", name))
-        mapping.add_mention(ex, jurisdiction=juris, title_printed=name, locator=f"L{n}-{n}", context="reference_list",
+        add_mention(ex, jurisdiction=juris, title_printed=name, locator=f"L{n}-{n}", context="reference_list",
                             title_en=name if not re.search(rf"[{_CJK}]", name) else None,
                             issuer=issuer, issued_printed=issued, text=raw.strip(),
                             status="proposed" if "草案" in title else None)
@@ -963,6 +968,6 @@ def _self_title(ex, lines: list[str], spec: dict, seen: set) -> None:
     date = next((p for p in parts if re.search(r"^\d{3}\s*年\s*\d{1,2}\s*月$", p)), None)
     locator = f"L{first}-{last}"
     seen.add((locator, title))
-    mapping.add_mention(ex, jurisdiction=spec.get("jurisdiction"), title_printed=title, locator=locator,
+    add_mention(ex, jurisdiction=spec.get("jurisdiction"), title_printed=title, locator=locator,
                         context="heading", issuer=issuer, issued_printed=date, text=" ".join(parts),
                         status=cfg.get("status"))

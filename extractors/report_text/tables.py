@@ -20,6 +20,8 @@ Mechanics handled here:
   shorter label (表 3-5), ``fixed`` takes ``lines_per_row`` lines per row (表 3-9); ``spread_collapsed``
   gives back words one cell printed for its empty neighbours (表 2-4); ``body: none`` keeps a table
   printed as a chart or image as its caption only (表 2-5, 2-6).
+
+Over the size budget: the table mechanics (captions, bodies, row layouts); being split into a package (issue 9).
 """
 from __future__ import annotations
 
@@ -118,6 +120,21 @@ class ReportTable:
 
 
 # --- cell text ---------------------------------------------------------------------------------
+
+def cell(row: Row, col: int | None) -> str | None:
+    """The cell of ``row`` in column ``col`` (0-based), or None for no column or a row too short."""
+    if col is None or col >= len(row.cells):
+        return None
+    return row.cells[col]
+
+
+def publisher_of(note: str | None) -> str | None:
+    """Publisher from a 資料來源 line: ``WIPO (2024)。`` -> ``WIPO``; several names are kept joined."""
+    if not note:
+        return None
+    text = re.sub(r"[((]\s*[\d、,\s]+[))]", "", note).strip(" 。.")
+    return text or None
+
 
 def clean_cell(text: str) -> str:
     """Strip HTML fragments left by the conversion and collapse whitespace; the characters stay as printed.

@@ -1,13 +1,12 @@
-"""Mappers for non-monetary indicators (``indicators``) and for market tables printed transposed.
+"""Mappers for non-monetary indicators (``indicators``); market tables printed transposed are in :mod:`.market_columns`.
 
-Registered in :data:`extractors.mapping._MAPPERS` under ``(target, layout)``:
+Registered in :data:`extractors.report_text.extract.MAPPERS` under ``(target, layout)``:
 
 * ``("indicators", "stub")``: a stub of row labels (the measure, its unit in brackets) with one value per
   year column (表 1-1, GPU demand model); heading rows named in the spec's ``sections`` give ``section``;
 * ``("indicators", "ranking")``: one row per subject (a system, a site) with rank columns (表 3-2, TOP500);
 * ``("indicators", None)``: a table with no tabular body (``body: none``, 表 2-5 and 2-6 printed as a
   chart or image): no rows, one ``no_tabular_body`` flag carrying the spec's ``note``;
-* ``("market_figures", "columns")``: one figure per column, the attributes in labelled rows (表 2-4).
 
 Noise is flagged, never turned into data: a row label that is the tail or head of another line
 (``N )``, L147 of document 000) yields no indicator; a value printed twice with different numbers on
@@ -17,9 +16,9 @@ from __future__ import annotations
 
 import re
 
-from extractors import mapping
-from extractors import normalise as nz
-from extractors.report_tables import ReportTable, Row
+from extractors.core import normalise as nz
+from extractors.core.records import SpecError
+from extractors.report_text.tables import ReportTable, Row, cell, publisher_of
 
 _UNIT_RE = re.compile(r"[((]\s*([^,,()()]+?)\s*(?=[,,))((])")   # first bracket: (億個, N) -> 億個
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -64,9 +63,9 @@ def _row(ex, table: ReportTable, row: Row, *, record_id: str, scope: str, indica
 
 
 def _require_publisher(ex, table: ReportTable) -> str:
-    publisher = mapping._publisher(table.source_note)
+    publisher = publisher_of(table.source_note)
     if not publisher:
-        raise mapping.SpecError(f"source {ex.source_id}: 表 {table.table_id}: no 資料來源 line for the publisher")
+        raise SpecError(f"source {ex.source_id}: 表 {table.table_id}: no 資料來源 line for the publisher")
     return publisher
 
 
@@ -97,7 +96,7 @@ def map_stub(ex, table: ReportTable, spec: dict) -> None:
     section = None
     for r_idx, row in enumerate(table.rows):
         label = row.cells[0] or ""
-        values = [c for c in spec["value_columns"] if mapping._cell(row, c)]
+        values = [c for c in spec["value_columns"] if cell(row, c)]
         if re.sub(r"\s+", "", label) in sections and not values:
             section = label
             continue
@@ -151,15 +150,15 @@ def map_ranking(ex, table: ReportTable, spec: dict) -> None:
     year = int(years[0]) if len(years) == 1 else None
     for r_idx, row in enumerate(table.rows):
         locator = table.locator(row)
-        subject = mapping._cell(row, spec["subject_column"])
+        subject = cell(row, spec["subject_column"])
         try:
-            scope = nz.jurisdiction(mapping._cell(row, spec["country_column"]) or "")
+            scope = nz.jurisdiction(cell(row, spec["country_column"]) or "")
         except nz.NormaliseError as exc:
             ex.flag("indicators", f"{ex.source_id}:{table.table_id}:r{r_idx}", "row_unreadable", str(exc), locator)
             continue
         for vc in spec["value_columns"]:
             col = vc["column"]
-            printed = mapping._cell(row, col)
+            printed = cell(row, col)
             if printed is None:
                 continue
             record_id = f"{ex.source_id}:{table.table_id}:r{r_idx}:c{col}"
@@ -174,68 +173,10 @@ def map_ranking(ex, table: ReportTable, spec: dict) -> None:
                 publisher=publisher))
 
 
-def map_market_columns(ex, table: ReportTable, spec: dict) -> None:  # noqa: C901  (over the complexity budget: to be split, issue 9)
-    """Transposed market table -> one ``market_figures`` row per value column (表 2-4).
-
-    Spec keys: ``metric``, ``scope`` (default scope word), ``unit`` (when no cell prints one),
-    ``label_column``, ``rows`` ({publisher, scope, period, value: printed row label}). A publisher cell left
-    empty under a merged cell takes the nearest printed one to its left (flag ``merged_cell_resolved``);
-    an 影響層面 that is no place (an industry) becomes ``segment`` with the default scope; a cell filled
-    from a collapsed neighbour (``Row.spread``) is flagged ``collapsed_cell_spread``; a period that names
-    no years (``10 年``) is left empty and flagged ``period_unreadable``.
-    """
-    label_col = spec["label_column"]
-    by_label = {re.sub(r"\s+", "", r.cells[label_col] or ""): r for r in table.rows}
-    rows = {}
-    for key, label in spec["rows"].items():
-        if re.sub(r"\s+", "", label) not in by_label:
-            raise mapping.SpecError(f"source {ex.source_id}: 表 {table.table_id}: no row labelled {label!r}")
-        rows[key] = by_label[re.sub(r"\s+", "", label)]
-    value_row = rows["value"]
-    last = max(r.line_end for r in rows.values())
-    for col in range(len(value_row.cells)):
-        printed = mapping._cell(value_row, col)
-        if col == label_col or not printed:
-            continue
-        record_id = f"{ex.source_id}:{table.table_id}:c{col}"
-        locator = f"表 {table.table_id} L{min(r.line_start for r in rows.values())}-{last}"
-        publisher = mapping._cell(rows["publisher"], col)
-        if not publisher:
-            left = [c for c in range(label_col + 1, col) if mapping._cell(rows["publisher"], c)]
-            publisher = mapping._cell(rows["publisher"], left[-1]) if left else None
-            if publisher:
-                ex.flag("market_figures", record_id, "merged_cell_resolved",
-                        f"publisher not printed in column {col}; assigned {publisher!r} from its merged cell",
-                        locator, severity="info")
-        for key in ("scope", "period"):
-            if col in rows[key].spread:
-                ex.flag("market_figures", record_id, "collapsed_cell_spread",
-                        f"{spec['rows'][key]} of column {col} read as {rows[key].cells[col]!r} from the cell "
-                        f"printed {rows[key].spread[col]!r} across columns", locator, severity="info")
-        where = mapping._cell(rows["scope"], col) or ""
-        try:
-            scope, segment = nz.scope(where), None
-        except nz.NormaliseError:
-            scope, segment = nz.scope(spec["scope"]), where or None
-        period_printed = mapping._cell(rows["period"], col)
-        try:
-            period = nz.parse_period(period_printed)
-        except nz.NormaliseError:
-            period = (None, None, None)
-            ex.flag("market_figures", record_id, "period_unreadable",
-                    f"period printed as {period_printed!r} names no years; left empty", locator, severity="info")
-        fig = mapping._figure(ex, table, value_row, record_id=record_id, scope=scope, metric=spec["metric"],
-                              segment=segment, printed=printed, header_unit=spec.get("unit"), period=period,
-                              publisher=publisher or "")
-        if fig:
-            fig["source_locator"] = locator
-            ex.rows["market_figures"].append(fig)
-
-
 def map_no_body(ex, table: ReportTable, spec: dict) -> None:
     """A table printed as a chart or image (spec ``body: none``): flag it; raises SpecError if it has rows."""
     if not _no_body(ex, table, spec):
-        raise mapping.SpecError(f"source {ex.source_id}: 表 {table.table_id}: target indicators needs a layout "
+        raise SpecError(f"source {ex.source_id}: 表 {table.table_id}: target indicators needs a layout "
                                 f"(stub or ranking) for a table with rows")
 
 
@@ -243,5 +184,4 @@ MAPPERS = {
     ("indicators", "stub"): map_stub,
     ("indicators", "ranking"): map_ranking,
     ("indicators", None): map_no_body,
-    ("market_figures", "columns"): map_market_columns,
 }

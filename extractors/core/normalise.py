@@ -3,6 +3,8 @@
 Vocabularies live in data files next to this module (``rules/*.yaml``); this module holds the mechanics.
 Every function returns values derived from the printed text and never guesses: input it cannot read raises
 :class:`NormaliseError` (with the text) or returns ``None`` where the contract allows NULL.
+
+Over the size budget: one module of small rules shared by every source (jurisdictions, amounts, dates, types).
 """
 from __future__ import annotations
 
@@ -23,8 +25,9 @@ class NormaliseError(ValueError):
 
 
 @lru_cache(maxsize=None)
-def _rules(name: str) -> dict:
-    return yaml.safe_load((RULES_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+def load_rules(name: str, folder: Path = RULES_DIR) -> dict:
+    """The vocabulary ``<folder>/<name>.yaml`` (default: ``extractors/core/rules``), parsed once."""
+    return yaml.safe_load((folder / f"{name}.yaml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +60,7 @@ def _country_names() -> dict[str, str]:
             names.setdefault(english.casefold(), country.alpha_2)
             for tr in translations:
                 names.setdefault(to_traditional(tr.gettext(english)), country.alpha_2)
-    for alias, code in _rules("jurisdictions")["aliases"].items():
+    for alias, code in load_rules("jurisdictions")["aliases"].items():
         names[to_traditional(alias)] = code
     return names
 
@@ -77,7 +80,7 @@ def jurisdiction(name: str) -> str:
 
 def scope(name: str) -> str:
     """Market-figure scope: WLD for world words (全球, 市場 ...), else :func:`jurisdiction`."""
-    if name.strip() in _rules("jurisdictions")["world"]:
+    if name.strip() in load_rules("jurisdictions")["world"]:
         return "WLD"
     return jurisdiction(name)
 
@@ -136,7 +139,7 @@ def parse_unit(printed: str, default_currency: str | None = None) -> Unit:
     u = re.sub(r"[\s()()]", "", printed)
     if u in ("%", "%", "百分比"):
         return Unit(printed=u, multiplier=None, currency=None)
-    rules = _rules("units")
+    rules = load_rules("units")
     currency = None
     for word, code in sorted(rules["currencies"].items(), key=lambda kv: -len(kv[0])):
         if word in u:
@@ -303,7 +306,7 @@ def genai_specific(title: str, summary: str | None = None) -> bool:
 @lru_cache(maxsize=1)
 def _instrument_rules() -> list[tuple[str, re.Pattern]]:
     return [(r["type"], re.compile(r["pattern"], re.IGNORECASE))
-            for r in _rules("instrument_types")["rules"]]
+            for r in load_rules("instrument_types")["rules"]]
 
 
 def instrument_type(title: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_KEYS = ("source_id", "snapshot_file", "title", "publisher", "published_on", "language",
                  "sha256", "size_bytes", "origin")
 

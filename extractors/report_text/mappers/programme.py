@@ -3,23 +3,25 @@
 Sources: document 003 (MODA's programme plan 晶片驅動臺灣產業創新—AI產業應用與普及發展計畫, ROC years, amounts
 in 新臺幣億元: 表 1 KPI targets, 表 4 to 表 6 budgets, the uncaptioned cost table of 柒、財務計畫) and document
 002 (NSTC's slide deck: the 各部會AI法制項目進展 slides, the AI領航 figures slide). Which table feeds which mapper
-is declared in ``specs/<source_id>.yaml``; the mappers are registered in :data:`extractors.mapping._MAPPERS`.
+is declared in ``specs/<source_id>.yaml``; the mappers are registered in :data:`extractors.report_text.extract.MAPPERS`.
 
 Printed values are kept as printed. Where a printed total, a bracketed subtotal or another table of the same
 document disagrees with the sum of its parts, a ``total_mismatch`` quality flag (warning) names both values.
+
+Over the size budget: budgets, KPIs and policy bullets of the programme documents; being split per
+target table (issue 9).
 """
 from __future__ import annotations
 
 import re
 from collections import defaultdict
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-from extractors import normalise as nz
-from extractors.report_tables import ReportTable, Row
+from extractors.core import normalise as nz
+from extractors.core.records import Extraction, add_mention
+from extractors.report_text.mappers.policies import instruments_in_cell
+from extractors.report_text.tables import ReportTable, Row, cell
 
-if TYPE_CHECKING:
-    from extractors.mapping import Extraction
 
 _TOLERANCE = 0.0005          # amounts are printed to 0.001 億元
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
@@ -35,18 +37,12 @@ class ProgrammeSpecError(ValueError):
 
 # --- shared helpers ----------------------------------------------------------------------------
 
-def _cell(row: Row, col: int | None) -> str | None:
-    if col is None or col >= len(row.cells):
-        return None
-    return row.cells[col]
-
-
 def _key(text: str | None) -> str:
     """Comparison key of a printed label: Traditional script, no whitespace."""
     return re.sub(r"\s+", "", nz.to_traditional(text or ""))
 
 
-def _programme(ex: "Extraction", spec: dict, table: ReportTable) -> str:
+def _programme(ex: Extraction, spec: dict, table: ReportTable) -> str:
     """The programme a table belongs to: read from the table's caption line with the spec's
     ``programme_pattern`` (group 1), else the source document's title (its ``sources`` row)."""
     pat = spec.get("programme_pattern")
@@ -82,7 +78,7 @@ def fill_down(rows: list[Row], column: int) -> list[str | None]:
     document 003): each row takes the nearest label at or above it. Rows before the first label get None."""
     out, current = [], None
     for r in rows:
-        current = _cell(r, column) or current
+        current = cell(r, column) or current
         out.append(current)
     return out
 
@@ -95,17 +91,17 @@ def _wrapped_groups(rows: list[Row], text_col: int, start_col: int, start_patter
     groups: list[list[int]] = []
     current: list[int] | None = None
     for i, r in enumerate(rows):
-        if rx.search(_cell(r, start_col) or ""):
+        if rx.search(cell(r, start_col) or ""):
             current = [i]
             groups.append(current)
-        elif current is not None and _cell(r, text_col):
+        elif current is not None and cell(r, text_col):
             current.append(i)
         else:
             current = None
             groups.append([i])
     out: list[str | None] = [None] * len(rows)
     for g in groups:
-        text = "".join(_cell(rows[i], text_col) or "" for i in g) or None
+        text = "".join(cell(rows[i], text_col) or "" for i in g) or None
         for i in g:
             out[i] = text
     return out
@@ -115,7 +111,7 @@ def _record_id(source_id: str, table_id: str, *parts) -> str:
     return f"{source_id}:{table_id}:" + ":".join(str(p) for p in parts)
 
 
-def _budget_unit(ex: "Extraction", table: ReportTable, spec: dict, header: str | None = None) -> nz.Unit:
+def _budget_unit(ex: Extraction, table: ReportTable, spec: dict, header: str | None = None) -> nz.Unit:
     """The table's unit: its 單位 line (表 4 to 表 6: 單位:新臺幣 億元), else the bracket of a column header
     (成本(億元)); the spec's ``currency`` applies when the unit prints no currency word."""
     printed = table.unit_note
@@ -141,7 +137,7 @@ def _budget_row(ex, table, row, *, programme, breakdown, parent, item, category,
     }
 
 
-def _mismatch(ex: "Extraction", total: dict, summed: float, what: str) -> None:
+def _mismatch(ex: Extraction, total: dict, summed: float, what: str) -> None:
     if abs(summed - total["amount"]) > _TOLERANCE:
         ex.flag("budgets", total["record_id"], "total_mismatch",
                 f"{what}: parts sum to {summed:.3f} {total['unit']} but the printed figure is "
@@ -150,7 +146,7 @@ def _mismatch(ex: "Extraction", total: dict, summed: float, what: str) -> None:
 
 # --- budgets: one amount per (row, year column) ------------------------------------------------
 
-def map_budget_by_year(ex: "Extraction", table: ReportTable, spec: dict) -> None:  # noqa: C901  (over the complexity budget: to be split, issue 9)
+def map_budget_by_year(ex: Extraction, table: ReportTable, spec: dict) -> None:  # noqa: C901  (over the complexity budget: to be split, issue 9)
     """A budget table with one column per fiscal year (document 003 表 4, 表 5, 表 6).
 
     Spec keys: ``year_columns`` (headers read by :func:`read_year` with the spec's ``calendar``),
@@ -186,9 +182,9 @@ def map_budget_by_year(ex: "Extraction", table: ReportTable, spec: dict) -> None
     records: list[dict] = []
     row_info = []   # (row, kind, records of its year cells)
     for r_idx, row in enumerate(table.rows):
-        labels = [_cell(row, c) for c in label_cols]
+        labels = [cell(row, c) for c in label_cols]
         is_total = bool(total_label) and total_label in [x for x in labels if x]
-        item = wrapped[r_idx] if wrapped else _cell(row, item_col)
+        item = wrapped[r_idx] if wrapped else cell(row, item_col)
         if item and item_rx:
             m = item_rx.search(item)
             item = m.group(1).strip() if m else item
@@ -204,10 +200,10 @@ def map_budget_by_year(ex: "Extraction", table: ReportTable, spec: dict) -> None
             ex.flag("budgets", None, "missing_item", f"row without an item: {row.cells}", table.locator(row))
             continue
         kind = "total" if is_total else "item"
-        category = None if is_total else _cell(row, spec.get("category_column"))
+        category = None if is_total else cell(row, spec.get("category_column"))
         cells = []
         for c in year_cols:
-            printed = _cell(row, c)
+            printed = cell(row, c)
             if printed is None:
                 continue
             y = years[c]
@@ -217,11 +213,11 @@ def map_budget_by_year(ex: "Extraction", table: ReportTable, spec: dict) -> None
                 printed_year=names[c], amount_printed=printed, unit=unit, kind=kind,
                 record_id=_record_id(ex.source_id, table.table_id, f"r{r_idx}", f"c{c}")))
         row_total = None
-        if total_col is not None and _cell(row, total_col):
+        if total_col is not None and cell(row, total_col):
             row_total = _budget_row(
                 ex, table, row, programme=programme, breakdown=spec["breakdown"], parent=parent, item=item,
                 category=category, years=(*period, "period"),
-                printed_year=names[total_col], amount_printed=_cell(row, total_col), unit=unit,
+                printed_year=names[total_col], amount_printed=cell(row, total_col), unit=unit,
                 kind="total" if is_total else "subtotal",
                 record_id=_record_id(ex.source_id, table.table_id, f"r{r_idx}", f"c{total_col}"))
             _mismatch(ex, row_total, sum(x["amount"] for x in cells),
@@ -271,7 +267,7 @@ def map_budget_by_year(ex: "Extraction", table: ReportTable, spec: dict) -> None
     ex.rows["budgets"].extend(records)
 
 
-def map_budget_cost_cells(ex: "Extraction", table: ReportTable, spec: dict) -> None:
+def map_budget_cost_cells(ex: Extraction, table: ReportTable, spec: dict) -> None:
     """A cost table whose amount cell prints years and amounts together (document 003, 柒、財務計畫 L1671-1688:
     ``114 年 0.720 115-117 年 0.800/年``).
 
@@ -286,8 +282,8 @@ def map_budget_cost_cells(ex: "Extraction", table: ReportTable, spec: dict) -> N
     unit = _budget_unit(ex, table, spec, header=names[amount_col])
     programme = _programme(ex, spec, table)
     for r_idx, row in enumerate(table.rows):
-        item = _cell(row, spec["item_column"])
-        printed = _cell(row, amount_col) or ""
+        item = cell(row, spec["item_column"])
+        printed = cell(row, amount_col) or ""
         matches = list(_YEAR_AMOUNT_RE.finditer(printed))
         if not item or not matches:
             ex.flag("budgets", None, "value_unreadable", f"no item or no 'year amount' in {row.cells[:1]} "
@@ -316,7 +312,7 @@ def _yearly(records: list[dict]) -> dict[int, float]:
     return out
 
 
-def check_budgets_across_tables(ex: "Extraction", tspecs: list[dict]) -> None:  # noqa: C901  (over the complexity budget: to be split, issue 9)
+def check_budgets_across_tables(ex: Extraction, tspecs: list[dict]) -> None:  # noqa: C901  (over the complexity budget: to be split, issue 9)
     """Compare a budget table with another table of the same document that prints its totals (spec key
     ``compare_with``), year by year; a disagreement is a ``total_mismatch`` flag on the other table's figure.
 
@@ -368,7 +364,7 @@ def check_budgets_across_tables(ex: "Extraction", tspecs: list[dict]) -> None:  
 @lru_cache(maxsize=1)
 def _quantity_re() -> re.Pattern:
     """A figure with its unit or measure word (rules/units.yaml ``counters``, longest first)."""
-    words = sorted(nz._rules("units")["counters"], key=len, reverse=True)
+    words = sorted(nz.load_rules("units")["counters"], key=len, reverse=True)
     alt = "|".join(re.escape(w) for w in words)
     return re.compile(rf"(?P<value>{_NUMBER})\s*(?P<unit>{alt})")
 
@@ -421,7 +417,7 @@ def read_target(statement: str) -> dict:
     return out
 
 
-def map_kpi_targets(ex: "Extraction", table: ReportTable, spec: dict) -> None:
+def map_kpi_targets(ex: Extraction, table: ReportTable, spec: dict) -> None:
     """A KPI table (document 003 表 1 各績效指標全期目標值): one kpis row per numbered statement of the target
     cell. Spec keys: ``columns`` {agency, indicator, measure, target}, ``merged`` (columns printed on their
     group's first row, filled down). ``target_year`` is set later from the programme period
@@ -430,27 +426,27 @@ def map_kpi_targets(ex: "Extraction", table: ReportTable, spec: dict) -> None:
     programme = _programme(ex, spec, table)
     filled = {c: fill_down(table.rows, cols[c]) for c in spec.get("merged", [])}
     for r_idx, row in enumerate(table.rows):
-        indicator = _cell(row, cols["indicator"])
-        target = _cell(row, cols["target"])
+        indicator = cell(row, cols["indicator"])
+        target = cell(row, cols["target"])
         locator = table.locator(row)
         if not indicator or not target:
             ex.flag("kpis", None, "missing_indicator", f"row without indicator or target: {row.cells}", locator)
             continue
-        agency = filled["agency"][r_idx] if "agency" in filled else _cell(row, cols.get("agency"))
+        agency = filled["agency"][r_idx] if "agency" in filled else cell(row, cols.get("agency"))
         for k, statement in enumerate(split_statements(target)):
             ex.rows["kpis"].append({
                 "record_id": _record_id(ex.source_id, table.table_id, f"r{r_idx}", k), "programme": programme,
-                "agency": agency, "indicator": indicator, "measure": _cell(row, cols.get("measure")),
+                "agency": agency, "indicator": indicator, "measure": cell(row, cols.get("measure")),
                 "value_kind": spec.get("value_kind", "target"), **read_target(statement), "target_year": None,
                 "value_printed": statement, "source_id": ex.source_id, "source_locator": locator,
             })
-            if agency and not _cell(row, cols.get("agency")) and k == 0:
+            if agency and not cell(row, cols.get("agency")) and k == 0:
                 ex.flag("kpis", ex.rows["kpis"][-1]["record_id"], "merged_cell_resolved",
                         f"agency not printed on this row; assigned {agency!r} from its merged cell", locator,
                         severity="info")
 
 
-def map_kpi_figures(ex: "Extraction", table: ReportTable, spec: dict) -> None:
+def map_kpi_figures(ex: Extraction, table: ReportTable, spec: dict) -> None:
     """A slide of labelled figures (document 002 L824-841, rows ``[group, label, value]`` from
     :func:`extractors.report_tables.pair_rows`): one kpis row per figure; the indicator is the group and
     label joined (``國際訂單 規模累計成長``). ``value_kind`` comes from the spec."""
@@ -474,12 +470,11 @@ _TRAILING_DATE_RE = re.compile(
     r"\s*[((]\s*(?P<date>\d{2,4}\s*[./年]\s*\d{1,2}(?:\s*[./月]\s*\d{1,2})?\s*日?)\s*[))]\s*$")
 
 
-def map_policy_bullets(ex: "Extraction", table: ReportTable, spec: dict) -> None:
+def map_policy_bullets(ex: Extraction, table: ReportTable, spec: dict) -> None:
     """A slide that is a real table of policies (document 002, 各部會AI法制項目進展: rows ``[agency, item]``
     from :func:`extractors.report_tables.bullet_rows`): one policy mention (context ``table``) per item, the
     agency as issuer, a trailing ``(112.10)`` as the issued date (ROC year.month). Spec keys:
     ``jurisdiction``, ``status``."""
-    from extractors.mapping import add_mention, instruments_in_cell  # noqa: PLC0415  (mapping imports this module)
 
     for row in table.rows:
         agency, item = row.cells
@@ -493,7 +488,7 @@ def map_policy_bullets(ex: "Extraction", table: ReportTable, spec: dict) -> None
 
 # --- after all tables of a source --------------------------------------------------------------
 
-def finish_source(ex: "Extraction", tables: list[ReportTable], tspecs: list[dict], lines: list[str],
+def finish_source(ex: Extraction, tables: list[ReportTable], tspecs: list[dict], lines: list[str],
                   spec: dict) -> None:
     """Source-wide steps after every table is mapped: cross-table budget checks
     (:func:`check_budgets_across_tables`) and the target year of whole-period KPI targets.

@@ -1,0 +1,110 @@
+"""The record model every source kind fills: rows per dataset table, stable ids, policy mentions, flags.
+
+Part of ``extractors.core``: it imports nothing else from ``extractors`` but ``core`` (the import direction
+``schemas`` <- ``extractors.core`` <- source kinds <- ``extractors.resolve`` <- ``warehouse`` is enforced by
+``tests/test_architecture.py``).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+import schemas
+from extractors.core import normalise as nz
+from extractors.core.snapshots import Snapshot
+
+# Every table of the contract; ``policies`` is built later from all sources' mentions (extractors/resolve).
+DATASET_TABLES = tuple(schemas.tables())
+
+
+class SpecError(ValueError):
+    """A spec that names an unknown target or column; the message names source and table."""
+
+
+@dataclass
+class Extraction:
+    """Rows per dataset table for one source (plain dicts, keyed by contract column names)."""
+
+    source_id: str
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in DATASET_TABLES})
+
+    def flag(self, table_name: str, record_key: str | None, check: str, detail: str, locator: str,
+             severity: str = "warning") -> None:
+        key = f"{self.source_id}|{table_name}|{record_key}|{check}|{locator}|{detail}"
+        self.rows["quality_flags"].append({
+            "flag_id": "flag-" + hashlib.sha1(key.encode()).hexdigest()[:12],
+            "table_name": table_name, "record_key": record_key, "check_name": check,
+            "severity": severity, "detail": detail, "source_id": self.source_id, "source_locator": locator,
+        })
+
+
+
+def policy_id(jurisdiction: str, title: str) -> str:
+    """Stable id of a policy: jurisdiction + title in Traditional script without spaces or title marks."""
+    key = re.sub(r"[\s《》「」『』〈〉()()]", "", nz.to_traditional(title))
+    return "pol-" + hashlib.sha1(f"{jurisdiction}|{key}".encode()).hexdigest()[:12]
+
+
+def strip_title_marks(title: str) -> str:
+    t = title.strip()
+    pairs = {"《": "》", "「": "」", "『": "』"}
+    if len(t) > 2 and t[0] in pairs and t.endswith(pairs[t[0]]) and t.count(t[0]) == 1:
+        return t[1:-1].strip()
+    return t
+
+
+
+
+def mention_id(source_id: str, locator: str, title_printed: str) -> str:
+    """Stable id of one naming of a policy: source, locator and the printed title."""
+    return "men-" + hashlib.sha1(f"{source_id}|{locator}|{title_printed}".encode()).hexdigest()[:12]
+
+
+def add_mention(ex: Extraction, *, jurisdiction: str, title_printed: str, locator: str, context: str,
+                issuer: str | None = None, issued_printed: str | None = None, text: str | None = None,
+                status: str | None = None, instrument_type: str | None = None,
+                title_en: str | None = None) -> dict:
+    """Append one ``policy_mentions`` row (date read, type inferred, provisional policy id); returns it.
+
+    The provisional ``policy_id`` hashes jurisdiction + title; extractors/resolve merges variant titles of
+    one instrument afterwards. A date that cannot be read, or reads with issues, becomes a quality flag.
+    """
+    title = strip_title_marks(title_printed)
+    pid = policy_id(jurisdiction, title)
+    try:
+        parsed = nz.parse_date(issued_printed)
+    except nz.NormaliseError as exc:
+        ex.flag("policy_mentions", pid, "date_unreadable", str(exc), locator)
+        parsed = None
+    for issue in parsed.issues if parsed else ():
+        ex.flag("policy_mentions", pid, f"date_{issue}",
+                f"issued date printed as {issued_printed!r}; read as {parsed.value.isoformat()} "
+                f"({parsed.precision})", locator)
+    kind = instrument_type or nz.instrument_type(title)
+    row = {
+        "mention_id": mention_id(ex.source_id, locator, title_printed), "policy_id": pid,
+        "source_id": ex.source_id, "source_locator": locator, "context": context,
+        "jurisdiction": jurisdiction, "title_printed": title_printed, "title": title, "title_en": title_en,
+        "issuer_printed": issuer, "issued_printed": issued_printed,
+        "issued_on": parsed.value if parsed else None, "issued_precision": parsed.precision if parsed else None,
+        "instrument_type": kind, "status": status or ("proposed" if kind == "bill" else None), "text": text,
+    }
+    ex.rows["policy_mentions"].append(row)
+    return row
+
+
+
+def source_row(snapshot: Snapshot) -> dict:
+    """The ``sources`` row of a snapshot, from its origin metadata."""
+    m = snapshot.meta
+    parsed = nz.parse_date(str(m["published_on"]))
+    precision = m.get("published_precision") or (parsed.precision if parsed else None)
+    return {
+        "source_id": m["source_id"], "title": m["title"], "title_en": m.get("title_en"),
+        "publisher": m["publisher"], "published_on": parsed.value if parsed else None,
+        "published_precision": precision, "language": m["language"], "sha256": m["sha256"],
+        "size_bytes": int(m["size_bytes"]), "licence": m.get("licence"), "origin": m["origin"],
+        "snapshot_file": m["snapshot_file"],
+    }
+

@@ -1,0 +1,68 @@
+"""Policy tables (表 3-1, 3-4, 3-6, 3-7, 3-10 of document 000): one ``policy_mentions`` row per printed row.
+
+Registered in :data:`extractors.report_text.extract.MAPPERS` under ``("policies", None)``.
+"""
+from __future__ import annotations
+
+import re
+
+from extractors.core import normalise as nz
+from extractors.core.records import Extraction, SpecError, add_mention
+from extractors.report_text.tables import ReportTable, cell, fill_merged
+
+_ACTION_CELL_RE = re.compile(r"核備|修正|修訂|提報|完成|發布|訂定|公告|研議|推動")
+_QUOTED_RE = re.compile(r"「([^「」]+)」|《([^《》]+)》")
+
+
+def instruments_in_cell(text: str) -> list[str]:
+    """The instrument names a table cell prints. A cell that reports an action on quoted instruments
+    (002's slide rows: ``核備投信投顧公會修正「…作業要點」``, ``期交所及期貨公會完成修正「A」及「B」``) names
+    the quoted titles, each returned with its marks as printed; any other cell is one name, returned whole."""
+    quoted = [m.group(0) for m in _QUOTED_RE.finditer(text)]
+    outside = _QUOTED_RE.sub("", text)
+    if quoted and _ACTION_CELL_RE.search(outside):
+        return quoted
+    return [text]
+
+
+def map_policies(ex: Extraction, table: ReportTable, spec: dict) -> None:
+    """A policy table: one mention per row (issuer merged cells resolved by printed height).
+
+    Spec options: ``status`` and ``instrument_type`` for every row (表 3-10: bills, proposed);
+    ``issued_pattern``, a regex with groups ``issuer`` and ``issued`` for a date cell that also names the
+    sponsor (表 3-10 ``由安哲秀議員作為主要提案人於 2024 年 5 月 31 日提出``); a cell it does not match is
+    kept whole as the printed date and flagged ``issued_unsplit``.
+    """
+    cols = spec["columns"]
+    split = re.compile(spec["issued_pattern"]) if spec.get("issued_pattern") else None
+    juris = spec.get("jurisdiction") or nz.jurisdiction_in(table.caption.title)
+    if not juris:
+        raise SpecError(f"source {ex.source_id}: 表 {table.table_id}: no jurisdiction in the caption "
+                        f"{table.caption.title!r} and none in the spec")
+    issuers = {c: fill_merged(table.rows, cols[c]) for c in spec.get("merged", [])}
+    for i, row in enumerate(table.rows):
+        title_printed = cell(row, cols["title"])
+        locator = table.locator(row)
+        if not title_printed:
+            ex.flag("policy_mentions", None, "missing_title", f"row without a title: {row.cells}", locator)
+            continue
+        issuer = issuers["issuer"][i] if "issuer" in issuers else cell(row, cols.get("issuer"))
+        issued = cell(row, cols.get("issued"))
+        if split and issued:
+            parts = split.fullmatch(issued)
+            if parts:
+                issuer, issued = parts.group("issuer"), parts.group("issued")
+            else:
+                ex.flag("policy_mentions", None, "issued_unsplit",
+                        f"date cell {issued!r} does not read as sponsor and date; kept whole", locator)
+        m = add_mention(ex, jurisdiction=juris, title_printed=title_printed, locator=locator, context="table",
+                        issuer=issuer, issued_printed=issued, text=cell(row, cols.get("summary")),
+                        status=spec.get("status"), instrument_type=spec.get("instrument_type"))
+        if "issuer" in issuers and not cell(row, cols["issuer"]) and issuer:
+            ex.flag("policy_mentions", m["policy_id"], "merged_cell_resolved",
+                    f"issuer not printed on this row; assigned {issuer!r} from its merged cell", locator,
+                    severity="info")
+
+
+
+MAPPERS = {("policies", None): map_policies}
