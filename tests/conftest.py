@@ -95,8 +95,8 @@ def sources_copy(tmp_path, monkeypatch) -> Path:
 
     folder = tmp_path / "sources"
     shutil.copytree(PROJECT_ROOT / "sources", folder)
-    for p in folder.iterdir():
-        p.chmod(0o644)
+    for p in folder.rglob("*"):
+        p.chmod(0o755 if p.is_dir() else 0o644)
     monkeypatch.setenv("ATLAS_SOURCES_DIR", str(folder))
     return folder
 

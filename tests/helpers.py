@@ -21,11 +21,13 @@ def printed_versions(text: str) -> list[str]:
 
 
 def rewrite_snapshot(folder: Path, source_id: str, old: str, new: str, *, update_meta: bool = True) -> None:
-    """Replace the first ``old`` with ``new`` in a snapshot copy; with ``update_meta`` also declare the change
-    (sha256 and size in ``<source_id>.yaml``), otherwise leave the metadata stale (a tampered snapshot)."""
-    meta_path = folder / f"{source_id}.yaml"
+    """Replace the first ``old`` with ``new`` in the pinned version of a snapshot copy; with ``update_meta`` also
+    declare the change (sha256 and size in its ``origin.yaml``), otherwise leave the metadata stale (a tampered
+    snapshot)."""
+    version = yaml.safe_load((folder / "pins.yaml").read_text(encoding="utf-8"))[source_id]
+    meta_path = folder / source_id / version / "origin.yaml"
     meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
-    snap = folder / meta["snapshot_file"]
+    snap = meta_path.parent / meta["snapshot_file"]
     text = snap.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {snap.name}"
     snap.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -1,6 +1,7 @@
-"""Unit tests of extractors/normalise.py on values printed in the documents.
+"""Unit tests of extractors/core/normalise.py on values printed in the documents.
 
-Line numbers refer to sources/000_a00457114bbb3ad9.txt (document 000) unless another snapshot is named;
+Line numbers refer to document 000 (sources/tier-2025-genai-global-economy/2026-11-21/document.txt) unless
+another snapshot is named;
 ``⟶`` stands for a TAB between table cells.
 """
 from __future__ import annotations

@@ -84,7 +84,8 @@ def test_dag_run_publishes_a_release(airflow_db, atlas_dirs, release_date):
         assert manifest["row_counts"][name] > 0
     for fname, entry in manifest["files"].items():
         assert hashlib.sha256((release / fname).read_bytes()).hexdigest() == entry["sha256"]
-    assert set(manifest["inputs"]) == {p.name for p in (PROJECT_ROOT / "sources").glob("*.txt")}
+    assert set(manifest["inputs"]) == {str(p.relative_to(PROJECT_ROOT / "sources"))
+                                       for p in (PROJECT_ROOT / "sources").glob("*/*/document.txt")}
     assert manifest["validation"]["success"] is True
     assert manifest["code_revision"]
 
@@ -123,14 +124,16 @@ def test_changed_snapshot_fails_the_run_and_publishes_nothing(airflow_db, atlas_
     assert latest_version(atlas_dirs["releases"]) is None
     assert not any(atlas_dirs["releases"].glob("2*")) if atlas_dirs["releases"].exists() else True
     logs = capfd.readouterr()
-    assert "source tier-2025-genai-global-economy: snapshot 000_a00457114bbb3ad9.txt changed" in logs.out + logs.err
+    assert ("source tier-2025-genai-global-economy: snapshot tier-2025-genai-global-economy/2026-11-21/document.txt "
+            "changed") in logs.out + logs.err
 
 
 def test_changed_snapshot_error_names_the_file(sources_copy):
     from extractors.core.snapshots import SnapshotError
 
     rewrite_snapshot(sources_copy, SOURCE_000, "38,210", "38,211", update_meta=False)
-    with pytest.raises(SnapshotError, match=r"tier-2025-genai-global-economy.*000_a00457114bbb3ad9\.txt changed"):
+    with pytest.raises(SnapshotError, match=r"source tier-2025-genai-global-economy: snapshot "
+                                            r"tier-2025-genai-global-economy/2026-11-21/document\.txt changed"):
         pipeline.check_snapshots()
 
 

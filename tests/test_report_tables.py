@@ -1,4 +1,5 @@
-"""Table mechanics and dataset content on the real document 000 (sources/000_a00457114bbb3ad9.txt).
+"""Table mechanics and dataset content on the real document 000
+(sources/tier-2025-genai-global-economy/2026-11-21/document.txt).
 
 Every test runs the real extraction on the verified snapshot; nothing is mocked. Expected values were read
 by hand from the snapshot text: line numbers (1-based, as in ``snapshot.lines[n - 1]``) are cited next to

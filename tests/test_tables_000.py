@@ -1,8 +1,9 @@
 """The tables of document 000 mapped last (表 1-1, 2-4, 2-5, 2-6, 3-2, 3-3, 3-5, 3-8 to 3-12), on the real text.
 
-Every test runs the real extraction on the verified snapshot (sources/000_a00457114bbb3ad9.txt); nothing is
-mocked. Expected values were read by hand from the snapshot; their line numbers (1-based) are cited next to
-them. ``⟶`` in the comments stands for a TAB.
+Every test runs the real extraction on the verified snapshot
+(sources/tier-2025-genai-global-economy/2026-11-21/document.txt); nothing is mocked. Expected values were
+read by hand from the snapshot; their line numbers (1-based) are cited next to them. ``⟶`` in the comments
+stands for a TAB.
 """
 from __future__ import annotations
 

@@ -1,0 +1,61 @@
+"""Snapshot versions: sources/<source_id>/<date_accessed>/ with origin.yaml, the build reading the pinned one."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from extractors.core import snapshots
+from extractors.core.snapshots import SnapshotError
+
+SOURCE = "tier-2025-genai-global-economy"
+VERSION = "2026-11-21"
+
+
+def test_bundled_sources_one_pinned_version_each():
+    metas = snapshots.list_sources()
+    assert [(m["source_id"], m["date_accessed"]) for m in metas] == [
+        ("aigc-us-gb-kr-tw-2024", VERSION), ("ipas-2025-genai-study-guide", VERSION),
+        ("moda-2025-ai-industry-programme", VERSION), ("nstc-2024-ai-industry-law-report", VERSION),
+        (SOURCE, VERSION)]
+    assert metas[-1]["snapshot_file"] == f"{SOURCE}/{VERSION}/document.txt"
+    assert snapshots.load(SOURCE).path == snapshots.sources_dir() / SOURCE / VERSION / "document.txt"
+
+
+def test_the_pin_chooses_the_version(sources_copy):
+    newer = sources_copy / SOURCE / "2026-12-01"
+    shutil.copytree(sources_copy / SOURCE / VERSION, newer)
+    origin = newer / "origin.yaml"
+    origin.write_text(origin.read_text(encoding="utf-8").replace(f'date_accessed: "{VERSION}"',
+                                                                 'date_accessed: "2026-12-01"'), encoding="utf-8")
+    assert snapshots.load(SOURCE).path.parent.name == VERSION          # still pinned to the first version
+    pins = sources_copy / "pins.yaml"
+    pins.write_text(pins.read_text(encoding="utf-8").replace(f'{SOURCE}: "{VERSION}"', f'{SOURCE}: "2026-12-01"'),
+                    encoding="utf-8")
+    assert snapshots.load(SOURCE).meta["snapshot_file"] == f"{SOURCE}/2026-12-01/document.txt"
+
+
+def test_a_source_folder_without_a_pin_is_refused(sources_copy):
+    shutil.copytree(sources_copy / SOURCE, sources_copy / "unpinned-source")
+    with pytest.raises(SnapshotError, match=r"pins.yaml: no pin for the source folder\(s\) unpinned-source"):
+        snapshots.list_sources()
+
+
+def test_a_pin_without_its_version_is_refused(sources_copy):
+    pins = sources_copy / "pins.yaml"
+    pins.write_text(pins.read_text(encoding="utf-8").replace(f'{SOURCE}: "{VERSION}"', f'{SOURCE}: "2030-01-01"'),
+                    encoding="utf-8")
+    with pytest.raises(SnapshotError, match=f"source {SOURCE}: pinned version 2030-01-01 has no "
+                                            f"{SOURCE}/2030-01-01/origin.yaml"):
+        snapshots.list_sources()
+
+
+def test_origin_metadata_must_name_its_own_folder(sources_copy):
+    moved = sources_copy / SOURCE / "2026-11-22"
+    (sources_copy / SOURCE / VERSION).rename(moved)
+    pins = sources_copy / "pins.yaml"
+    pins.write_text(pins.read_text(encoding="utf-8").replace(f'{SOURCE}: "{VERSION}"', f'{SOURCE}: "2026-11-22"'),
+                    encoding="utf-8")
+    with pytest.raises(SnapshotError, match=f"{SOURCE}/2026-11-22/origin.yaml: names source '{SOURCE}' accessed "
+                                            f"'{VERSION}', not the folder it is in"):
+        snapshots.list_sources()
