@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,13 @@ from extractors.core.snapshots import SnapshotError
 
 SOURCE = "tier-2025-genai-global-economy"
 VERSION = "2026-11-21"
+
+
+def pin(sources: Path, version: str) -> None:
+    """Move the pin of SOURCE in a copy of the sources folder to ``version``."""
+    pins = sources / "pins.yaml"
+    pins.write_text(pins.read_text(encoding="utf-8").replace(f'{SOURCE}: "{VERSION}"', f'{SOURCE}: "{version}"'),
+                    encoding="utf-8")
 
 
 def test_bundled_sources_one_pinned_version_each():
@@ -29,9 +37,7 @@ def test_the_pin_chooses_the_version(sources_copy):
     origin.write_text(origin.read_text(encoding="utf-8").replace(f'date_accessed: "{VERSION}"',
                                                                  'date_accessed: "2026-12-01"'), encoding="utf-8")
     assert snapshots.load(SOURCE).path.parent.name == VERSION          # still pinned to the first version
-    pins = sources_copy / "pins.yaml"
-    pins.write_text(pins.read_text(encoding="utf-8").replace(f'{SOURCE}: "{VERSION}"', f'{SOURCE}: "2026-12-01"'),
-                    encoding="utf-8")
+    pin(sources_copy, "2026-12-01")
     assert snapshots.load(SOURCE).meta["snapshot_file"] == f"{SOURCE}/2026-12-01/document.txt"
 
 
@@ -42,9 +48,7 @@ def test_a_source_folder_without_a_pin_is_refused(sources_copy):
 
 
 def test_a_pin_without_its_version_is_refused(sources_copy):
-    pins = sources_copy / "pins.yaml"
-    pins.write_text(pins.read_text(encoding="utf-8").replace(f'{SOURCE}: "{VERSION}"', f'{SOURCE}: "2030-01-01"'),
-                    encoding="utf-8")
+    pin(sources_copy, "2030-01-01")
     with pytest.raises(SnapshotError, match=f"source {SOURCE}: pinned version 2030-01-01 has no "
                                             f"{SOURCE}/2030-01-01/origin.yaml"):
         snapshots.list_sources()
@@ -53,9 +57,7 @@ def test_a_pin_without_its_version_is_refused(sources_copy):
 def test_origin_metadata_must_name_its_own_folder(sources_copy):
     moved = sources_copy / SOURCE / "2026-11-22"
     (sources_copy / SOURCE / VERSION).rename(moved)
-    pins = sources_copy / "pins.yaml"
-    pins.write_text(pins.read_text(encoding="utf-8").replace(f'{SOURCE}: "{VERSION}"', f'{SOURCE}: "2026-11-22"'),
-                    encoding="utf-8")
+    pin(sources_copy, "2026-11-22")
     with pytest.raises(SnapshotError, match=f"{SOURCE}/2026-11-22/origin.yaml: names source '{SOURCE}' accessed "
                                             f"'{VERSION}', not the folder it is in"):
         snapshots.list_sources()
