@@ -98,6 +98,15 @@ def _value_axis(axis, top: float) -> None:
     (axis.axes.set_xlim if axis is axis.axes.xaxis else axis.axes.set_ylim)(0, top * 1.12)
 
 
+def _legend(fig: Figure, ncols: int) -> None:
+    """Legend below the plot, read row by row (matplotlib fills columns first, larger columns leftmost)."""
+    handles, labels = fig.axes[0].get_legend_handles_labels()
+    rows = -(-len(handles) // ncols)
+    order = [r * ncols + c for c in range(ncols) for r in range(rows) if r * ncols + c < len(handles)]
+    fig.legend([handles[i] for i in order], [labels[i] for i in order], loc="outside lower center", ncols=ncols,
+               fontsize=11, handlelength=1, handleheight=1)
+
+
 def _text_colour(fill: str) -> str:
     """Black or white, whichever reads better on the ``#rrggbb`` fill."""
     r, g, b = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
@@ -167,7 +176,7 @@ def stacked_hbar_chart(chart_id: str, rows: list[tuple[str, str]], series: list[
         ax.invert_yaxis()
         ax.tick_params(axis="y", length=0)
         _value_axis(ax.xaxis, max(totals))
-        fig.legend(loc="outside lower center", ncols=6, fontsize=11, handlelength=1, handleheight=1)
+        _legend(fig, 6)
     legend_rows = -(-sum(1 for s, _ in series if any(values.get((r, s)) for r, _ in rows)) // 6)
     return _render(chart_id, 30 * len(rows) + 44 + 22 * legend_rows, draw)
 
@@ -203,5 +212,5 @@ def grouped_bar_chart(chart_id: str, groups: list[str], series: list[tuple[str, 
         ax.set_xlim(-0.5, len(groups) - 0.5)
         ax.tick_params(axis="x", length=0, labelcolor=_TEXT)
         _value_axis(ax.yaxis, max(values.values()))
-        fig.legend(loc="outside lower center", ncols=5, fontsize=11, handlelength=1, handleheight=1)
+        _legend(fig, 5)
     return _render(chart_id, 300 + 22 * -(-len(series) // 5), draw)
