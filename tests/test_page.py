@@ -16,7 +16,10 @@ import duckdb
 import pytest
 
 from helpers import build_release, release_env
-from warehouse.page import CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, PAGE_FILE, write_page
+from warehouse.charts import hbar_chart
+from warehouse.page import (CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, PAGE_FILE, render_page,
+                            write_page)
+from warehouse.release_charts import read_release, release_charts
 
 pytestmark = pytest.mark.release
 
@@ -62,8 +65,10 @@ def _svg(text: str, svg_id: str) -> str:
     return match.group(0)
 
 
-def _values(svg: str, cls: str) -> list[float]:
-    return [float(v) for v in re.findall(rf'<rect class="{cls}"[^>]*\bdata-value="([^"]+)"', svg)]
+def _values(svg: str, kind: str) -> list[float]:
+    """The drawn values of a chart's bars (``kind`` "bar") or stacked segments ("segment"), in drawing order,
+    read from their gids (``<chart id>:<kind>:<key>...:<value>``, see warehouse.charts)."""
+    return [float(v) for v in re.findall(rf'<g id="[^":]+:{kind}:[^"]*:([^":]+)"', svg)]
 
 
 # --- content ----------------------------------------------------------------------------------------
@@ -128,6 +133,7 @@ def test_changes_markdown_is_rendered_and_escaped(release, tmp_path):
     manifest, validation = _load(release)
     text = write_page(_copy(release, tmp_path / "releases"), manifest, validation, CHANGES_MD).read_text("utf-8")
     section = text.split('id="changes"', 1)[1].split('id="charts"', 1)[0]
+    section = re.sub(r">\n+<", "><", section)          # markdown-it writes block tags on lines of their own
     assert "<strong>生成式人工智慧服務管理暫行辦法</strong>" in section
     assert "<code>CN</code>" in section and '<th class="num">added</th>' in section
     assert "<td>policies</td>" in section
@@ -158,6 +164,26 @@ def test_text_from_the_reports_is_escaped(release, tmp_path):
     for raw in ("<img", "<b>bad", "<i>x", "<svg onload", "<u>", "<script"):
         assert raw not in text, raw
     assert "&lt;b&gt;bad&lt;/b&gt;" in text and "&lt;svg onload=alert(2)&gt;" in text
+
+
+def test_charts_are_byte_identical_across_renders(release):
+    first = release_charts(read_release(release))
+    second = release_charts(read_release(release))
+    assert [c.id for c in first] == list(CHARTS)
+    for a, b in zip(first, second, strict=True):
+        assert a.svg.encode("utf-8") == b.svg.encode("utf-8"), a.id
+        assert _values(a.svg, "segment" if a.id == CHART_POLICY_TYPES else "bar"), a.id
+    manifest, validation = _load(release)
+    assert render_page(release, manifest, validation, CHANGES_MD) == render_page(release, manifest, validation,
+                                                                                 CHANGES_MD)
+
+
+def test_chart_text_is_escaped_and_kept_as_text():
+    svg = hbar_chart(CHART_PATENTS, [("X<", "<script>alert(1)</script> 生成式", 3), ("Y", "$x^2$ & co", 2.5)])
+    assert "<script" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt; 生成式</text>" in svg
+    assert "$x^2$ &amp; co</text>" in svg                    # no mathtext, no glyph paths
+    assert _values(svg, "bar") == [3, 2.5]
+    assert re.findall(r'<g id="[^"]+:bar:([^"]+):[^":]+"', svg) == ["X%3C", "Y"]
 
 
 def test_missing_table_file_gives_an_empty_chart_not_an_error(release, tmp_path):

@@ -1,0 +1,165 @@
+"""The release page's three charts and its quality-flag summary, read from the release's Parquet files.
+
+The figures come from :mod:`warehouse.charts`; this module only queries the data (DuckDB over the Parquet
+files, a missing file giving an empty chart) and chooses labels, colours and captions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from warehouse.charts import (CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, grouped_bar_chart,
+                              hbar_chart, number, stacked_hbar_chart)
+
+_EXTRA_NAMES = {"EU": "European Union", "INT": "International", "WLD": "World"}
+# Tableau-10-like palette (colour-blind friendlier than defaults); grey is kept for "other".
+# Instrument types in contract order: strategy, law, bill, executive_order, regulation, guideline, framework,
+# programme, funding, infrastructure, institution, standard (then anything new).
+_TYPE_COLOURS = ["#4e79a7", "#e15759", "#ff9da7", "#f28e2b", "#9c755f", "#edc948", "#b07aa1", "#59a14f",
+                 "#8cd17d", "#76b7b2", "#499894", "#d37295", "#86bcb6", "#d4a6c8"]
+_SERIES_COLOURS = ["#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#9c755f",
+                   "#ff9da7", "#499894"]
+_OTHER_COLOUR = "#bab0ac"
+
+_SQL = {
+    "patents": ("patent_counts",
+                "SELECT jurisdiction, period_start, period_end, basis, publisher, sum(patent_families) AS n "
+                "FROM {t} WHERE applicant IS NULL GROUP BY ALL ORDER BY n DESC, jurisdiction"),
+    "types": ("policies", "SELECT jurisdiction, instrument_type, count(*) FROM {t} GROUP BY ALL"),
+    "years": ("policies",
+              "SELECT jurisdiction, year(issued_on) AS y, count(*) FROM {t} GROUP BY ALL ORDER BY y"),
+    "flags": ("quality_flags",
+              "SELECT check_name, string_agg(DISTINCT severity, ', ' ORDER BY severity), "
+              "string_agg(DISTINCT table_name, ', ' ORDER BY table_name), count(*) AS n "
+              "FROM {t} GROUP BY check_name ORDER BY n DESC, check_name"),
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart of the page: ``svg`` is the ``<svg id=...>`` element, ``desc`` its text alternative."""
+
+    id: str
+    title: str
+    svg: str
+    desc: str
+    caption: str
+
+
+def place_name(code: str | None) -> str:
+    """Readable name of a jurisdiction / scope code (ISO 3166-1 alpha-2, EU, INT, WLD); the code if unknown."""
+    if not code:
+        return "unknown"
+    if code in _EXTRA_NAMES:
+        return _EXTRA_NAMES[code]
+    try:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_2=code)
+    except (ImportError, LookupError, KeyError):
+        country = None
+    return (getattr(country, "common_name", None) or country.name) if country else code
+
+
+def place_label(code: str | None) -> str:
+    """``"TW Taiwan"`` for ``"TW"``; the bare code (or ``"unknown"``) when there is no name for it."""
+    name = place_name(code)
+    return f"{code} {name}" if code and name != code else (code or "unknown")
+
+
+def read_release(release_dir: Path) -> dict[str, list[tuple] | None]:
+    """Rows of the page's queries (keys ``patents``, ``types``, ``years``, ``flags``) from the release's
+    Parquet files; a query's value is None when its table's file is not in ``release_dir``."""
+    con = duckdb.connect()
+    try:
+        out: dict[str, list[tuple] | None] = {}
+        for key, (table, sql) in _SQL.items():
+            path = Path(release_dir) / f"{table}.parquet"
+            out[key] = (con.execute(sql.format(t="read_parquet(?)"), [str(path)]).fetchall()
+                        if path.exists() else None)
+        return out
+    finally:
+        con.close()
+
+
+def _instrument_types() -> list[str]:
+    try:
+        import schemas
+
+        return list(schemas.table("policies").column("instrument_type").enum or [])
+    except Exception:  # the page must not fail on a contract change; fall back to data order
+        return []
+
+
+def patents_chart(rows: list[tuple] | None) -> Chart:
+    """Patent families per country (``applicant IS NULL`` rows); figures for different periods, bases or
+    publishers are never added up: each gets its own bar."""
+    periods = sorted({(p0, p1, basis, pub) for _, p0, p1, basis, pub, _ in rows or []})
+    many_publishers = len({pub for *_, pub in periods}) > 1
+    items = []
+    for j, p0, p1, basis, pub, n in rows or []:
+        if len(periods) <= 1:
+            items.append((j, place_label(j), n))
+        else:
+            suffix = f" {p0}–{p1}" + (f" ({pub})" if many_publishers else "")
+            items.append((f"{j} {p0}-{p1} {basis} {pub}", f"{j}{suffix}", n))
+    note = ("Filing years " + "; ".join(f"{p0}–{p1} (by {basis.replace('_', ' ')}; {pub})"
+                                        for p0, p1, basis, pub in periods)) if periods else ""
+    return Chart(CHART_PATENTS, "GenAI patent families by country", hbar_chart(CHART_PATENTS, items),
+                 "; ".join(f"{label}: {number(v)}" for _, label, v in items) or "No data in this release.",
+                 f"Country totals (patent_counts where applicant IS NULL). {note}".strip())
+
+
+def _totals(type_rows: list[tuple] | None) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for j, _, n in type_rows or []:
+        totals[j] = totals.get(j, 0) + n
+    return totals
+
+
+def types_chart(rows: list[tuple] | None) -> Chart:
+    """Policy instruments per jurisdiction (most first), stacked by instrument type in contract order."""
+    values = {(j, t): n for j, t, n in rows or []}
+    totals = _totals(rows)
+    bars = [(j, place_label(j)) for j in sorted(totals, key=lambda j: (-totals[j], j))]
+    order = _instrument_types()
+    kinds = [t for t in order if any(k == t for _, k in values)] + sorted({k for _, k in values} - set(order))
+    series = [(k, _OTHER_COLOUR if k == "other" else
+               _TYPE_COLOURS[(order.index(k) if k in order else i) % len(_TYPE_COLOURS)])
+              for i, k in enumerate(kinds)]
+    desc = "; ".join(f"{label}: " + ", ".join(f"{k} {number(values[(j, k)])}" for k in kinds if values.get((j, k)))
+                     for j, label in bars)
+    return Chart(CHART_POLICY_TYPES, "Policy instruments by jurisdiction and type",
+                 stacked_hbar_chart(CHART_POLICY_TYPES, bars, series, values), desc or "No data in this release.",
+                 "Number of policy instruments per jurisdiction, split by instrument_type.")
+
+
+def years_chart(rows: list[tuple] | None, type_rows: list[tuple] | None) -> Chart:
+    """Policy instruments per year of ``issued_on``, one bar per jurisdiction (ordered as in
+    :func:`types_chart`, whose ``type_rows`` give the totals); undated instruments are counted in the caption."""
+    dated = [(j, y, n) for j, y, n in rows or [] if y is not None]
+    undated = sum(n for _, y, n in rows or [] if y is None)
+    groups: list[str] = []
+    if dated:
+        lo, hi = min(y for _, y, _ in dated), max(y for _, y, _ in dated)
+        groups = [str(y) for y in (range(lo, hi + 1) if hi - lo <= 30 else sorted({y for _, y, _ in dated}))]
+    totals = _totals(type_rows)
+    juris = sorted({j for j, _, _ in dated}, key=lambda j: (-totals.get(j, 0), j))
+    series = [(j, _SERIES_COLOURS[i % len(_SERIES_COLOURS)]) for i, j in enumerate(juris)]
+    values = {(str(y), j): n for j, y, n in dated}
+    desc = "; ".join(f"{g}: " + ", ".join(f"{j} {number(values[(g, j)])}" for j in juris if values.get((g, j)))
+                     for g in groups if any(values.get((g, j)) for j in juris))
+    note = f" {undated} instrument(s) without a date are not shown." if undated else ""
+    return Chart(CHART_POLICY_YEARS, "Policy instruments over time",
+                 grouped_bar_chart(CHART_POLICY_YEARS, groups, series, values, {j: place_label(j) for j in juris}),
+                 desc or "No data in this release.",
+                 "Number of policy instruments per year of issued_on (month- or year-precision dates count in "
+                 f"their year).{note}")
+
+
+def release_charts(data: dict[str, list[tuple] | None]) -> list[Chart]:
+    """The page's charts, in page order, from :func:`read_release`'s rows."""
+    return [patents_chart(data["patents"]), types_chart(data["types"]),
+            years_chart(data["years"], data["types"])]
