@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 CONTRACT_FILE = Path(__file__).with_name("tables.yaml")
+CODEBOOK_TEMPLATE = Path(__file__).parent / "templates" / "codebook.md.j2"
 
 # DuckDB type name -> pyarrow type factory name. Kept small on purpose: the contract uses only these.
 _ARROW_TYPES = {
@@ -140,23 +141,13 @@ def duckdb_comments(name: str) -> list[str]:
 
 
 def codebook_markdown() -> str:
-    """The codebook: every table and column of the contract as Markdown."""
-    lines = [f"# Codebook (schema version {schema_version()})", ""]
-    for tbl in tables().values():
-        lines += [f"## `{tbl.name}`", "", tbl.description, "",
-                  f"Primary key: {', '.join(tbl.primary_key)}", "",
-                  "| column | type | null | rule | description |", "|---|---|---|---|---|"]
-        for c in tbl.columns:
-            rule = []
-            if c.enum:
-                rule.append("one of " + ", ".join(c.enum))
-            if c.vocabulary:
-                rule.append(f"vocabulary: {c.vocabulary}")
-            if c.min is not None or c.max is not None:
-                rule.append(f"range {c.min if c.min is not None else ''}..{c.max if c.max is not None else ''}")
-            if c.pattern:
-                rule.append(f"pattern `{c.pattern}`")
-            nullable = "yes" if c.nullable else "no"
-            lines.append(f"| {c.name} | {c.type} | {nullable} | {'; '.join(rule)} | {c.description} |")
-        lines.append("")
-    return "\n".join(lines)
+    """The codebook: every table and column of the contract as Markdown, rendered from
+    ``schemas/templates/codebook.md.j2`` (Jinja2, no autoescape): per table its description, primary key and a
+    column table (name, type, nullable, rule = enum / vocabulary / range / pattern, description)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(CODEBOOK_TEMPLATE.parent), autoescape=False,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    return env.get_template(CODEBOOK_TEMPLATE.name).render(schema_version=schema_version(),
+                                                           tables=list(tables().values()))

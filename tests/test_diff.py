@@ -123,6 +123,30 @@ def test_write_changes_writes_parquet_and_changelog(releases, tmp_path):
     assert "No record was added, removed or changed." in (tmp_path / "same" / "CHANGELOG.md").read_text("utf-8")
 
 
+def test_changelog_of_one_changed_number_exactly(releases, tmp_path):
+    old, new = releases["second"], releases["changed"]
+    diff.write_changes(diff.diff_releases(old, new), tmp_path, old.name, new.name)
+    sha = [pq.read_table(r / "sources.parquet", filters=[("source_id", "=", SOURCE_000)]).column("sha256")[0]
+           .as_py() for r in (old, new)]
+    counts = {name: (1 if name in ("sources", "patent_counts", "report_tables") else 0) for name in schemas.tables()}
+    assert (tmp_path / "CHANGELOG.md").read_text(encoding="utf-8") == "\n".join([
+        f"# Release {new.name}: changes", "",
+        f"Compared with release {old.name}, record by record (records matched by each table's primary key; "
+        "`changes.parquet` has every change).", "",
+        "| table | added | removed | changed |", "|---|---:|---:|---:|",
+        *(f"| {name} | 0 | 0 | {n} |" for name, n in counts.items()),
+        "| **total** | 0 | 0 | 3 |", "",
+        "## sources", "", "### Changed (1)", "", f"- `{SOURCE_000}`", f"  - sha256: `{sha[0]}` -> `{sha[1]}`", "",
+        "## patent_counts", "", "### Changed (1)", "", f"- `{SOURCE_000}:3-13:CN:*`",
+        "  - patent_families: `38210` -> `38211`", "",
+        "## report_tables", "", "### Changed (1)", "", f"- `{SOURCE_000}|3-13|1|2`", "  - value: `38,210` -> `38,211`",
+        ""])
+    table = pq.read_table(tmp_path / "changes.parquet")
+    assert table.schema.remove_metadata() == diff.changes_schema().remove_metadata()
+    assert [f.metadata for f in table.schema] == [f.metadata for f in diff.changes_schema()]
+    assert table.to_pylist() == diff.diff_releases(old, new).to_pylist()
+
+
 def test_added_and_removed_records_by_key(releases, tmp_path):
     old, new = tmp_path / "old", tmp_path / "new"
     shutil.copytree(releases["first"], old)
@@ -158,3 +182,101 @@ def test_digest_ignores_parquet_metadata_but_not_values(releases, tmp_path):
     # Row order is content: the file order of a release is deterministic, so a reorder is a change.
     pq.write_table(table.take(list(reversed(range(table.num_rows)))), copy / "patent_counts.parquet")
     assert diff.content_digest(copy) != diff.content_digest(releases["first"])
+
+
+# --- the SQL diff on small hand-made tables (no release needed) ------------------------------------------------
+
+def _cell(row_index: int, column_index: int, **values) -> dict:
+    row = {"source_id": SOURCE_000, "table_id": "3-13", "caption": "表 3-13", "row_index": row_index,
+           "is_header": False, "column_index": column_index, "column_name": "件數", "value": "1",
+           "line_start": 1985, "line_end": 1985}
+    return {**row, **values}
+
+
+def _write_cells(path: Path, rows: list[dict]) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(rows, schema=schemas.arrow_schema("report_tables")),
+                   path / "report_tables.parquet")
+    return path
+
+
+def test_sql_diff_reports_each_change_exactly_in_key_order(tmp_path):
+    """A FULL OUTER JOIN on the composite key (source_id, table_id, row_index, column_index): the changed cell
+    38,210 -> 38,211, a NULL -> value and a boolean change on one record (two rows, in column order), an added
+    and a removed cell; keys ordered numerically (row 2 before row 10), rows shuffled in the files."""
+    old = _write_cells(tmp_path / "old", [
+        _cell(10, 1), _cell(1, 2, value="38,210"), _cell(2, 1, column_name=None), _cell(0, 0, is_header=True)])
+    new = _write_cells(tmp_path / "new", [
+        _cell(0, 0, is_header=True), _cell(2, 2), _cell(2, 1, column_name="國家", is_header=True),
+        _cell(1, 2, value="38,211")])
+    rows = diff.diff_tables("report_tables", old / "report_tables.parquet", new / "report_tables.parquet")
+    assert rows.schema == diff.changes_schema()
+    key = f"{SOURCE_000}|3-13"
+    assert rows.to_pylist() == [
+        {"table_name": "report_tables", "record_key": f"{key}|1|2", "change": "changed", "field": "value",
+         "old_value": "38,210", "new_value": "38,211"},
+        {"table_name": "report_tables", "record_key": f"{key}|2|1", "change": "changed", "field": "is_header",
+         "old_value": "false", "new_value": "true"},
+        {"table_name": "report_tables", "record_key": f"{key}|2|1", "change": "changed", "field": "column_name",
+         "old_value": None, "new_value": "國家"},
+        {"table_name": "report_tables", "record_key": f"{key}|2|2", "change": "added", "field": None,
+         "old_value": None, "new_value": None},
+        {"table_name": "report_tables", "record_key": f"{key}|10|1", "change": "removed", "field": None,
+         "old_value": None, "new_value": None},
+    ]
+    # the whole folder diff: the same rows, and a table file missing on both sides has no rows
+    assert diff.diff_releases(old, new).to_pylist() == rows.to_pylist()
+    assert diff.summarise(rows)["report_tables"] == {"added": 1, "removed": 1, "changed": 2}
+    assert diff.diff_tables("report_tables", None, new / "report_tables.parquet").column("change").to_pylist() \
+        == ["added"] * 4
+
+
+def test_sql_diff_refuses_duplicate_and_missing_keys(tmp_path):
+    dup = _write_cells(tmp_path / "dup", [_cell(1, 2), _cell(3, 1), _cell(1, 2, value="2")])
+    ok = _write_cells(tmp_path / "ok", [_cell(1, 2)])
+    with pytest.raises(ValueError, match=rf"table report_tables has duplicate primary key '{SOURCE_000}\|3-13\|1\|2'"):
+        diff.diff_releases(ok, dup)
+    pq.write_table(pa.table({"source_id": ["a"], "value": ["1"]}), tmp_path / "ok" / "report_tables.parquet")
+    with pytest.raises(ValueError, match="lacks primary key column.s. table_id, row_index, column_index"):
+        diff.diff_releases(None, ok)
+
+
+def test_sql_value_text_agrees_with_python():
+    """The text the SQL diff compares and reports equals :func:`diff.value_text` of the Python value."""
+    import datetime as dt
+
+    import duckdb
+
+    values = {
+        "DOUBLE": [38210.0, 0.1, 2.6e12, 1e16, 1.5e-05, -0.0, 6.6000000000000005, float("nan"), float("inf"), None],
+        "BIGINT": [0, -7, 2**62, None],
+        "BOOLEAN": [True, False, None],
+        "DATE": [dt.date(2025, 3, 1), dt.date(999, 12, 31), None],
+        "VARCHAR": ["38,210", "", "表 3-13\n", None],
+    }
+    con = duckdb.connect()
+    for duck_type, items in values.items():
+        con.register("data", pa.table({"v": pa.array(items)}))
+        got = con.sql(f"SELECT {diff.text_sql('v', duck_type)} FROM data").fetchall()
+        assert [g[0] for g in got] == [diff.value_text(v) for v in items], duck_type
+    con.close()
+
+
+def test_changelog_lists_at_most_limit_records_per_list(tmp_path):
+    from warehouse.changelog import changelog_markdown
+
+    old = _write_cells(tmp_path / "old", [_cell(1, 1), _cell(1, 2), _cell(1, 3, value="a`b")])
+    new = _write_cells(tmp_path / "new", [_cell(1, 1, value="2"), _cell(1, 2, value="3"), _cell(1, 3, value=None),
+                                          _cell(2, 1), _cell(2, 2)])
+    text = changelog_markdown(diff.diff_releases(old, new), "A", "B", limit=1)
+    key = f"{SOURCE_000}|3-13"
+    assert text.endswith(
+        "| **total** | 2 | 0 | 3 |\n\n"
+        "## report_tables\n\n"
+        "### Changed (3)\n\n"
+        f"- `{key}|1|1`\n  - value: `1` -> `2`\n"
+        "- … and 2 more (see `changes.parquet`)\n\n"
+        "### Added (2)\n\n"
+        f"- `{key}|2|1`\n"
+        "- … and 1 more (see `changes.parquet`)\n")
+    assert "`` a`b `` -> NULL" in changelog_markdown(diff.diff_releases(old, new), "A", "B")

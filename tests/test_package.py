@@ -196,15 +196,60 @@ def test_vocabularies_match_the_expectation_suites():
     assert set(package.vocabulary("scope")) == set(jurisdiction_codes()) | {"WLD"}
 
 
-def test_csv_cells():
-    cell = package._csv_cell
-    kw = {"table": "t", "column": "c", "row": 1}
-    assert cell(None, **kw) == ""
-    assert cell(True, **kw) == "true" and cell(False, **kw) == "false"
-    assert cell(dt.date(2025, 3, 1), **kw) == "2025-03-01"
-    for x in (0.1, 2.6e12, 1e16, 7.9, 0.0):
-        assert float(cell(x, **kw)) == x
-    assert cell(math.nan, **kw) == "NaN"
+def _export(tmp_path: Path, name: str, rows: list[dict]) -> tuple[str, list[list[str]]]:
+    """Rows of contract table ``name`` exported by package.export_csv: (text, cells). Unset columns are NULL,
+    or "x" / 1 / 1.0 / false where the contract requires a value."""
+    import csv
+
+    schema = schemas.arrow_schema(name)
+    filler = {"VARCHAR": "x", "INTEGER": 1, "BIGINT": 1, "DOUBLE": 1.0, "BOOLEAN": False}
+    defaults = {c.name: None if c.nullable else filler[c.type] for c in schemas.table(name).columns}
+    pq.write_table(pa.Table.from_pylist([{**defaults, **r} for r in rows], schema=schema),
+                   tmp_path / f"{name}.parquet")
+    out = tmp_path / "data" / f"{name}.csv"
+    assert package.export_csv(tmp_path / f"{name}.parquet", out, name) == len(rows)
+    text = out.read_bytes().decode("utf-8")
+    with out.open(encoding="utf-8", newline="") as fh:
+        cells = list(csv.reader(fh))
+    assert cells[0] == schema.names
+    return text, [dict(zip(schema.names, r, strict=True)) for r in cells[1:]]
+
+
+def test_csv_cells(tmp_path):
+    """Cells as the CSV export writes them: NULL as an empty field, booleans true/false, ISO dates, floats in
+    the shortest round-trip form (exactly), NaN and infinities as frictionless reads them, CRLF line ends and a
+    field quoted only where it holds a comma, quote or line break."""
+    floats = [0.1, 2.6e12, 1e16, 7.9, 0.0, 38210.0, math.nan, math.inf, -math.inf]
+    printed = ["0.1", "2600000000000.0", "1e+16", "7.9", "0.0", "38210.0", "NaN", "INF", "-INF"]
+    text, rows = _export(tmp_path, "market_figures", [
+        {"record_id": f"m{i}", "value_low": x, "value_printed": 'a,"b"\nc' if i == 0 else "plain text"}
+        for i, x in enumerate(floats)])
+    assert [r["value_low"] for r in rows] == printed
+    assert all(float(p) == x for p, x in zip(printed, floats, strict=True) if not math.isnan(x))
+    assert {r["value_high_base"] for r in rows} == {""} and {r["period_start"] for r in rows} == {""}
+    assert text.startswith("record_id,scope,")
+    assert text.count("\r\n") == len(floats) + 1              # header and rows; a cell keeps its "\n"
+    assert ',"a,""b""\nc",' in text and ",plain text," in text
+    _, rows = _export(tmp_path, "policies", [
+        {"policy_id": "pol-1", "issued_on": dt.date(2025, 3, 1), "genai_specific": True, "mention_count": 12},
+        {"policy_id": "pol-2", "issued_on": None, "genai_specific": False, "mention_count": 1}])
+    assert [(r["issued_on"], r["genai_specific"], r["mention_count"]) for r in rows] == \
+        [("2025-03-01", "true", "12"), ("", "false", "1")]
+
+
+def test_table_schema_is_frictionless_and_in_the_package(release):
+    from frictionless import Schema, fields
+
+    dp = json.loads((release["dir"] / "datapackage.json").read_text(encoding="utf-8"))
+    for res in dp["resources"]:
+        schema = package.table_schema(res["name"])
+        assert isinstance(schema, Schema)
+        assert schema.to_descriptor() == res["schema"]
+    policies = package.table_schema("policies")
+    assert isinstance(policies.get_field("issued_on"), fields.DateField)
+    assert isinstance(policies.get_field("mention_count"), fields.IntegerField)
+    assert policies.get_field("mention_count").constraints == {"required": True, "minimum": 1}
+    assert policies.get_field("policy_id").constraints == {"required": True, "pattern": "pol-[0-9a-f]{12}"}
 
 
 def test_empty_string_is_refused(tmp_path):

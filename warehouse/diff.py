@@ -1,15 +1,17 @@
-"""What changed between two releases: a record-level diff by stable id, the changelog, and a content digest.
+"""What changed between two releases: a record-level diff by stable id, in DuckDB SQL, and a content digest.
 
 Records are matched by each contract table's ``primary_key`` (``schemas/tables.yaml``), so a record that moves
 within a file is not a change, and a changed value is reported field by field:
 
-* :func:`diff_releases` -> one row per added record, removed record, or changed field (an Arrow table);
-* :func:`write_changes` -> ``changes.parquet`` and ``CHANGELOG.md`` in a release folder;
+* :func:`diff_releases` -> one row per added record, removed record, or changed field (an Arrow table): per
+  table one DuckDB query, a FULL OUTER JOIN of the old and new Parquet files on the primary key
+  (:func:`diff_sql`);
+* :func:`write_changes` -> ``changes.parquet`` and ``CHANGELOG.md`` (``warehouse.changelog``) in a release folder;
 * :func:`content_digest` -> a sha256 of the table *content* (values in file order, column names and types),
   independent of Parquet metadata, so a run whose tables equal the latest release's can skip publishing.
 
-Values are compared and reported as text (:func:`value_text`): ``NULL`` is ``None``, dates are ISO 8601,
-booleans ``true``/``false``, floats ``repr`` (``38210.0``).
+Values are compared and reported as text (:func:`value_text` in Python, :func:`text_sql` in SQL, which agree):
+``NULL`` is ``None``, dates are ISO 8601, booleans ``true``/``false``, floats ``repr`` (``38210.0``, ``NaN``).
 """
 from __future__ import annotations
 
@@ -18,21 +20,20 @@ import decimal
 import hashlib
 import json
 import math
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 import schemas
 
 if TYPE_CHECKING:
+    import duckdb
     import pyarrow as pa
 
 CHANGES_FILE = "changes.parquet"
 CHANGELOG_FILE = "CHANGELOG.md"
 CHANGE_KINDS = ("added", "removed", "changed")
 KEY_SEPARATOR = "|"
-_LIST_LIMIT = 200            # records listed per table and change kind in CHANGELOG.md (all are in the parquet)
-_VALUE_LIMIT = 300           # characters of a value shown in CHANGELOG.md
+_PRESENT = "__atlas_present"         # marker column: the record exists on that side of the join
 
 
 def changes_schema() -> pa.Schema:
@@ -56,7 +57,7 @@ def changes_schema() -> pa.Schema:
 
 
 def value_text(value: Any) -> str | None:
-    """A cell value as the text used in the diff (None stays None)."""
+    """A cell value as the text used in the diff (None stays None); the Python twin of :func:`text_sql`."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -74,63 +75,132 @@ def value_text(value: Any) -> str | None:
     return str(value)
 
 
-def _sort_part(value: Any) -> tuple:
-    """Order key components: numbers numerically, everything else as text, NULL last."""
-    if value is None:
-        return (2, 0, "")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (0, value, "")
-    return (1, 0, value_text(value))
+# --- the diff in SQL ------------------------------------------------------------------------------------------
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
-def _read_table(path: Path):
-    import pyarrow.parquet as pq
-
-    return pq.read_table(path) if path.exists() else None
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
-def _records(name: str, path: Path) -> tuple[list[str], dict[tuple, dict]]:
-    """Column names and rows by primary key of one release table (missing file = no rows)."""
-    table = _read_table(path)
-    if table is None:
-        return [], {}
+def text_sql(expr: str, duck_type: str) -> str:
+    """SQL text of a value as :func:`value_text` gives it, for the contract's DuckDB types: DuckDB's VARCHAR
+    cast already writes integers, ISO dates, ``true``/``false`` and doubles in Python's shortest round-trip
+    form (``38210.0``, ``1e+16``); NaN becomes ``NaN``, FLOAT is widened to DOUBLE first (as pyarrow does)
+    and BLOB is lower-case hex. Other types (not in the contract) are DuckDB's own VARCHAR cast."""
+    if duck_type in ("DOUBLE", "FLOAT"):
+        return f"CASE WHEN isnan({expr}) THEN 'NaN' ELSE CAST(CAST({expr} AS DOUBLE) AS VARCHAR) END"
+    if duck_type == "BLOB":
+        return f"lower(hex({expr}))"
+    return f"CAST({expr} AS VARCHAR)"
+
+
+def _columns(con: duckdb.DuckDBPyConnection, path: Path | None) -> dict[str, str]:
+    """Column name -> DuckDB type of a Parquet file, in file order ({} when there is no file)."""
+    if path is None or not Path(path).exists():
+        return {}
+    rows = con.sql("DESCRIBE SELECT * FROM read_parquet($path)", params={"path": str(path)}).fetchall()
+    return {r[0]: r[1] for r in rows}
+
+
+def _side_sql(path: Path | None, columns: dict[str, str], keys: dict[str, str]) -> str:
+    """FROM item of one side: the Parquet rows plus the marker column, or no rows with the key columns."""
+    if columns:
+        return f"(SELECT *, true AS {_PRESENT} FROM read_parquet({_literal(str(path))}))"
+    cols = ", ".join(f"CAST(NULL AS {t}) AS {_ident(k)}" for k, t in keys.items())
+    return f"(SELECT {cols}, true AS {_PRESENT} LIMIT 0)"
+
+
+def _record_key_sql(keys: dict[str, str], ref: str) -> str:
+    """SQL: the key columns of table alias ``ref`` as text (NULL as '') joined with '|' (``record_key``)."""
+    def col(k: str) -> str:
+        return f"{ref}.{_ident(k)}"
+
+    parts = [f"COALESCE({text_sql(col(k), t)}, '')" for k, t in keys.items()]
+    return f" || {_literal(KEY_SEPARATOR)} || ".join(parts)
+
+
+def diff_sql(keys: dict[str, str], old_cols: dict[str, str], new_cols: dict[str, str],
+             old_path: Path | None, new_path: Path | None) -> str:
+    """The DuckDB query diffing one table: FULL OUTER JOIN of old (``o``) and new (``n``) on the key columns
+    (``keys``: name -> type), then one row per added / removed record and per changed field (text compared
+    with IS DISTINCT FROM, so NULL -> value is a change). Columns are ``record_key, change, field,
+    old_value, new_value``; order: key (NULLs last), then column order (new file's, then old-only columns)."""
+    compared = [c for c in [*new_cols, *(c for c in old_cols if c not in new_cols)] if c not in keys]
+
+    def text(side: str, cols: dict[str, str], c: str) -> str:
+        return text_sql(f"{side}.{_ident(c)}", cols[c]) if c in cols else "CAST(NULL AS VARCHAR)"
+
+    key_cols = [f"COALESCE(n.{_ident(k)}, o.{_ident(k)}) AS __key{i}" for i, k in enumerate(keys)]
+    values = [f"{text('o', old_cols, c)} AS __old{i}, {text('n', new_cols, c)} AS __new{i}"
+              for i, c in enumerate(compared)]
+    on = " AND ".join(f"o.{_ident(k)} IS NOT DISTINCT FROM n.{_ident(k)}" for k in keys)
+    order = ", ".join(f"__key{i} NULLS LAST" for i in range(len(keys)))
+    record_key = _record_key_sql({f"__key{i}": t for i, t in enumerate(keys.values())}, "j")
+    head = ", ".join(f"__key{i}" for i in range(len(keys))) + ", record_key, change"
+    branches = [f"SELECT {head}, -1 AS pos, CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS old_value, "
+                f"CAST(NULL AS VARCHAR) AS new_value FROM joined WHERE change <> 'changed'"]
+    branches += [f"SELECT {head}, {i}, {_literal(c)}, __old{i}, __new{i} FROM joined "
+                 f"WHERE change = 'changed' AND __old{i} IS DISTINCT FROM __new{i}" for i, c in enumerate(compared)]
+    union = "\n  UNION ALL ".join(branches)
+    return f"""
+WITH joined AS MATERIALIZED (
+  SELECT j.*, {record_key} AS record_key FROM (
+    SELECT {', '.join(key_cols + values)},
+           CASE WHEN n.{_PRESENT} IS NULL THEN 'removed' WHEN o.{_PRESENT} IS NULL THEN 'added'
+                ELSE 'changed' END AS change
+    FROM {_side_sql(old_path, old_cols, keys)} AS o
+    FULL OUTER JOIN {_side_sql(new_path, new_cols, keys)} AS n ON {on}
+  ) AS j
+)
+SELECT record_key, change, field, old_value, new_value FROM (
+  {union}
+) ORDER BY {order}, pos
+"""
+
+
+def _check_keys(con: duckdb.DuckDBPyConnection, name: str, path: Path, columns: dict[str, str]) -> None:
+    """Raise ValueError when the file lacks a primary key column or holds a key twice (the smallest is named)."""
     keys = schemas.table(name).primary_key
-    missing = [k for k in keys if k not in table.column_names]
+    missing = [k for k in keys if k not in columns]
     if missing:
         raise ValueError(f"{path}: table {name} lacks primary key column(s) {', '.join(missing)}")
-    rows: dict[tuple, dict] = {}
-    for row in table.to_pylist():
-        key = tuple(row[k] for k in keys)
-        if key in rows:
-            raise ValueError(f"{path}: table {name} has duplicate primary key "
-                             f"{KEY_SEPARATOR.join(value_text(v) or '' for v in key)!r}")
-        rows[key] = row
-    return table.column_names, rows
+    key_list = ", ".join(_ident(k) for k in keys)
+    record_key = _record_key_sql({k: columns[k] for k in keys}, "t")
+    dup = con.sql(f"SELECT {record_key} FROM read_parquet($path) AS t GROUP BY {key_list} HAVING count(*) > 1 "
+                  f"ORDER BY {key_list} NULLS LAST LIMIT 1", params={"path": str(path)}).fetchall()
+    if dup:
+        raise ValueError(f"{path}: table {name} has duplicate primary key {dup[0][0]!r}")
 
 
-def diff_tables(name: str, old_path: Path | None, new_path: Path) -> list[dict]:
-    """Record-level changes of one contract table between two Parquet files (``old_path`` None = no rows).
-    Rows are dicts with the :func:`changes_schema` columns, ordered by key then column."""
-    old_cols, old = _records(name, old_path) if old_path is not None else ([], {})
-    new_cols, new = _records(name, new_path)
-    keys = schemas.table(name).primary_key
-    columns = new_cols + [c for c in old_cols if c not in new_cols]
-    compared = [c for c in columns if c not in keys]
-    out: list[dict] = []
-    for key in sorted(old.keys() | new.keys(), key=lambda k: tuple(_sort_part(v) for v in k)):
-        record_key = KEY_SEPARATOR.join(value_text(v) or "" for v in key)
-        base = {"table_name": name, "record_key": record_key}
-        if key not in new:
-            out.append({**base, "change": "removed", "field": None, "old_value": None, "new_value": None})
-        elif key not in old:
-            out.append({**base, "change": "added", "field": None, "old_value": None, "new_value": None})
-        else:
-            o, n = old[key], new[key]
-            for col in compared:
-                ov, nv = value_text(o.get(col)), value_text(n.get(col))
-                if ov != nv:
-                    out.append({**base, "change": "changed", "field": col, "old_value": ov, "new_value": nv})
-    return out
+def diff_tables(name: str, old_path: Path | None, new_path: Path | None,
+                con: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
+    """Record-level changes of one contract table between two Parquet files (``old_path`` None or a missing
+    file = no rows) as an Arrow table with the :func:`changes_schema` columns, ordered by key then column.
+    Raises ValueError when a file lacks a key column or has a duplicate key."""
+    import duckdb
+
+    own = con is None
+    con = con or duckdb.connect()
+    try:
+        old_cols, new_cols = _columns(con, old_path), _columns(con, new_path)
+        for path, cols in ((old_path, old_cols), (new_path, new_cols)):
+            if cols:
+                _check_keys(con, name, path, cols)
+        if not old_cols and not new_cols:
+            return changes_schema().empty_table()
+        key_types = {k: (new_cols or old_cols)[k] for k in schemas.table(name).primary_key}
+        rel = con.sql(diff_sql(key_types, old_cols, new_cols, old_path, new_path))
+        result = rel.to_arrow_table()
+    finally:
+        if own:
+            con.close()
+    import pyarrow as pa
+
+    table_name = pa.array([name] * result.num_rows, pa.string())
+    return pa.Table.from_arrays([table_name, *result.columns], schema=changes_schema())
 
 
 def diff_releases(old_dir: Path | None, new_dir: Path) -> pa.Table:
@@ -140,106 +210,38 @@ def diff_releases(old_dir: Path | None, new_dir: Path) -> pa.Table:
     joined with ``|``), ``change`` (``added`` / ``removed`` / ``changed``), ``field`` (NULL unless changed),
     ``old_value`` and ``new_value`` (text; NULL where absent). One row per added or removed record and one
     per changed field. Order: contract table order, then key (numbers numerically), then column order.
-    ``old_dir`` None (a first release) reports every record as added. Raises ValueError on a duplicate key.
+    ``old_dir`` None (a first release) reports every record as added; a missing table file has no rows.
+    Raises ValueError on a duplicate key or a missing key column.
     """
+    import duckdb
     import pyarrow as pa
 
-    rows: list[dict] = []
-    for name in schemas.tables():
-        old_path = Path(old_dir) / f"{name}.parquet" if old_dir is not None else None
-        rows.extend(diff_tables(name, old_path, Path(new_dir) / f"{name}.parquet"))
-    return pa.Table.from_pylist(rows, schema=changes_schema())
+    con = duckdb.connect()
+    try:
+        parts = [diff_tables(name, Path(old_dir) / f"{name}.parquet" if old_dir is not None else None,
+                             Path(new_dir) / f"{name}.parquet", con) for name in schemas.tables()]
+    finally:
+        con.close()
+    return pa.concat_tables(parts).combine_chunks()
 
 
 def summarise(changes: pa.Table) -> dict[str, dict[str, int]]:
-    """Records per contract table and change kind (a changed record counts once however many fields changed)."""
-    records = {(r["table_name"], r["record_key"], r["change"]) for r in changes.to_pylist()}
-    counts = Counter((t, c) for t, _, c in records)
-    names = list(schemas.tables()) + sorted({t for t, _, _ in records} - set(schemas.tables()))
+    """Records per contract table and change kind (a changed record counts once however many fields changed):
+    ``{table: {"added": n, "removed": n, "changed": n}}``, contract tables first (in order, zeros included),
+    then any other table named in ``changes`` (sorted)."""
+    grouped = changes.group_by(["table_name", "change"]).aggregate([("record_key", "count_distinct")])
+    counts = {(r["table_name"], r["change"]): r["record_key_count_distinct"] for r in grouped.to_pylist()}
+    names = list(schemas.tables()) + sorted({t for t, _ in counts} - set(schemas.tables()))
     return {t: {c: counts.get((t, c), 0) for c in CHANGE_KINDS} for t in names}
-
-
-def _md_value(value: str | None) -> str:
-    if value is None:
-        return "NULL"
-    text = value.replace("\r", "\\r").replace("\n", "\\n")
-    if len(text) > _VALUE_LIMIT:
-        text = text[:_VALUE_LIMIT] + "…"
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _summary_lines(summary: dict[str, dict[str, int]]) -> list[str]:
-    lines = ["| table | added | removed | changed |", "|---|---:|---:|---:|"]
-    for name, c in summary.items():
-        lines.append(f"| {name} | {c['added']} | {c['removed']} | {c['changed']} |")
-    total = {k: sum(c[k] for c in summary.values()) for k in CHANGE_KINDS}
-    lines.append(f"| **total** | {total['added']} | {total['removed']} | {total['changed']} |")
-    return lines
-
-
-def _limited(items: list[str], limit: int) -> list[str]:
-    if len(items) <= limit:
-        return items
-    return items[:limit] + [f"- … and {len(items) - limit} more (see `{CHANGES_FILE}`)"]
-
-
-def changelog_markdown(changes: pa.Table, old_version: str | None, new_version: str, *,  # noqa: C901  (over the complexity budget: to be split, issue 9)
-                       limit: int = _LIST_LIMIT) -> str:
-    """``CHANGELOG.md`` text: counts per table and change kind, then per table the changed records (field
-    old -> new) and the added and removed ids. ``old_version`` None means a first release."""
-    summary = summarise(changes)
-    rows = changes.to_pylist()
-    lines = [f"# Release {new_version}: changes", ""]
-    if old_version is None:
-        total = sum(c["added"] for c in summary.values())
-        lines += [f"First release: there is no previous release to compare with. All {total} records are new.",
-                  "", "| table | records |", "|---|---:|"]
-        lines += [f"| {name} | {c['added']} |" for name, c in summary.items()]
-        lines += ["", f"Every record is listed as added in `{CHANGES_FILE}`.", ""]
-        return "\n".join(lines)
-    lines += [f"Compared with release {old_version}, record by record (records matched by each table's "
-              f"primary key; `{CHANGES_FILE}` has every change).", ""]
-    lines += _summary_lines(summary) + [""]
-    if not rows:
-        lines += ["No record was added, removed or changed.", ""]
-        return "\n".join(lines)
-    for name in summary:
-        table_rows = [r for r in rows if r["table_name"] == name]
-        if not table_rows:
-            continue
-        lines += [f"## {name}", ""]
-        changed: dict[str, list[dict]] = {}
-        for r in table_rows:
-            if r["change"] == "changed":
-                changed.setdefault(r["record_key"], []).append(r)
-        if changed:
-            items = []
-            for key, fields in changed.items():
-                items.append(f"- `{key}`")
-                items += [f"  - {f['field']}: {_md_value(f['old_value'])} -> {_md_value(f['new_value'])}"
-                          for f in fields]
-            lines += [f"### Changed ({len(changed)})", ""] + _limited_records(items, limit) + [""]
-        for kind in ("added", "removed"):
-            keys = [f"- `{r['record_key']}`" for r in table_rows if r["change"] == kind]
-            if keys:
-                lines += [f"### {kind.capitalize()} ({len(keys)})", ""] + _limited(keys, limit) + [""]
-    return "\n".join(lines)
-
-
-def _limited_records(items: list[str], limit: int) -> list[str]:
-    """Like :func:`_limited` for the changed list, where a record spans a line plus one line per field."""
-    starts = [i for i, line in enumerate(items) if line.startswith("- ")]
-    if len(starts) <= limit:
-        return items
-    return items[:starts[limit]] + [f"- … and {len(starts) - limit} more (see `{CHANGES_FILE}`)"]
 
 
 def write_changes(changes: pa.Table, out_dir: Path, old_version: str | None, new_version: str) -> list[str]:
     """Write ``changes.parquet`` (the :func:`diff_releases` table, versions in its schema metadata) and
-    ``CHANGELOG.md`` into ``out_dir``. ``old_version`` None = first release. Returns the file names written."""
+    ``CHANGELOG.md`` (``warehouse.changelog.changelog_markdown``) into ``out_dir`` (created if needed).
+    ``old_version`` None = first release. Returns the file names written."""
     import pyarrow.parquet as pq
+
+    from warehouse.changelog import changelog_markdown
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -250,6 +252,8 @@ def write_changes(changes: pa.Table, out_dir: Path, old_version: str | None, new
     (out_dir / CHANGELOG_FILE).write_text(changelog_markdown(changes, old_version, new_version), encoding="utf-8")
     return [CHANGES_FILE, CHANGELOG_FILE]
 
+
+# --- content digest -------------------------------------------------------------------------------------------
 
 def _canonical_rows(table) -> Iterable[bytes]:
     """One canonical JSON line per row (values in column order; dates etc. as :func:`value_text`)."""

@@ -1,0 +1,37 @@
+"""The codebook (schemas.codebook_markdown, rendered from schemas/templates/codebook.md.j2) on the real contract
+and on a made-up one that has every kind of rule."""
+from __future__ import annotations
+
+import schemas
+from schemas import Column, Table
+
+
+def test_codebook_lists_every_table_and_column():
+    text = schemas.codebook_markdown()
+    assert text.startswith(f"# Codebook (schema version {schemas.schema_version()})\n\n## `sources`\n\n"
+                           "One row per source document snapshot the release was built from.\n\n"
+                           "Primary key: source_id\n\n"
+                           "| column | type | null | rule | description |\n|---|---|---|---|---|\n"
+                           "| source_id | VARCHAR | no |  | Stable identifier of the source document. |\n")
+    assert "| size_bytes | BIGINT | no | range 1.. | Size of the snapshot in bytes. |\n" in text
+    assert "| published_precision | VARCHAR | yes | one of day, month, year | Precision of published_on. |\n" in text
+    assert "Primary key: source_id, table_id, row_index, column_index\n" in text
+    for tbl in schemas.tables().values():
+        assert f"\n## `{tbl.name}`\n\n{tbl.description}\n" in text
+        for col in tbl.columns:
+            assert f"\n| {col.name} | {col.type} | " in text
+    assert text.endswith(" |\n") and "\n\n\n" not in text
+
+
+def test_codebook_rules(monkeypatch):
+    columns = (Column("a", "DOUBLE", description="d", min=0.5),
+               Column("b", "INTEGER", nullable=False, description="d2", enum=("x", "y"), vocabulary="jurisdiction",
+                      max=10, pattern="^a$"),
+               Column("c", "VARCHAR"))
+    monkeypatch.setattr(schemas, "_contract", lambda: ("9.9.9", {"t": Table("t", "desc", ("a", "b"), columns)}))
+    assert schemas.codebook_markdown() == "\n".join([
+        "# Codebook (schema version 9.9.9)", "", "## `t`", "", "desc", "", "Primary key: a, b", "",
+        "| column | type | null | rule | description |", "|---|---|---|---|---|",
+        "| a | DOUBLE | yes | range 0.5.. | d |",
+        "| b | INTEGER | no | one of x, y; vocabulary: jurisdiction; range ..10; pattern `^a$` | d2 |",
+        "| c | VARCHAR | yes |  |  |", ""])
