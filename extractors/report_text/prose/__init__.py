@@ -1,0 +1,42 @@
+"""Policy instruments named in running text, headings and slides -> ``policy_mentions`` (+ ``policy_relations``).
+
+The reading, in order (rules in ``rules/prose.yaml``, per-source settings in ``specs/<source_id>.prose.yaml``):
+
+1. **Layout.** Each line is a table line (tab-separated: tables are read by report_text/tables.py), a
+   heading (markdown ``#`` or a numbering pattern of the spec; a ``#`` line ending in 。 is a wrapped body
+   line, not a heading), a footnote or citation (``<sup>`` notes, lines with URLs or 檢視時間 / Accessed on),
+   or body text. Sections whose heading matches the spec's ``skip_sections`` (table of contents, reference
+   list ...) are skipped up to the next heading of the same or a higher level; ``stop`` ends the reading.
+2. **Sentences.** Body lines are joined into paragraphs across line breaks, page breaks and footnotes until a
+   sentence ends (。!?), then split into sentences; a slide deck (``mode: slide``) reads every line alone.
+   Each sentence keeps the snapshot lines it spans (its locator).
+3. **Titles.** A sentence names an instrument with a title in 《》 or 「」 (a word such as 計畫 or 倡議 printed
+   right after the closing mark belongs to the title), an executive order by number (第 14110 號行政命令), a
+   Chinese name followed by its English name in brackets (通用資料保護規則(General Data Protection
+   Regulation, GDPR)), a specific name after a verb such as 核定 / 推出 (核定之臺灣 AI 行動計畫 2.0), a heading
+   that is itself a name, or a slide line that is itself a name. The title's core must end with an
+   instrument word; report, event and generic words reject it (``rules/prose.yaml``). A footnote number
+   glued to the end (法案³, 路線圖 1258) is not part of the title; everything else is kept as printed.
+4. **Who, where, when.** Jurisdiction: a country or organisation named in the title, else the nearest one
+   before the title in the sentence, else the section's heading stack, else the spec's default. Issuer: the
+   nearest organisation before the title in its clause (else in the sentence). Date: the printed date
+   nearest before the title in the sentence (else the nearest after it); years that are targets or periods
+   (至 2027 年, 2030 年前) are not issue dates.
+5. **Not mentions.** Recommendations by the authors (建議 / 應 ... 制定 X), instruments of companies and
+   private bodies, and anything in skipped sections.
+6. **Relations.** Two titles in one sentence with a cue between them (撤銷: revokes, 取代: replaces ...) or
+   before one of them (為因應 B ... A: A implements B) give one ``policy_relations`` row.
+
+The modules, each importing only those listed before it: ``rules`` (the compiled vocabulary), ``places``
+(organisations and countries in text), ``layout`` (1, 2), ``titles`` (what a title is, 3), ``candidates``
+(where titles are printed, 3), ``context`` (4, 5 and 6), ``lists`` (declared lists and the document's own
+title), ``mentions`` (the rows).
+"""
+from __future__ import annotations
+
+from extractors.report_text.prose.mentions import extract_mentions
+from extractors.report_text.prose.titles import english_title, strip_glued_note
+
+_strip_glued_note = strip_glued_note      # the name tests/test_prose.py calls
+
+__all__ = ["english_title", "extract_mentions", "strip_glued_note"]

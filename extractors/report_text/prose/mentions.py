@@ -1,0 +1,128 @@
+"""Mentions: each accepted title of a unit becomes a ``policy_mentions`` row with its jurisdiction, issuer,
+date and status, and successive mentions give ``policy_relations`` rows (the method in the package docstring)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.core import normalise as nz
+from extractors.core.records import Extraction, add_mention
+from extractors.report_text.prose.candidates import Candidate, candidates
+from extractors.report_text.prose.context import (date_near, issuer_below, issuer_of, jurisdiction_of,
+                                                  private_issuer, recommended, relations, status_of)
+from extractors.report_text.prose.layout import Unit, units
+from extractors.report_text.prose.lists import list_issuer, list_item, self_title, tab_list
+from extractors.report_text.prose.places import juris_of
+from extractors.report_text.prose.titles import accept, clean_title, english_title
+
+
+@dataclass
+class _Document:
+    """One document's reading: where rows go, its lines and spec, and the (locator, title) namings written."""
+
+    ex: Extraction
+    lines: list[str]
+    spec: dict
+    seen: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _is_named(unit: Unit, cand: Candidate, title: str, in_list: dict | None) -> bool:
+    """The candidate names an instrument (or is a name line of a declared list), neither recommended by the
+    authors nor a company's."""
+    if not title or not accept(title, cand.quoted, cand.how):
+        if not (in_list and cand.how in ("slide", "prose") and list_item(title)):
+            return False
+    if unit.context == "prose" and recommended(unit.text, cand.start):
+        return False
+    return not private_issuer(unit.text, cand)
+
+
+def _where(doc: _Document, unit: Unit, cand: Candidate) -> tuple[str | None, str | None]:
+    """(jurisdiction, issuer printed below): on a slide line that names no country, the publisher line below it
+    decides."""
+    juris = jurisdiction_of(unit, cand, doc.spec)
+    if unit.context == "slide" and not cand.juris and not juris_of(unit.text):
+        next_issuer, next_juris = issuer_below(doc.lines, unit.lines[-1])
+        return next_juris or juris, next_issuer
+    return juris, None
+
+
+def _issued(unit: Unit, cand: Candidate, cands: list[Candidate]) -> str | None:
+    """The printed issue date of a title; on a slide, a ``(2023.10)`` printed right after the name wins."""
+    issued = date_near(unit.text, cand.start, cand.end, [(c.start, c.end) for c in cands if c is not cand])
+    if unit.context == "slide":
+        m = re.search(r"[(（]\s*(\d{2,4}\.\d{1,2})\s*[)）]", unit.text[cand.end:cand.end + 12])
+        issued = m.group(1) if m else issued
+    return issued
+
+
+def _passed(title: str, after: str, status: str | None) -> tuple[str | None, str | None]:
+    """(instrument type, status): a bill the sentence says was passed (完成立法, 生效 ...) is an adopted law."""
+    if nz.instrument_type(title) == "bill" and "草案" not in title and \
+            re.search(r"完成立法|全面生效|上路|施行|生效", after):
+        return "law", "adopted"
+    return None, status
+
+
+def _add(doc: _Document, unit: Unit, cand: Candidate, title: str, cands: list[Candidate],
+         in_list: dict | None) -> dict | None:
+    """Append the mention row of a title and return it; None (a flag instead) without a jurisdiction, or
+    when the same title at the same locator was written already."""
+    juris, next_issuer = _where(doc, unit, cand)
+    locator = unit.locator
+    if not juris:
+        doc.ex.flag("policy_mentions", None, "jurisdiction_unknown",
+                    f"{title!r} named without a country in sentence or section", locator, severity="info")
+        return None
+    if (locator, title) in doc.seen:
+        return None
+    doc.seen.add((locator, title))
+    status = (in_list or {}).get("status") or status_of(unit.text, cand)
+    issuer = issuer_of(unit.text, cand) or next_issuer or (in_list and list_issuer(unit, doc.lines))
+    kind, status = _passed(title, unit.text[cand.end:], status)
+    return add_mention(
+        doc.ex, jurisdiction=juris, title_printed=title, locator=locator, context=unit.context,
+        issuer=issuer or None, issued_printed=_issued(unit, cand, cands), text=unit.text, status=status,
+        instrument_type=kind, title_en=english_title(title, unit.text[cand.end:]))
+
+
+def _unit_mentions(doc: _Document, unit: Unit, in_list: dict | None) -> list[tuple[Candidate, dict]]:
+    """The (candidate, mention row) pairs a unit adds, in order: relations are read between them."""
+    cands = candidates(unit, doc.spec)
+    mentions = []
+    for cand in cands:
+        title = clean_title(cand.title)
+        if not _is_named(unit, cand, title, in_list):
+            continue
+        row = _add(doc, unit, cand, title, cands, in_list)
+        if row is not None:
+            mentions.append((cand, row))
+    return mentions
+
+
+def extract_mentions(ex: Extraction, lines: list[str], spec: dict) -> None:
+    """Append a ``policy_mentions`` row to ``ex`` for every policy instrument the prose of ``lines`` names,
+    and a ``policy_relations`` row for every lifecycle link a sentence states between two of them.
+
+    ``ex`` is a :class:`extractors.core.records.Extraction`; ``lines`` the snapshot lines (1-based locators
+    ``L<first>-<last>``); ``spec`` the parsed ``specs/<source_id>.prose.yaml`` ({} when absent): ``mode``
+    (prose | slide), ``jurisdiction`` (default when neither sentence nor headings name one),
+    ``heading_levels`` / ``heading_patterns`` / ``not_headings`` (what a heading looks like),
+    ``skip_sections`` (heading patterns of sections to skip: contents, reference list ...), ``stop``
+    (a line pattern after which nothing is read), ``footnote_lines`` / ``skip_lines`` (line patterns to
+    ignore), ``lists`` (sections whose lines are instrument names: ``heading``, optional ``status``,
+    ``columns`` for tab-separated lists) and ``self`` (the document's own title block, when the document
+    is itself an instrument). The rules are in ``rules/prose.yaml``; the method is the package docstring.
+    A naming without a readable jurisdiction is not a row but an ``jurisdiction_unknown`` quality flag.
+    Raises nothing for unreadable text: dates it cannot read become quality flags (core.records.add_mention).
+    """
+    doc = _Document(ex, lines, spec)
+    lists = [(re.compile(x["heading"]), x) for x in spec.get("lists") or []]
+    if spec.get("self"):
+        self_title(ex, lines, spec, doc.seen)
+    for unit in units(lines, spec):
+        in_list = next((x for p, x in lists if any(p.search(h.text) for h in unit.stack)), None)
+        relations(ex, unit, _unit_mentions(doc, unit, in_list))
+    for p, x in lists:
+        if x.get("columns"):
+            tab_list(ex, lines, p, x, spec, doc.seen)

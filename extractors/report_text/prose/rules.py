@@ -1,0 +1,70 @@
+"""The vocabulary of ``rules/prose.yaml`` (instrument words, organisations, cues), compiled once."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from extractors.core import normalise as nz
+
+RULES_DIR = Path(__file__).parent.parent / "rules"
+CJK = r"\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"     # kana and CJK ideographs, for character classes
+
+
+def _flat(pattern: str) -> str:
+    return re.sub(r"\s+", "", pattern) if pattern else pattern
+
+
+@dataclass(frozen=True)
+class Rules:
+    """``rules/prose.yaml`` compiled: instrument words as regex alternations, cues as patterns."""
+
+    strong: str
+    weak: str
+    not_instrument: re.Pattern
+    generic: re.Pattern
+    triggers: str
+    recommendation: re.Pattern
+    proposed: re.Pattern
+    adopted: re.Pattern
+    relations: list
+    date: re.Pattern
+    date_not_after: re.Pattern
+    date_not_before: re.Pattern
+    orgs: list          # (name, jurisdiction or None), longest first
+    private: re.Pattern
+    aliases: dict
+    subtitle: str
+    english_heads: str
+    institutions: str
+    acronyms: dict
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    """The vocabulary of ``rules/prose.yaml``, compiled once. Raises KeyError when a required key is missing."""
+    raw = nz.load_rules("prose", RULES_DIR)
+    words = raw["instrument_words"]
+    strong = re.sub(r"\s*\|\s*", "|", words["strong"].strip()).replace("\\s+", r"\s*")
+    # a line-wrap space may split an instrument word (000 L2422 "風險分級框 架"): tolerate one between
+    # the characters of a plain CJK word
+    strong = "|".join(" ?".join(w) if re.fullmatch(rf"[{CJK}]{{2,4}}", w) else w for w in strong.split("|"))
+    orgs = [(name, None if juris in (None, "null") else juris)
+            for juris, names in raw["organisations"].items() for name in names]
+    orgs.sort(key=lambda o: -len(o[0]))
+    return Rules(
+        strong=strong, weak=_flat(words["weak"]),
+        not_instrument=re.compile(_flat(raw["not_instrument"]), re.IGNORECASE),
+        generic=re.compile(_flat(raw["generic_titles"]), re.IGNORECASE),
+        triggers=_flat(raw["unquoted_triggers"]),
+        recommendation=re.compile(raw["recommendation"]),
+        proposed=re.compile(raw["status"]["proposed"]), adopted=re.compile(raw["status"]["adopted"]),
+        relations=raw["relations"], date=re.compile(raw["date"]),
+        date_not_after=re.compile(raw["date_not_issue_after"]),
+        date_not_before=re.compile(raw["date_not_issue_before"]),
+        orgs=orgs, private=re.compile(_flat(raw["private"]).replace("SK海力士", r"SK\s*海力士")),
+        aliases=raw.get("jurisdiction_aliases") or {}, subtitle=raw["subtitle_separators"],
+        english_heads=_flat(words["english_heads"]), institutions=raw["institution_words"],
+        acronyms=raw.get("acronym_jurisdictions") or {},
+    )
