@@ -1,4 +1,4 @@
-"""Policy mentions read from the running text, headings and slides of the real documents (extractors/prose.py).
+"""Policy mentions read from the running text, headings and slides of the real documents (extractors/report_text/prose).
 
 Every test runs the real reading on the verified snapshots; nothing is mocked. Expected values were read by hand
 from the snapshot text; the line numbers (1-based, ``snapshot.lines[n - 1]``) are cited next to them.

@@ -1,4 +1,4 @@
-"""One record per instrument: extractors/resolve.py on the real extraction, the genai_specific rule and
+"""One record per instrument: extractors/resolve on the real extraction, the genai_specific rule and
 the reviewed overrides file."""
 from __future__ import annotations
 
