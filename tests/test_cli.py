@@ -48,7 +48,7 @@ def root(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def versions(root) -> list[str]:
-    from warehouse.history import release_versions
+    from warehouse.release.history import release_versions
 
     found = release_versions(root)
     assert len(found) == 2
@@ -207,7 +207,7 @@ def test_diff_prints_the_change_and_writes_nothing(root, versions, tmp_path):
 
 
 def test_country_profile_one_row_per_jurisdiction(root, versions):
-    from warehouse.views import create_country_profile, instrument_columns
+    from warehouse.release.views import create_country_profile, instrument_columns
 
     con = duckdb.connect()
     for name in ("policies", "patent_counts", "market_figures"):
@@ -233,7 +233,7 @@ def test_country_profile_one_row_per_jurisdiction(root, versions):
 
 
 def test_history_answers_as_of_queries(root, versions):
-    from warehouse.history import build_history
+    from warehouse.release.history import build_history
 
     path = build_history(root)
     assert path == root.resolve() / "history.duckdb"

@@ -16,7 +16,7 @@ import pytest
 
 import schemas
 from helpers import build_release, printed_versions, rewrite_snapshot
-from warehouse import diff
+from warehouse.release import diff
 
 pytestmark = pytest.mark.release
 
@@ -263,7 +263,7 @@ def test_sql_value_text_agrees_with_python():
 
 
 def test_changelog_lists_at_most_limit_records_per_list(tmp_path):
-    from warehouse.changelog import changelog_markdown
+    from warehouse.release.changelog import changelog_markdown
 
     old = _write_cells(tmp_path / "old", [_cell(1, 1), _cell(1, 2), _cell(1, 3, value="a`b")])
     new = _write_cells(tmp_path / "new", [_cell(1, 1, value="2"), _cell(1, 2, value="3"), _cell(1, 3, value=None),

@@ -1,4 +1,4 @@
-"""Release packaging (warehouse/package.py) on a real release built from the bundled sources in a tmp folder:
+"""Release packaging (warehouse/release/package.py) on a real release built from the bundled sources in a tmp folder:
 the Frictionless Data Package validates, matches the contract and the Parquet data, CITATION.cff and LICENSE.md
 say what they must, and SHA256SUMS verifies with ``sha256sum -c`` and catches tampering."""
 from __future__ import annotations
@@ -20,8 +20,8 @@ import yaml
 
 import schemas
 from helpers import build_release, release_env
-from warehouse import package
-from warehouse.package import PackageError, write_package, write_sha256sums
+from warehouse.release import package
+from warehouse.release.package import PackageError, write_package, write_sha256sums
 
 pytestmark = pytest.mark.release
 

@@ -16,10 +16,10 @@ import duckdb
 import pytest
 
 from helpers import build_release, release_env
-from warehouse.charts import hbar_chart
-from warehouse.page import (CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, PAGE_FILE, render_page,
+from warehouse.release.charts import hbar_chart
+from warehouse.release.page import (CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, PAGE_FILE, render_page,
                             write_page)
-from warehouse.release_charts import read_release, release_charts
+from warehouse.release.page_charts import read_release, page_charts
 
 pytestmark = pytest.mark.release
 
@@ -167,8 +167,8 @@ def test_text_from_the_reports_is_escaped(release, tmp_path):
 
 
 def test_charts_are_byte_identical_across_renders(release):
-    first = release_charts(read_release(release))
-    second = release_charts(read_release(release))
+    first = page_charts(read_release(release))
+    second = page_charts(read_release(release))
     assert [c.id for c in first] == list(CHARTS)
     for a, b in zip(first, second, strict=True):
         assert a.svg.encode("utf-8") == b.svg.encode("utf-8"), a.id

@@ -14,7 +14,7 @@ import pytest
 from helpers import rewrite_snapshot, staged_tables
 from extractors import resolve
 from warehouse import pipeline
-from warehouse.publish import latest_version, list_releases
+from warehouse.release.publish import latest_version, list_releases
 
 pytestmark = pytest.mark.release
 

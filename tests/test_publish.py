@@ -13,7 +13,7 @@ import pytest
 
 from helpers import staged_tables
 from warehouse import pipeline
-from warehouse.publish import latest_version, list_releases
+from warehouse.release.publish import latest_version, list_releases
 
 pytestmark = pytest.mark.release
 
@@ -23,7 +23,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _CHILD = """
 import sys, time
 from pathlib import Path
-from warehouse import publish as pub
+from warehouse.release import publish as pub
 original = pub.build_database
 def stalled(*args, **kwargs):
     views = original(*args, **kwargs)
@@ -83,7 +83,7 @@ def test_release_versions_sort_numerically(tmp_path):
 def test_two_runs_cannot_publish_at_once(atlas_dirs):
     import pytest
 
-    from warehouse.publish import PublishError, publish_lock
+    from warehouse.release.publish import PublishError, publish_lock
 
     tables, validation = staged_tables("locked")
     root = atlas_dirs["releases"]

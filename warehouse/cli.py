@@ -29,7 +29,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import schemas
-from warehouse.history import MANIFEST_FILE, release_versions
+from warehouse.release.history import MANIFEST_FILE, release_versions
 
 app = typer.Typer(name="atlas", help="GenAI Policy Atlas: build, inspect, query and export dataset releases.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -74,13 +74,13 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 
 
 def _root(root: Path | None) -> Path:
-    from warehouse.publish import releases_dir
+    from warehouse.release.publish import releases_dir
 
     return Path(root) if root is not None else releases_dir()
 
 
 def _latest(root: Path) -> str | None:
-    from warehouse.publish import latest_version
+    from warehouse.release.publish import latest_version
 
     return latest_version(root)
 
@@ -107,7 +107,7 @@ def _manifest(folder: Path) -> dict:
 
 
 def _cell(value: Any) -> str:
-    from warehouse.diff import value_text
+    from warehouse.release.diff import value_text
 
     text = value_text(value)
     return "NULL" if text is None else text
@@ -218,7 +218,7 @@ def diff(
     limit: Annotated[int, typer.Option(help="Changes listed at most (the summary counts all).")] = 100,
 ) -> None:
     """Record-level changes from release A to release B, by each table's primary key. Writes nothing."""
-    from warehouse.diff import diff_releases, summarise
+    from warehouse.release.diff import diff_releases, summarise
 
     root = _root(root)
     try:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from extractors.core import snapshots
 from extractors.report_text.extract import extract_source
-from warehouse import publish as pub
+from warehouse.release import publish as pub
 from warehouse import staging
 
 log = logging.getLogger(__name__)

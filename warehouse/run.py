@@ -53,7 +53,7 @@ def main() -> int:
     configure_airflow()
     migrate_db()
     dag_run = run_dag()
-    from warehouse.publish import latest_version, releases_dir
+    from warehouse.release.publish import latest_version, releases_dir
 
     state = str(getattr(dag_run.state, "value", dag_run.state))
     if state != "success":

@@ -1,5 +1,5 @@
 """Who made a release and under which terms: the metadata of the data package, ``CITATION.cff`` and
-``LICENSE.md`` (from ``warehouse/templates/license.md.j2``), all from the manifest and the release's own
+``LICENSE.md`` (from ``warehouse/release/templates/license.md.j2``), all from the manifest and the release's own
 ``sources`` table."""
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 import yaml
 
 import schemas
-from warehouse.package_tables import PackageError
-from warehouse.templating import render
+from warehouse.release.package_tables import PackageError
+from warehouse.release.templating import render
 
 PACKAGE_NAME = "genai-policy-atlas"
 TITLE = "GenAI Policy Atlas"

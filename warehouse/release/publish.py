@@ -21,7 +21,7 @@ from pathlib import Path
 import schemas
 from extractors.core.snapshots import sha256_file
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DUCKDB_FILE = "atlas.duckdb"
 # Release databases are written in DuckDB's v1.1.0 storage format, which every DuckDB from 1.1 on reads
 # (the default of the DuckDB in the lock, 2.0, is readable by 2.0 only). tests/test_compat.py opens a release
@@ -136,7 +136,7 @@ def build_database(tables_dir: Path, db_path: Path) -> list[str]:
             con.execute(f'INSERT INTO "{name}" SELECT * FROM read_parquet(?)',
                         [str(tables_dir / f"{name}.parquet")])
         views = create_report_views(con)
-        from warehouse.views import create_country_profile
+        from warehouse.release.views import create_country_profile
 
         create_country_profile(con)
         con.execute("CHECKPOINT")
@@ -193,10 +193,10 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
     """
     import duckdb
 
-    from warehouse.diff import content_digest, diff_releases, write_changes
-    from warehouse.history import build_history
-    from warehouse.package import write_package
-    from warehouse.page import write_page
+    from warehouse.release.diff import content_digest, diff_releases, write_changes
+    from warehouse.release.history import build_history
+    from warehouse.release.package import write_package
+    from warehouse.release.page import write_page
 
     root = root or releases_dir()
     missing = [n for n in schemas.tables() if not (tables_dir / f"{n}.parquet").exists()]

@@ -8,7 +8,7 @@ package describes exactly the files beside it.
 Files written into ``<release>/``:
 
 - ``data/<table>.csv``: one CSV per contract table, exported from ``<table>.parquet`` by DuckDB
-  (:func:`warehouse.package_tables.export_csv`; format described there). The data package points at these
+  (:func:`warehouse.release.package_tables.export_csv`; format described there). The data package points at these
   rather than the Parquet files because frictionless 5 cannot validate Parquet faithfully: its Parquet reader
   goes through pandas, so a nullable integer column arrives as floats with NaN for NULL (type errors), and it
   computes no byte count or hash for Parquet (a declared ``bytes`` always fails). Each resource's description
@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import schemas
 from extractors.core.snapshots import sha256_file
-from warehouse.package_tables import (FIELD_TYPES, PackageError, export_csv, table_schema, table_schema_pattern,
+from warehouse.release.package_tables import (FIELD_TYPES, PackageError, export_csv, table_schema, table_schema_pattern,
                                       vocabulary)
-from warehouse.package_texts import (AUTHOR, DESCRIPTION, KEYWORDS, LICENSE_ID, LICENSE_TITLE, LICENSE_URL,
+from warehouse.release.package_texts import (AUTHOR, DESCRIPTION, KEYWORDS, LICENSE_ID, LICENSE_TITLE, LICENSE_URL,
                                      PACKAGE_NAME, TITLE, citation_cff, license_markdown, read_sources,
                                      release_date, rows_per_source, source_description)
 

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 import schemas
-from warehouse.publish import DUCKDB_CONFIG
+from warehouse.release.publish import DUCKDB_CONFIG
 
 HISTORY_FILE = "history.duckdb"
 MANIFEST_FILE = "manifest.json"

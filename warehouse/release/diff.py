@@ -237,11 +237,11 @@ def summarise(changes: pa.Table) -> dict[str, dict[str, int]]:
 
 def write_changes(changes: pa.Table, out_dir: Path, old_version: str | None, new_version: str) -> list[str]:
     """Write ``changes.parquet`` (the :func:`diff_releases` table, versions in its schema metadata) and
-    ``CHANGELOG.md`` (``warehouse.changelog.changelog_markdown``) into ``out_dir`` (created if needed).
+    ``CHANGELOG.md`` (``warehouse.release.changelog.changelog_markdown``) into ``out_dir`` (created if needed).
     ``old_version`` None = first release. Returns the file names written."""
     import pyarrow.parquet as pq
 
-    from warehouse.changelog import changelog_markdown
+    from warehouse.release.changelog import changelog_markdown
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

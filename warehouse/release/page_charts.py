@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.charts import (CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, grouped_bar_chart,
+from warehouse.release.charts import (CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, grouped_bar_chart,
                               hbar_chart, number, stacked_hbar_chart)
 
 _EXTRA_NAMES = {"EU": "European Union", "INT": "International", "WLD": "World"}
@@ -159,7 +159,7 @@ def years_chart(rows: list[tuple] | None, type_rows: list[tuple] | None) -> Char
                  f"their year).{note}")
 
 
-def release_charts(data: dict[str, list[tuple] | None]) -> list[Chart]:
+def page_charts(data: dict[str, list[tuple] | None]) -> list[Chart]:
     """The page's charts, in page order, from :func:`read_release`'s rows."""
     return [patents_chart(data["patents"]), types_chart(data["types"]),
             years_chart(data["years"], data["types"])]

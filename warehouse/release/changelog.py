@@ -1,6 +1,6 @@
-"""``CHANGELOG.md`` of a release, rendered from ``warehouse/templates/changelog.md.j2``.
+"""``CHANGELOG.md`` of a release, rendered from ``warehouse/release/templates/changelog.md.j2``.
 
-The change table (:func:`warehouse.diff.diff_releases`) is grouped here into what the template lists: counts per
+The change table (:func:`warehouse.release.diff.diff_releases`) is grouped here into what the template lists: counts per
 table and change kind, then per table the changed records (field: old -> new) and the added and removed ids, at
 most ``limit`` records per list (``changes.parquet`` has them all).
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from warehouse.diff import CHANGE_KINDS, CHANGES_FILE, summarise
-from warehouse.templating import render
+from warehouse.release.diff import CHANGE_KINDS, CHANGES_FILE, summarise
+from warehouse.release.templating import render
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -35,7 +35,7 @@ class Section:
     removed: list[str] = field(default_factory=list)
 
     def add(self, row: dict) -> None:
-        """Take one change row (a :func:`warehouse.diff.changes_schema` row of this table)."""
+        """Take one change row (a :func:`warehouse.release.diff.changes_schema` row of this table)."""
         if row["change"] != "changed":
             getattr(self, row["change"]).append(row["record_key"])
         elif self.changed and self.changed[-1].key == row["record_key"]:
@@ -57,7 +57,7 @@ def changelog_markdown(changes: pa.Table, old_version: str | None, new_version: 
                        limit: int = LIST_LIMIT) -> str:
     """``CHANGELOG.md`` text: counts per table and change kind, then per table the changed records (field
     old -> new) and the added and removed ids, ``limit`` records per list. ``old_version`` None means a first
-    release (then only the record count per table). ``changes`` has the :func:`warehouse.diff.changes_schema`
+    release (then only the record count per table). ``changes`` has the :func:`warehouse.release.diff.changes_schema`
     columns; a table name not in the contract gets a section after the contract's tables."""
     summary = summarise(changes)
     total = {k: sum(c[k] for c in summary.values()) for k in CHANGE_KINDS}

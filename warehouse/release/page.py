@@ -5,7 +5,7 @@ The page shows the release's metadata, row counts, validation summary, the chang
 needs nothing else to render: no scripts, no external style sheets, fonts or images (a Content-Security-Policy
 forbids loading any). The HTML comes from the Jinja2 template ``templates/page.html`` with autoescaping, so
 every piece of text taken from data is escaped; the charts are inline SVG drawn by matplotlib
-(:mod:`warehouse.charts`, :mod:`warehouse.release_charts`).
+(:mod:`warehouse.charts`, :mod:`warehouse.page_charts`).
 """
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from warehouse.charts import CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, number
-from warehouse.release_charts import read_release, release_charts
+from warehouse.release.charts import CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, number
+from warehouse.release.page_charts import read_release, page_charts
 
 __all__ = ["CHART_PATENTS", "CHART_POLICY_TYPES", "CHART_POLICY_YEARS", "PAGE_FILE", "markdown_to_html",
            "render_page", "write_page"]
@@ -37,7 +37,7 @@ _FILE_NOTES = {
 }
 _COLUMN_KEYS = ("column", "column_A", "column_B", "column_list", "column_set")
 
-_ENV = Environment(loader=PackageLoader("warehouse", "templates"), autoescape=select_autoescape(["html"]),
+_ENV = Environment(loader=PackageLoader("warehouse.release", "templates"), autoescape=select_autoescape(["html"]),
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 _ENV.filters["number"] = number
 
@@ -158,7 +158,7 @@ def render_page(release_dir: Path, manifest: dict, validation: dict, changes_mar
     changes_html = (Markup(markdown_to_html(changes_markdown))
                     if changes_markdown and changes_markdown.strip() else None)
     charts = [{"title": c.title, "svg": Markup(c.svg), "desc": c.desc, "caption": c.caption}
-              for c in release_charts(data)]
+              for c in page_charts(data)]
     return _ENV.get_template("page.html").render(
         title=f"GenAI Policy Atlas — release {version}",
         meta=[("Version", version), ("Created", manifest.get("created", "")), ("Code revision", revision),
