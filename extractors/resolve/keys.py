@@ -9,7 +9,8 @@ from extractors.core import normalise as nz
 
 
 def title_key(title: str) -> str:
-    """Comparison key of a title (rule 1 of :mod:`extractors.resolve.policies`). ``《人工智慧基本法》草案`` -> ``AI基本法``."""
+    """Comparison key of a title (rule 1 of :mod:`extractors.resolve.policies`):
+    ``《人工智慧基本法》草案`` -> ``AI基本法``."""
     t = nz.to_traditional(title).upper()
     t = re.sub(r"[\s《》「」『』〈〉()()\[\]【】、,,.。:: ·・\-–—_/\"'“”‘’]", "", t)
     t = re.sub(r"人工智慧|人工智能", "AI", t)
