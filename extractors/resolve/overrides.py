@@ -48,7 +48,8 @@ def _matches(mention: dict, match: dict) -> bool:
 
 
 def apply_drops(mentions: list[dict], overrides: list[dict], applied: Counter) -> list[dict]:
-    """Drops: a reviewed decision that a naming is not a policy instrument (e.g. a report title)."""
+    """Drops: a reviewed decision that a naming is not a policy instrument (e.g. a report title). Returns the
+    mentions left, counts each entry in ``applied``; raises OverrideError for an entry that matches no mention."""
     for e in [o for o in overrides if o["action"] == "drop" and o["table"] == "policy_mentions"]:
         hit = [m for m in mentions if _matches(m, e["match"])]
         if not hit:
