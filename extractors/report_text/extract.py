@@ -15,14 +15,16 @@ from extractors.core import normalise as nz
 from extractors.core.records import Extraction, SpecError, source_row
 from extractors.core.snapshots import Snapshot
 from extractors.report_text import prose
-from extractors.report_text.mappers import indicators, market, market_columns, patents, policies, programme
+from extractors.report_text.mappers import budget_checks, budgets, budgets_by_year, indicators, kpis, market, \
+    market_columns, patents, policies
 from extractors.report_text.tables import CAPTION_RE, ReportTable, caption_id, cell, find_captions, find_tables
 
 SPECS_DIR = Path(__file__).with_name("specs")
 # (target, layout) -> mapper(ex, table, spec); each mapper module registers its own.
 MAPPERS = {**policies.MAPPERS, **patents.MAPPERS, **market.MAPPERS, **market_columns.MAPPERS,
-           **indicators.MAPPERS, **programme.MAPPERS}
-_SOURCE_STEPS = [programme.finish_source]   # run after all of a source's tables are mapped
+           **indicators.MAPPERS, **budgets.MAPPERS, **budgets_by_year.MAPPERS, **kpis.MAPPERS}
+# run after all of a source's tables are mapped, in this order
+_SOURCE_STEPS = [budget_checks.finish_source, kpis.finish_source]
 
 
 def load_spec(source_id: str) -> dict | None:

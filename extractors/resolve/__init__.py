@@ -1,9 +1,11 @@
 """Resolve stage: the policy mentions of all sources -> one ``policies`` row per real-world instrument.
 
-See :mod:`extractors.resolve.policies`; the names below are its public interface.
+See :mod:`extractors.resolve.policies` (the rules; keys and ids in :mod:`.keys`, reviewed curation in
+:mod:`.overrides`); the names below are the stage's public interface.
 """
-from extractors.resolve.policies import (OverrideError, load_overrides, policy_key_id, relation_id, resolve,
-                                         title_acronym, title_key)
+from extractors.resolve.keys import policy_key_id, relation_id, title_acronym, title_key
+from extractors.resolve.overrides import OverrideError, load_overrides
+from extractors.resolve.policies import resolve
 
 __all__ = ["OverrideError", "load_overrides", "policy_key_id", "relation_id", "resolve", "title_acronym",
            "title_key"]

@@ -21,81 +21,20 @@ documents. Rules, in order:
 4. ``genai_specific`` is true when any mention's title, or the summary cell of a table mention, meets the
    rule of :func:`extractors.normalise.genai_specific` (prose sentences do not decide: they often name GenAI
    next to a general instrument).
+
+The keys and ids are in :mod:`extractors.resolve.keys`, the reviewed curation in
+:mod:`extractors.resolve.overrides`.
 """
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter, defaultdict
-from pathlib import Path
-
-import yaml
 
 from extractors.core import normalise as nz
+from extractors.resolve.keys import canonical, policy_key_id, relation_id, title_acronym, title_key
+from extractors.resolve.overrides import apply_drops, apply_field_overrides, load_overrides, reviewed_aliases
 
-OVERRIDES_FILE = Path(__file__).resolve().parents[2] / "curation" / "overrides.yaml"
-_ACTIONS = {"same_as", "drop", "set"}
 _PRECISION_RANK = {"day": 3, "month": 2, "year": 1, None: 0}
-
-
-class OverrideError(ValueError):
-    """A malformed overrides entry, or one that matches nothing; the message names the entry."""
-
-
-def title_key(title: str) -> str:
-    """Comparison key of a title (rule 1 above). ``《人工智慧基本法》草案`` -> ``AI基本法``."""
-    t = nz.to_traditional(title).upper()
-    t = re.sub(r"[\s《》「」『』〈〉()()\[\]【】、,,.。:: ·・\-–—_/\"'“”‘’]", "", t)
-    t = re.sub(r"人工智慧|人工智能", "AI", t)
-    t = re.sub(r"AIGC|GENAI|生成式AI", "生成式AI", t)
-    t = re.sub(r"草案$", "", t)
-    return t
-
-
-_ACRONYM_RE = re.compile(r"[((]\s*([A-Z][A-Z0-9-]{2,})\s*[))]")
-
-
-def title_acronym(title: str) -> str | None:
-    """The acronym a title prints in brackets (``可信任生成式 AI 對話引擎(TAIDE)計畫`` -> ``TAIDE``), or None.
-    Two titles of one jurisdiction with the same bracketed acronym name one instrument (rule 1b)."""
-    m = _ACRONYM_RE.search(nz.to_traditional(title))
-    return m.group(1) if m else None
-
-
-def policy_key_id(jurisdiction: str, key: str) -> str:
-    return "pol-" + hashlib.sha1(f"{jurisdiction}|{key}".encode()).hexdigest()[:12]
-
-
-def relation_id(policy: str, relation: str, related: str) -> str:
-    return "rel-" + hashlib.sha1(f"{policy}|{relation}|{related}".encode()).hexdigest()[:12]
-
-
-def load_overrides(path: Path | None = None) -> list[dict]:
-    """Reviewed curation entries. Raises OverrideError for an entry without action, reason or source line."""
-    path = path or OVERRIDES_FILE
-    if not path.exists():
-        return []
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    out = []
-    for i, e in enumerate(entries.get("overrides") or []):
-        where = f"{path.name} entry {i + 1}"
-        if e.get("action") not in _ACTIONS:
-            raise OverrideError(f"{where}: action must be one of {sorted(_ACTIONS)}, got {e.get('action')!r}")
-        for key in ("table", "reason", "source_line", "match"):
-            if not e.get(key):
-                raise OverrideError(f"{where}: missing {key!r} (every override needs a reason and source line)")
-        out.append({**e, "_where": where})
-    return out
-
-
-def _matches(mention: dict, match: dict) -> bool:
-    for k, v in match.items():
-        if k == "title":
-            if title_key(mention["title"]) != title_key(v):
-                return False
-        elif mention.get(k) != v:
-            return False
-    return True
 
 
 def _date_disagrees(a: dict, b: dict) -> bool:
@@ -149,49 +88,43 @@ def _split_bills(gkey: tuple, group: list[dict], flags: list[dict]) -> dict[tupl
     return out
 
 
-def resolve(mentions: list[dict], relations: list[dict] | None = None,  # noqa: C901  (over the complexity budget: to be split, issue 9)
+def resolve(mentions: list[dict], relations: list[dict] | None = None,
             overrides: list[dict] | None = None) -> dict:
     """Mentions of all sources -> ``{"policies", "policy_mentions", "policy_relations", "quality_flags",
     "overrides_applied"}``: rows per table (mentions and relations with their final policy ids) and the
     number of override entries applied per dataset table.
 
+    Steps: drop reviewed non-instruments, key the mentions and apply reviewed aliases and shared acronyms
+    (rules 1, 1b, 2), group by key, split bills by sponsor, one policy per group with canonical values and
+    date disagreements flagged (rules 3, 4), field overrides, relations between final policies.
     Raises OverrideError when an override matches no mention (a stale entry must be removed, not ignored).
     """
     overrides = load_overrides() if overrides is None else overrides
     applied: Counter = Counter()
-    mentions = [dict(m) for m in mentions]
-    # drops: a reviewed decision that a naming is not a policy instrument (e.g. a report title)
-    for e in [o for o in overrides if o["action"] == "drop" and o["table"] == "policy_mentions"]:
-        hit = [m for m in mentions if _matches(m, e["match"])]
-        if not hit:
-            raise OverrideError(f"{e['_where']}: matches no mention: {e['match']}")
-        mentions = [m for m in mentions if not _matches(m, e["match"])]
-        applied["policy_mentions"] += 1
-    # keys, then reviewed aliases
+    mentions = apply_drops([dict(m) for m in mentions], overrides, applied)
     key_of = {m["mention_id"]: (m["jurisdiction"], title_key(m["title"])) for m in mentions}
-    alias: dict[tuple, tuple] = {}
-    for e in [o for o in overrides if o["action"] == "same_as"]:
-        juris = e["match"]["jurisdiction"]
-        src = (juris, title_key(e["match"]["title"]))
-        dst = (e.get("jurisdiction_to", juris), title_key(e["same_as"]))
-        if src not in key_of.values():
-            raise OverrideError(f"{e['_where']}: no mention of {e['match']} to merge")
-        alias[src] = dst
-        applied["policies"] += 1
+    alias = reviewed_aliases(overrides, key_of, applied)
+    _join_acronyms(mentions, key_of, alias)
+    flags: list[dict] = []
+    split = _split_all_bills(_group_by_key(mentions, key_of, alias), flags)
+    provisional_to_final: dict[str, str] = {}
+    policies = [_policy_row(juris, key, group, flags, provisional_to_final)
+                for (juris, key), group in sorted(split.items())]
+    by_id = {p["policy_id"]: p for p in policies}
+    apply_field_overrides(by_id, overrides, alias, applied)
+    rels = _final_relations(relations or [], provisional_to_final, by_id)
+    return {"policies": policies, "policy_mentions": mentions, "policy_relations": rels,
+            "quality_flags": flags, "overrides_applied": dict(applied)}
 
-    def canonical(key: tuple) -> tuple:
-        seen = set()
-        while key in alias and key not in seen:
-            seen.add(key)
-            key = alias[key]
-        return key
 
-    # rule 1b: a bracketed acronym joins the keys that print it (the first key in sort order leads)
+def _join_acronyms(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple]) -> None:
+    """Rule 1b: a bracketed acronym joins the keys that print it (the first key in sort order leads); adds
+    to ``alias`` in place, never over a reviewed alias."""
     by_acronym: dict[tuple, list[tuple]] = defaultdict(list)
     for m in mentions:
         acro = title_acronym(m["title"])
         if acro:
-            k = canonical(key_of[m["mention_id"]])
+            k = canonical(key_of[m["mention_id"]], alias)
             if k not in by_acronym[(m["jurisdiction"], acro)]:
                 by_acronym[(m["jurisdiction"], acro)].append(k)
     for keys in by_acronym.values():
@@ -200,68 +133,89 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,  # noqa: 
             if k != lead and k not in alias:
                 alias[k] = lead
 
+
+def _group_by_key(mentions: list[dict], key_of: dict[str, tuple],
+                  alias: dict[tuple, tuple]) -> dict[tuple, list[dict]]:
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for m in mentions:
-        groups[canonical(key_of[m["mention_id"]])].append(m)
+        groups[canonical(key_of[m["mention_id"]], alias)].append(m)
+    return groups
 
-    flags: list[dict] = []
+
+def _split_all_bills(groups: dict[tuple, list[dict]], flags: list[dict]) -> dict[tuple, list[dict]]:
     split: dict[tuple, list[dict]] = {}
     for gkey, group in groups.items():
         for sub_key, sub in _split_bills(gkey, group, flags).items():
             split[sub_key] = sub
-    provisional_to_final: dict[str, str] = {}
-    policies = []
-    for (juris, key), group in sorted(split.items()):
-        pid = policy_key_id(juris, key)
-        for m in group:
-            provisional_to_final[m["policy_id"]] = pid
-            m["policy_id"] = pid
-        first = _primary(group, key.split("|")[0])
-        dated = sorted((m for m in group if m["issued_on"] is not None),
-                       key=lambda m: (-_PRECISION_RANK[m["issued_precision"]], m["context"] != "table",
-                                      m["source_id"], m["source_locator"]))
-        date = dated[0] if dated else None
-        if date:
-            odd = [m for m in dated if _date_disagrees(date, m)]
-            if odd:
-                printed = "; ".join(f"{m['issued_printed']!r} ({m['source_id']} {m['source_locator']})"
-                                    for m in [date, *odd])
-                _flag(flags, pid, "dates_disagree",
-                      f"{first['title']}: mentions print different dates: {printed}; kept "
-                      f"{date['issued_printed']!r} (most precise, table first)", date["source_id"],
-                      date["source_locator"])
-        issuer = next((m["issuer_printed"] for m in [first, *group] if m["issuer_printed"]), None)
-        statuses = {m["status"] for m in group if m["status"]}
-        status = "revoked" if "revoked" in statuses else ("adopted" if "adopted" in statuses else
-                                                          ("proposed" if "proposed" in statuses else None))
-        summary = first["text"] or next((m["text"] for m in group if m["text"]), None)
-        kind = first["instrument_type"]
-        if kind == "bill" and status == "adopted":
-            kind = "law"        # 法案 also translates "Act": a sentence says it was passed
-        title_en = next((m["title_en"] for m in [first, *group] if m.get("title_en")), None)
-        genai = any(nz.genai_specific(m["title"], m["text"] if m["context"] == "table" else None)
-                    for m in group)
-        policies.append({
-            "policy_id": pid, "jurisdiction": juris, "title": first["title"], "title_en": title_en,
-            "issuer": issuer, "issued_on": date["issued_on"] if date else None,
-            "issued_precision": date["issued_precision"] if date else None,
-            "issued_printed": date["issued_printed"] if date else None,
-            "instrument_type": kind, "status": status, "summary": summary,
-            "genai_specific": genai, "mention_count": len(group),
-            "source_count": len({m["source_id"] for m in group}),
-            "source_id": first["source_id"], "source_locator": first["source_locator"],
-        })
-    # field overrides on the resolved rows
-    by_id = {p["policy_id"]: p for p in policies}
-    for e in [o for o in overrides if o["action"] == "set" and o["table"] == "policies"]:
-        pid = policy_key_id(e["match"]["jurisdiction"], canonical(
-            (e["match"]["jurisdiction"], title_key(e["match"]["title"])))[1])
-        if pid not in by_id:
-            raise OverrideError(f"{e['_where']}: no policy {e['match']}")
-        by_id[pid].update(e["values"])
-        applied["policies"] += 1
+    return split
+
+
+def _pick_date(group: list[dict], pid: str, first: dict, flags: list[dict]) -> dict | None:
+    """Rule 3: the mention with the most precise printed date, a table's before prose; other mentions whose
+    dates disagree with it raise one ``dates_disagree`` flag naming every printed date."""
+    dated = sorted((m for m in group if m["issued_on"] is not None),
+                   key=lambda m: (-_PRECISION_RANK[m["issued_precision"]], m["context"] != "table",
+                                  m["source_id"], m["source_locator"]))
+    if not dated:
+        return None
+    date = dated[0]
+    odd = [m for m in dated if _date_disagrees(date, m)]
+    if odd:
+        printed = "; ".join(f"{m['issued_printed']!r} ({m['source_id']} {m['source_locator']})"
+                            for m in [date, *odd])
+        _flag(flags, pid, "dates_disagree",
+              f"{first['title']}: mentions print different dates: {printed}; kept "
+              f"{date['issued_printed']!r} (most precise, table first)", date["source_id"],
+              date["source_locator"])
+    return date
+
+
+def _status(group: list[dict]) -> str | None:
+    """The furthest stage any mention prints: revoked, else adopted, else proposed."""
+    statuses = {m["status"] for m in group if m["status"]}
+    return next((s for s in ("revoked", "adopted", "proposed") if s in statuses), None)
+
+
+def _first_printed(field: str, first: dict, group: list[dict]) -> str | None:
+    """The primary mention's value of ``field``, else the first one a mention of the group prints."""
+    return next((m[field] for m in [first, *group] if m.get(field)), None)
+
+
+def _policy_row(juris: str, key: str, group: list[dict], flags: list[dict],
+                provisional_to_final: dict[str, str]) -> dict:
+    """One policies row for a group of mentions (rules 3 and 4); gives the mentions their final policy id
+    and records provisional -> final ids for the relations."""
+    pid = policy_key_id(juris, key)
+    for m in group:
+        provisional_to_final[m["policy_id"]] = pid
+        m["policy_id"] = pid
+    first = _primary(group, key.split("|")[0])
+    date = _pick_date(group, pid, first, flags) or {}
+    status = _status(group)
+    kind = first["instrument_type"]
+    if kind == "bill" and status == "adopted":
+        kind = "law"        # 法案 also translates "Act": a sentence says it was passed
+    genai = any(nz.genai_specific(m["title"], m["text"] if m["context"] == "table" else None)
+                for m in group)
+    return {
+        "policy_id": pid, "jurisdiction": juris, "title": first["title"],
+        "title_en": _first_printed("title_en", first, group),
+        "issuer": _first_printed("issuer_printed", first, group), "issued_on": date.get("issued_on"),
+        "issued_precision": date.get("issued_precision"), "issued_printed": date.get("issued_printed"),
+        "instrument_type": kind, "status": status,
+        "summary": first["text"] or next((m["text"] for m in group if m["text"]), None),
+        "genai_specific": genai, "mention_count": len(group),
+        "source_count": len({m["source_id"] for m in group}),
+        "source_id": first["source_id"], "source_locator": first["source_locator"],
+    }
+
+
+def _final_relations(relations: list[dict], provisional_to_final: dict[str, str],
+                     by_id: dict[str, dict]) -> list[dict]:
+    """Relations between final policies (one within a policy is dropped); ``revokes`` sets the revoked
+    policy's status."""
     rels = []
-    for r in relations or []:
+    for r in relations:
         a, b = provisional_to_final.get(r["policy_id"]), provisional_to_final.get(r["related_policy_id"])
         if a is None or b is None or a == b:
             continue
@@ -269,5 +223,4 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,  # noqa: 
                      "relation_id": relation_id(a, r["relation"], b)})
         if r["relation"] == "revokes":
             by_id[b]["status"] = "revoked"
-    return {"policies": policies, "policy_mentions": mentions, "policy_relations": rels,
-            "quality_flags": flags, "overrides_applied": dict(applied)}
+    return rels

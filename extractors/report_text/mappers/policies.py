@@ -1,6 +1,8 @@
-"""Policy tables (表 3-1, 3-4, 3-6, 3-7, 3-10 of document 000): one ``policy_mentions`` row per printed row.
+"""Policy tables: one ``policy_mentions`` row per printed row (表 3-1, 3-4, 3-6, 3-7, 3-10 of document 000)
+or per instrument a slide's bullet item names (document 002, 各部會AI法制項目進展).
 
-Registered in :data:`extractors.report_text.extract.MAPPERS` under ``("policies", None)``.
+Registered in :data:`extractors.report_text.extract.MAPPERS` under ``("policies", None)`` and
+``("policies", "bullets")``.
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from extractors.report_text.tables import ReportTable, cell, fill_merged
 
 _ACTION_CELL_RE = re.compile(r"核備|修正|修訂|提報|完成|發布|訂定|公告|研議|推動")
 _QUOTED_RE = re.compile(r"「([^「」]+)」|《([^《》]+)》")
+_TRAILING_DATE_RE = re.compile(
+    r"\s*[((]\s*(?P<date>\d{2,4}\s*[./年]\s*\d{1,2}(?:\s*[./月]\s*\d{1,2})?\s*日?)\s*[))]\s*$")
 
 
 def instruments_in_cell(text: str) -> list[str]:
@@ -64,5 +68,22 @@ def map_policies(ex: Extraction, table: ReportTable, spec: dict) -> None:
                     severity="info")
 
 
+def map_policy_bullets(ex: Extraction, table: ReportTable, spec: dict) -> None:
+    """A slide that is a real table of policies (document 002, 各部會AI法制項目進展: rows ``[agency, item]``
+    from :func:`extractors.report_text.tables.bullet_rows`): one policy mention (context ``table``) per
+    instrument the item names (:func:`instruments_in_cell`), the agency as issuer, a trailing ``(112.10)`` as
+    the issued date (ROC year.month). Spec keys: ``jurisdiction``, ``status``."""
+    for row in table.rows:
+        agency, item = row.cells
+        m = _TRAILING_DATE_RE.search(item)
+        title = item[:m.start()].strip() if m else item
+        for name in instruments_in_cell(title):
+            add_mention(ex, jurisdiction=spec["jurisdiction"], title_printed=name, locator=table.locator(row),
+                        context="table", issuer=agency, issued_printed=m.group("date") if m else None,
+                        status=spec.get("status"), text=item)
 
-MAPPERS = {("policies", None): map_policies}
+
+MAPPERS = {
+    ("policies", None): map_policies,
+    ("policies", "bullets"): map_policy_bullets,
+}
