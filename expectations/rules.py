@@ -114,8 +114,7 @@ def _policy_integrity() -> list:
 def _budgets() -> list:
     # Periods run forwards; a single-year amount has its fiscal year; amounts are not negative.
     return [_ordered("period_start", "period_end", skip_missing=False),
-            gxe.ExpectColumnValuesToNotBeNull(column="fiscal_year", row_condition='period_basis=="year"',
-                                              condition_parser="pandas"),
+            gxe.ExpectColumnValuesToNotBeNull(column="fiscal_year", row_condition=Column("period_basis") == "year"),
             gxe.ExpectColumnValuesToBeBetween(column="amount", min_value=0)]
 
 
