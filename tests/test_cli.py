@@ -48,7 +48,7 @@ def root(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def versions(root) -> list[str]:
-    from warehouse.release.history import release_versions
+    from warehouse.release.versions import release_versions
 
     found = release_versions(root)
     assert len(found) == 2

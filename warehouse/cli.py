@@ -29,7 +29,8 @@ from rich.markup import escape
 from rich.table import Table
 
 import schemas
-from warehouse.release.history import MANIFEST_FILE, release_versions
+from warehouse.release.versions import MANIFEST_FILE, release_versions
+from warehouse.release.sql import quote_identifier, quote_literal
 
 app = typer.Typer(name="atlas", help="GenAI Policy Atlas: build, inspect, query and export dataset releases.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -323,13 +324,6 @@ def query(
 
 # --- export --------------------------------------------------------------------------------------------------
 
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
 
 @app.command()
 def export(
@@ -378,8 +372,8 @@ def export(
                 options = {ExportFormat.csv: "FORMAT csv, HEADER true",
                            ExportFormat.json: "FORMAT json, ARRAY true",
                            ExportFormat.parquet: "FORMAT parquet"}[fmt]
-                con.execute(f"COPY (SELECT * FROM {_quote(name)}) TO {_sql_literal(str(path))} ({options})")
-            rows = con.execute(f"SELECT count(*) FROM {_quote(name)}").fetchone()[0]
+                con.execute(f"COPY (SELECT * FROM {quote_identifier(name)}) TO {quote_literal(str(path))} ({options})")
+            rows = con.execute(f"SELECT count(*) FROM {quote_identifier(name)}").fetchone()[0]
             report.add_row(name, str(rows), path.name)
     except duckdb.Error as exc:
         _fail(f"export failed: {exc}")

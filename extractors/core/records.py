@@ -31,19 +31,35 @@ class Extraction:
 
     def flag(self, table_name: str, record_key: str | None, check: str, detail: str, locator: str,
              severity: str = "warning") -> None:
-        key = f"{self.source_id}|{table_name}|{record_key}|{check}|{locator}|{detail}"
-        self.rows["quality_flags"].append({
-            "flag_id": "flag-" + hashlib.sha1(key.encode()).hexdigest()[:12],
-            "table_name": table_name, "record_key": record_key, "check_name": check,
-            "severity": severity, "detail": detail, "source_id": self.source_id, "source_locator": locator,
-        })
+        """Append one ``quality_flags`` row about this source (see :func:`flag_row`)."""
+        self.rows["quality_flags"].append(
+            flag_row(self.source_id, table_name, record_key, check, detail, locator, severity))
+
+
+def stable_id(prefix: str, *parts: object) -> str:
+    """``<prefix>-`` and the first 12 hex digits of the SHA-1 of the parts (``str`` of each) joined by ``|``:
+    the same parts give the same id in every run and release (record-level diffs rely on it)."""
+    return f"{prefix}-" + hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:12]
+
+
+def flag_row(source_id: str, table_name: str, record_key: str | None, check: str, detail: str, locator: str,
+             severity: str = "warning") -> dict:
+    """One ``quality_flags`` row; its id hashes everything that tells two flags apart."""
+    return {"flag_id": stable_id("flag", source_id, table_name, record_key, check, locator, detail),
+            "table_name": table_name, "record_key": record_key, "check_name": check, "severity": severity,
+            "detail": detail, "source_id": source_id, "source_locator": locator}
+
+
+def relation_id(policy: str, relation: str, related: str) -> str:
+    """Stable id of a lifecycle link between two policies (``revokes``, ``implements`` ...)."""
+    return stable_id("rel", policy, relation, related)
 
 
 
 def policy_id(jurisdiction: str, title: str) -> str:
     """Stable id of a policy: jurisdiction + title in Traditional script without spaces or title marks."""
     key = re.sub(r"[\s《》「」『』〈〉()()]", "", nz.to_traditional(title))
-    return "pol-" + hashlib.sha1(f"{jurisdiction}|{key}".encode()).hexdigest()[:12]
+    return stable_id("pol", jurisdiction, key)
 
 
 def strip_title_marks(title: str) -> str:
@@ -58,7 +74,7 @@ def strip_title_marks(title: str) -> str:
 
 def mention_id(source_id: str, locator: str, title_printed: str) -> str:
     """Stable id of one naming of a policy: source, locator and the printed title."""
-    return "men-" + hashlib.sha1(f"{source_id}|{locator}|{title_printed}".encode()).hexdigest()[:12]
+    return stable_id("men", source_id, locator, title_printed)
 
 
 def add_mention(ex: Extraction, *, jurisdiction: str, title_printed: str, locator: str, context: str,

@@ -3,7 +3,8 @@
 See :mod:`extractors.resolve.policies` (the rules; keys and ids in :mod:`.keys`, reviewed curation in
 :mod:`.overrides`); the names below are the stage's public interface.
 """
-from extractors.resolve.keys import policy_key_id, relation_id, title_acronym, title_key
+from extractors.core.records import relation_id
+from extractors.resolve.keys import policy_key_id, title_acronym, title_key
 from extractors.resolve.overrides import OverrideError, load_overrides
 from extractors.resolve.policies import resolve
 

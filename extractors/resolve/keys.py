@@ -2,10 +2,10 @@
 and the stable ids of policies and relations."""
 from __future__ import annotations
 
-import hashlib
 import re
 
 from extractors.core import normalise as nz
+from extractors.core.records import stable_id
 
 
 def title_key(title: str) -> str:
@@ -30,11 +30,8 @@ def title_acronym(title: str) -> str | None:
 
 
 def policy_key_id(jurisdiction: str, key: str) -> str:
-    return "pol-" + hashlib.sha1(f"{jurisdiction}|{key}".encode()).hexdigest()[:12]
-
-
-def relation_id(policy: str, relation: str, related: str) -> str:
-    return "rel-" + hashlib.sha1(f"{policy}|{relation}|{related}".encode()).hexdigest()[:12]
+    """Stable id of a resolved policy: its jurisdiction and title key."""
+    return stable_id("pol", jurisdiction, key)
 
 
 def canonical(key: tuple, alias: dict[tuple, tuple]) -> tuple:

@@ -27,11 +27,12 @@ The keys and ids are in :mod:`extractors.resolve.keys`, the reviewed curation in
 """
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 
 from extractors.core import normalise as nz
-from extractors.resolve.keys import canonical, policy_key_id, relation_id, title_acronym, title_key
+from extractors.core.records import flag_row
+from extractors.core.records import relation_id
+from extractors.resolve.keys import canonical, policy_key_id, title_acronym, title_key
 from extractors.resolve.overrides import apply_drops, apply_field_overrides, load_overrides, reviewed_aliases
 
 _PRECISION_RANK = {"day": 3, "month": 2, "year": 1, None: 0}
@@ -51,10 +52,7 @@ def _date_disagrees(a: dict, b: dict) -> bool:
 
 def _flag(flags: list[dict], record_key: str, check: str, detail: str, source_id: str, locator: str,
           severity: str = "warning") -> None:
-    key = f"{source_id}|policies|{record_key}|{check}|{locator}|{detail}"
-    flags.append({"flag_id": "flag-" + hashlib.sha1(key.encode()).hexdigest()[:12], "table_name": "policies",
-                  "record_key": record_key, "check_name": check, "severity": severity, "detail": detail,
-                  "source_id": source_id, "source_locator": locator})
+    flags.append(flag_row(source_id, "policies", record_key, check, detail, locator, severity))
 
 
 def _primary(group: list[dict], key: str) -> dict:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 import schemas
+from warehouse.release.sql import quote_identifier, quote_literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -77,12 +78,6 @@ def value_text(value: Any) -> str | None:
 
 # --- the diff in SQL ------------------------------------------------------------------------------------------
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def text_sql(expr: str, duck_type: str) -> str:
@@ -108,18 +103,18 @@ def _columns(con: duckdb.DuckDBPyConnection, path: Path | None) -> dict[str, str
 def _side_sql(path: Path | None, columns: dict[str, str], keys: dict[str, str]) -> str:
     """FROM item of one side: the Parquet rows plus the marker column, or no rows with the key columns."""
     if columns:
-        return f"(SELECT *, true AS {_PRESENT} FROM read_parquet({_literal(str(path))}))"
-    cols = ", ".join(f"CAST(NULL AS {t}) AS {_ident(k)}" for k, t in keys.items())
+        return f"(SELECT *, true AS {_PRESENT} FROM read_parquet({quote_literal(str(path))}))"
+    cols = ", ".join(f"CAST(NULL AS {t}) AS {quote_identifier(k)}" for k, t in keys.items())
     return f"(SELECT {cols}, true AS {_PRESENT} LIMIT 0)"
 
 
 def _record_key_sql(keys: dict[str, str], ref: str) -> str:
     """SQL: the key columns of table alias ``ref`` as text (NULL as '') joined with '|' (``record_key``)."""
     def col(k: str) -> str:
-        return f"{ref}.{_ident(k)}"
+        return f"{ref}.{quote_identifier(k)}"
 
     parts = [f"COALESCE({text_sql(col(k), t)}, '')" for k, t in keys.items()]
-    return f" || {_literal(KEY_SEPARATOR)} || ".join(parts)
+    return f" || {quote_literal(KEY_SEPARATOR)} || ".join(parts)
 
 
 def diff_sql(keys: dict[str, str], old_cols: dict[str, str], new_cols: dict[str, str],
@@ -131,18 +126,18 @@ def diff_sql(keys: dict[str, str], old_cols: dict[str, str], new_cols: dict[str,
     compared = [c for c in [*new_cols, *(c for c in old_cols if c not in new_cols)] if c not in keys]
 
     def text(side: str, cols: dict[str, str], c: str) -> str:
-        return text_sql(f"{side}.{_ident(c)}", cols[c]) if c in cols else "CAST(NULL AS VARCHAR)"
+        return text_sql(f"{side}.{quote_identifier(c)}", cols[c]) if c in cols else "CAST(NULL AS VARCHAR)"
 
-    key_cols = [f"COALESCE(n.{_ident(k)}, o.{_ident(k)}) AS __key{i}" for i, k in enumerate(keys)]
+    key_cols = [f"COALESCE(n.{quote_identifier(k)}, o.{quote_identifier(k)}) AS __key{i}" for i, k in enumerate(keys)]
     values = [f"{text('o', old_cols, c)} AS __old{i}, {text('n', new_cols, c)} AS __new{i}"
               for i, c in enumerate(compared)]
-    on = " AND ".join(f"o.{_ident(k)} IS NOT DISTINCT FROM n.{_ident(k)}" for k in keys)
+    on = " AND ".join(f"o.{quote_identifier(k)} IS NOT DISTINCT FROM n.{quote_identifier(k)}" for k in keys)
     order = ", ".join(f"__key{i} NULLS LAST" for i in range(len(keys)))
     record_key = _record_key_sql({f"__key{i}": t for i, t in enumerate(keys.values())}, "j")
     head = ", ".join(f"__key{i}" for i in range(len(keys))) + ", record_key, change"
     branches = [f"SELECT {head}, -1 AS pos, CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS old_value, "
                 f"CAST(NULL AS VARCHAR) AS new_value FROM joined WHERE change <> 'changed'"]
-    branches += [f"SELECT {head}, {i}, {_literal(c)}, __old{i}, __new{i} FROM joined "
+    branches += [f"SELECT {head}, {i}, {quote_literal(c)}, __old{i}, __new{i} FROM joined "
                  f"WHERE change = 'changed' AND __old{i} IS DISTINCT FROM __new{i}" for i, c in enumerate(compared)]
     union = "\n  UNION ALL ".join(branches)
     return f"""
@@ -167,7 +162,7 @@ def _check_keys(con: duckdb.DuckDBPyConnection, name: str, path: Path, columns: 
     missing = [k for k in keys if k not in columns]
     if missing:
         raise ValueError(f"{path}: table {name} lacks primary key column(s) {', '.join(missing)}")
-    key_list = ", ".join(_ident(k) for k in keys)
+    key_list = ", ".join(quote_identifier(k) for k in keys)
     record_key = _record_key_sql({k: columns[k] for k in keys}, "t")
     dup = con.sql(f"SELECT {record_key} FROM read_parquet($path) AS t GROUP BY {key_list} HAVING count(*) > 1 "
                   f"ORDER BY {key_list} NULLS LAST LIMIT 1", params={"path": str(path)}).fetchall()

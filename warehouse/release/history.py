@@ -12,42 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from pathlib import Path
 
 import schemas
 from warehouse.release.publish import DUCKDB_CONFIG
+from warehouse.release.sql import quote_identifier, quote_literal
+from warehouse.release.versions import MANIFEST_FILE, release_versions
 
 HISTORY_FILE = "history.duckdb"
-MANIFEST_FILE = "manifest.json"
-VERSION_RE = re.compile(r"^(\d{4})\.(\d{2})\.(\d{2})(?:\.(\d+))?$")
 
 
-def version_key(version: str) -> tuple[int, int, int, int]:
-    """Sort key of a CalVer version ``YYYY.MM.DD[.N]`` (no suffix sorts as 1, before ``.2``)."""
-    m = VERSION_RE.match(version)
-    if not m:
-        raise ValueError(f"not a release version: {version!r}")
-    y, mo, d, n = m.groups()
-    return int(y), int(mo), int(d), int(n or 1)
 
 
-def release_versions(root: Path) -> list[str]:
-    """Versions of the complete releases under ``root`` (a CalVer folder with a manifest), oldest first."""
-    root = Path(root)
-    if not root.is_dir():
-        return []
-    found = [p.name for p in root.iterdir()
-             if p.is_dir() and VERSION_RE.match(p.name) and (p / MANIFEST_FILE).is_file()]
-    return sorted(found, key=version_key)
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _created_utc(text: str | None) -> dt.datetime | None:
@@ -66,13 +42,13 @@ def table_view_sql(name: str, parts: list[tuple[str, Path]]) -> str:
     """``CREATE VIEW`` stacking one table's Parquet files ``parts`` = [(version, absolute path)] with a
     ``release`` column. With no part, an empty view with the contract's columns."""
     if not parts:
-        cols = ", ".join(f"CAST(NULL AS {c.type}) AS {_quote(c.name)}" for c in schemas.table(name).columns)
+        cols = ", ".join(f"CAST(NULL AS {c.type}) AS {quote_identifier(c.name)}" for c in schemas.table(name).columns)
         body = f"SELECT {cols}, CAST(NULL AS VARCHAR) AS release WHERE false"
     else:
         body = "\nUNION ALL BY NAME\n".join(
-            f"SELECT *, {_literal(version)} AS release FROM read_parquet({_literal(str(path))})"
+            f"SELECT *, {quote_literal(version)} AS release FROM read_parquet({quote_literal(str(path))})"
             for version, path in parts)
-    return f"CREATE VIEW {_quote(name)} AS\n{body}"
+    return f"CREATE VIEW {quote_identifier(name)} AS\n{body}"
 
 
 def build_history(root: Path) -> Path:
@@ -113,8 +89,8 @@ def build_history(root: Path) -> Path:
                 parts = [(v, root / v / f"{name}.parquet") for v in versions
                          if (root / v / f"{name}.parquet").is_file()]
                 con.execute(table_view_sql(name, parts))
-                con.execute(f"COMMENT ON VIEW {_quote(name)} IS "
-                            f"{_literal(tbl.description + ' Every local release; filter on release for one.')}")
+                con.execute(f"COMMENT ON VIEW {quote_identifier(name)} IS "
+                            f"{quote_literal(tbl.description + ' Every local release; filter on release for one.')}")
             con.execute("CHECKPOINT")
         finally:
             con.close()

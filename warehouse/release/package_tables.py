@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import schemas
+from warehouse.release.sql import quote_identifier, quote_literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -120,18 +121,12 @@ def table_schema(name: str) -> frictionless.Schema:
 
 # --- CSV export -----------------------------------------------------------------------------------------------
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def csv_value_sql(name: str, duck_type: str) -> str:
     """SQL select item writing column ``name`` to CSV: a double (or float) as text, with NaN and infinities
     spelt as frictionless reads them (``NaN``, ``INF``, ``-INF``); other types as DuckDB writes them."""
-    col = _ident(name)
+    col = quote_identifier(name)
     if duck_type not in ("DOUBLE", "FLOAT"):
         return col
     return (f"CASE WHEN isnan({col}) THEN 'NaN' WHEN isinf({col}) THEN (CASE WHEN {col} > 0 THEN 'INF' "
@@ -143,8 +138,8 @@ def _first_empty_string(con: duckdb.DuckDBPyConnection, source: str, columns: di
     texts = [c for c, t in columns.items() if t == "VARCHAR"]
     if not texts:
         return None
-    union = " UNION ALL ".join(f"SELECT {i} AS pos, {_literal(c)} AS col, file_row_number + 1 AS row FROM {source} "
-                               f"WHERE {_ident(c)} = ''" for i, c in enumerate(texts))
+    union = " UNION ALL ".join(f"SELECT {i} AS pos, {quote_literal(c)} AS col, file_row_number + 1 AS row "
+                               f"FROM {source} WHERE {quote_identifier(c)} = ''" for i, c in enumerate(texts))
     found = con.sql(f"SELECT col, row FROM ({union}) ORDER BY row, pos LIMIT 1").fetchall()
     return found[0] if found else None
 
@@ -161,7 +156,7 @@ def export_csv(parquet_file: Path, csv_file: Path, name: str) -> int:
     if not parquet_file.exists():
         raise PackageError(f"cannot package {name}: {parquet_file} is missing")
     contract = schemas.table(name).column_names
-    source = f"read_parquet({_literal(str(parquet_file))}, file_row_number = true)"
+    source = f"read_parquet({quote_literal(str(parquet_file))}, file_row_number = true)"
     con = duckdb.connect()
     try:
         columns = {r[0]: r[1] for r in con.sql(f"DESCRIBE SELECT * EXCLUDE (file_row_number) FROM {source}")
@@ -176,7 +171,7 @@ def export_csv(parquet_file: Path, csv_file: Path, name: str) -> int:
         csv_file.parent.mkdir(parents=True, exist_ok=True)
         select = ", ".join(csv_value_sql(c, t) for c, t in columns.items())
         rows = con.execute(f"COPY (SELECT {select} FROM {source} ORDER BY file_row_number) "
-                           f"TO {_literal(str(csv_file))} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', "
+                           f"TO {quote_literal(str(csv_file))} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', "
                            f"ESCAPE '\"', NULLSTR '', NEW_LINE E'\\r\\n')").fetchall()
     finally:
         con.close()

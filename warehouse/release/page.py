@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -20,13 +19,13 @@ from markupsafe import Markup
 
 from warehouse.release.charts import CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, number
 from warehouse.release.page_charts import read_release, page_charts
+from warehouse.release.versions import list_versions
 
 __all__ = ["CHART_PATENTS", "CHART_POLICY_TYPES", "CHART_POLICY_YEARS", "PAGE_FILE", "markdown_to_html",
            "render_page", "write_page"]
 
 PAGE_FILE = "index.html"
 
-_VERSION_RE = re.compile(r"^\d{4}\.\d{2}\.\d{2}(?:\.\d+)?$")
 _FILE_NOTES = {
     "atlas.duckdb": "DuckDB database: every table (with column comments) and one view per report table",
     "manifest.json": "version, schema version, created time, code revision, input sha256s, row counts, file sha256s",
@@ -72,8 +71,7 @@ def _other_releases(release_dir: Path) -> list[str]:
     root = release_dir.parent
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir()
-                  if p.is_dir() and _VERSION_RE.match(p.name) and p.resolve() != release_dir.resolve())
+    return [v for v in list_versions(root) if (root / v).resolve() != release_dir.resolve()]
 
 
 def _changes_note(release_dir: Path, manifest: dict, changes_markdown: str | None) -> str:

@@ -20,6 +20,9 @@ from pathlib import Path
 
 import schemas
 from extractors.core.snapshots import sha256_file
+from warehouse.release import versions
+from warehouse.release.sql import quote_identifier
+from warehouse.release.versions import MANIFEST_FILE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DUCKDB_FILE = "atlas.duckdb"
@@ -27,7 +30,6 @@ DUCKDB_FILE = "atlas.duckdb"
 # (the default of the DuckDB in the lock, 2.0, is readable by 2.0 only). tests/test_compat.py opens a release
 # with DuckDB 1.1.3. https://duckdb.org/docs/stable/internals/storage ("storage_compatibility_version").
 DUCKDB_CONFIG = {"storage_compatibility_version": "v1.1.0"}
-MANIFEST_FILE = "manifest.json"
 
 
 class PublishError(RuntimeError):
@@ -51,22 +53,10 @@ def code_revision() -> str:
         return "unknown"
 
 
-def next_version(root: Path, today: dt.date | None = None) -> str:
-    """CalVer ``YYYY.MM.DD``, with ``.N`` (2, 3 ...) for further releases the same day."""
-    base = (today or dt.datetime.now(dt.timezone.utc).date()).strftime("%Y.%m.%d")
-    taken = {p.name for p in root.iterdir()} if root.exists() else set()
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}.{n}" in taken:
-        n += 1
-    return f"{base}.{n}"
-
 
 def latest_version(root: Path | None = None) -> str | None:
-    """The version named in ``LATEST``, or None before the first release."""
-    path = (root or releases_dir()) / "LATEST"
-    return path.read_text(encoding="utf-8").strip() if path.exists() else None
+    """The version named in ``LATEST`` of ``root`` (default: :func:`releases_dir`), or None before the first."""
+    return versions.latest_version(root or releases_dir())
 
 
 @contextmanager
@@ -88,9 +78,6 @@ def _view_name(table_id: str) -> str:
     return "report_table_" + re.sub(r"[^0-9A-Za-z]+", "_", table_id).strip("_")
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
 
 def create_report_views(con) -> list[str]:
     """One view per extracted report table showing it as printed: a column per printed column (named
@@ -111,13 +98,13 @@ def create_report_views(con) -> list[str]:
             while label in used or label in ("row_index", "line_start", "line_end"):
                 label = f"{label}_{idx}"
             used.add(label)
-            selects.append(f"max(value) FILTER (WHERE column_index = {idx}) AS {_quote(label)}")
-        sql = (f"CREATE VIEW {_quote(name)} AS SELECT row_index, {', '.join(selects)}, "
+            selects.append(f"max(value) FILTER (WHERE column_index = {idx}) AS {quote_identifier(label)}")
+        sql = (f"CREATE VIEW {quote_identifier(name)} AS SELECT row_index, {', '.join(selects)}, "
                f"min(line_start) AS line_start, max(line_end) AS line_end FROM report_tables "
                f"WHERE source_id = '{source_id}' AND table_id = '{table_id}' AND NOT is_header "
                f"GROUP BY row_index ORDER BY row_index")
         con.execute(sql)
-        con.execute(f"COMMENT ON VIEW {_quote(name)} IS "
+        con.execute(f"COMMENT ON VIEW {quote_identifier(name)} IS "
                     f"'表 {table_id} of {source_id} as printed (rows rebuilt from the text)'")
         views.append(name)
     return views
@@ -154,13 +141,9 @@ def _remove_stale_temporaries(root: Path) -> None:
 
 
 def list_releases(root: Path | None = None) -> list[str]:
-    """Published versions in the release root, oldest first (hidden temporaries are not releases)."""
-    root = root or releases_dir()
-    if not root.exists():
-        return []
-    found = [p.name for p in root.iterdir()
-             if p.is_dir() and re.fullmatch(r"\d{4}\.\d{2}\.\d{2}(\.\d+)?", p.name)]
-    return sorted(found, key=lambda v: [int(x) for x in v.split(".")] + ([1] if v.count(".") == 2 else []))
+    """Published versions in ``root`` (default: :func:`releases_dir`), oldest first (hidden temporaries are not
+    releases)."""
+    return versions.list_versions(root or releases_dir())
 
 
 @dataclass(frozen=True)
@@ -208,7 +191,7 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
         digest = content_digest(tables_dir)
         if previous and content_digest(root / previous) == digest:
             return Publication(release=root / previous, version=previous, published=False)
-        version = next_version(root, today)
+        version = versions.next_version(root, today)
         tmp = root / f".tmp-{version}-{os.getpid()}"
         final = root / version
         if final.exists():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import schemas
+from warehouse.release.sql import quote_identifier, quote_literal
 
 COUNTRY_PROFILE = "country_profile"
 
@@ -20,12 +21,6 @@ _VIEW_COMMENT = (
     "tables of this release.")
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def instrument_columns() -> dict[str, str]:
@@ -37,9 +32,9 @@ def instrument_columns() -> dict[str, str]:
 def country_profile_sql() -> str:
     """The ``CREATE OR REPLACE VIEW country_profile`` statement."""
     per_type = ",\n    ".join(
-        f"count(*) FILTER (WHERE instrument_type = {_literal(t)}) AS {_quote(col)}"
+        f"count(*) FILTER (WHERE instrument_type = {quote_literal(t)}) AS {quote_identifier(col)}"
         for t, col in instrument_columns().items())
-    per_type_out = ",\n  ".join(f"coalesce(p.{_quote(col)}, 0) AS {_quote(col)}"
+    per_type_out = ",\n  ".join(f"coalesce(p.{quote_identifier(col)}, 0) AS {quote_identifier(col)}"
                                 for col in instrument_columns().values())
     return f"""CREATE OR REPLACE VIEW {COUNTRY_PROFILE} AS
 WITH jurisdictions AS (
@@ -110,7 +105,7 @@ def create_country_profile(con) -> str:
     """Create (or replace) the ``country_profile`` view with its comments in the DuckDB connection ``con``,
     which must hold the ``policies``, ``patent_counts`` and ``market_figures`` tables. Returns the view name."""
     con.execute(country_profile_sql())
-    con.execute(f"COMMENT ON VIEW {COUNTRY_PROFILE} IS {_literal(_VIEW_COMMENT)}")
+    con.execute(f"COMMENT ON VIEW {COUNTRY_PROFILE} IS {quote_literal(_VIEW_COMMENT)}")
     for col, text in _column_comments().items():
-        con.execute(f"COMMENT ON COLUMN {COUNTRY_PROFILE}.{_quote(col)} IS {_literal(text)}")
+        con.execute(f"COMMENT ON COLUMN {COUNTRY_PROFILE}.{quote_identifier(col)} IS {quote_literal(text)}")
     return COUNTRY_PROFILE

@@ -3,10 +3,10 @@ title (and the heading stack); and the relations a sentence states between two t
 ``rules/prose.yaml`` (``status``, ``date``, ``recommendation``, ``private``, ``relations``)."""
 from __future__ import annotations
 
-import hashlib
 import re
 from itertools import pairwise
 
+from extractors.core.records import relation_id
 from extractors.report_text.prose.candidates import Candidate
 from extractors.report_text.prose.layout import Unit
 from extractors.report_text.prose.places import juris_of, orgs_in, places_in
@@ -175,9 +175,8 @@ def relations(ex, unit: Unit, mentions: list[tuple[Candidate, dict]]) -> None:
             if not pair:
                 continue
             src, dst = pair
-            key = f"{src['policy_id']}|{rule['relation']}|{dst['policy_id']}"
             ex.rows["policy_relations"].append({
-                "relation_id": "rel-" + hashlib.sha1(key.encode()).hexdigest()[:12],
+                "relation_id": relation_id(src["policy_id"], rule["relation"], dst["policy_id"]),
                 "policy_id": src["policy_id"], "relation": rule["relation"],
                 "related_policy_id": dst["policy_id"], "evidence": unit.text,
                 "source_id": ex.source_id, "source_locator": unit.locator,
