@@ -62,6 +62,7 @@ lock: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/extraction.py
+	$(BIN)/python benchmarks/dag_overhead.py
 
 clean:
 	rm -rf $(VENV) $(COMPAT) .airflow .atlas
