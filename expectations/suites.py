@@ -79,11 +79,15 @@ class _Runner:
         return self.context.validation_definitions.add(gx.ValidationDefinition(name=suite.name, data=batch,
                                                                                 suite=suite))
 
-    def table(self, name: str, frame: pd.DataFrame) -> list[dict]:
-        """Validate one table; returns one report entry per expectation."""
+    def definition(self, name: str) -> gx.ValidationDefinition:
+        """The ``ValidationDefinition`` of one table or derived frame, made on first use."""
         if name not in self._definitions:
             self._definitions[name] = self._add(name, build_suite(name))
-        definition = self._definitions[name]
+        return self._definitions[name]
+
+    def table(self, name: str, frame: pd.DataFrame) -> list[dict]:
+        """Validate one table; returns one report entry per expectation."""
+        definition = self.definition(name)
         first = definition.run(batch_parameters={"dataframe": frame}, result_format="BOOLEAN_ONLY")
         entries = {r.expectation_config.id: _entry(r) for r in first.results}      # in GX's result order
         failed = [e for e in definition.suite.expectations if not entries[e.id]["success"]]
@@ -116,6 +120,14 @@ def _runner() -> _Runner:
     return _Runner()
 
 
+def prepare() -> None:
+    """Set up this process's GX context with every suite and ``ValidationDefinition`` ahead of the first
+    validation (the main job does it while the Airflow metadata DB migrates); validating works without it."""
+    runner = _runner()
+    for name in (*schemas.tables(), *DERIVED):
+        runner.definition(name)
+
+
 def _entry(result) -> dict:
     """One expectation's line in the report, from GX's own (JSON-serialised) validation result."""
     doc = result.to_json_dict()
@@ -126,6 +138,10 @@ def _entry(result) -> dict:
              # a passing expectation (none sets ``mostly``) has no unexpected row; the cheap pass omits the count
              "unexpected_count": details.get("unexpected_count", 0 if doc["success"] else None),
              "examples": details.get("partial_unexpected_index_list") or []}
+    if cfg["type"] == "expect_column_values_to_not_be_null":
+        # the unexpected value is a missing one; GX serialises a missing date as the string "NaT"
+        column = cfg["kwargs"]["column"]
+        entry["examples"] = [{**row, column: None} for row in entry["examples"]]
     error = _exception(doc.get("exception_info"))
     if error:
         entry["exception"] = error

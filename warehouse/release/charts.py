@@ -76,6 +76,7 @@ def _render(chart_id: str, height_px: float, draw: Callable[[Figure], None]) -> 
         FigureCanvasSVG(fig)
         draw(fig)
         fig.draw_without_rendering()             # creates the tick artists, so the loop below sees them
+        fig.set_layout_engine("none")            # the constrained layout is done: keep it, do not redo it
         for n, artist in enumerate(fig.findobj()):
             artist.set_clip_on(False)
             if artist.get_gid() is None:
