@@ -7,32 +7,15 @@ Import this module only inside a task: great_expectations costs seconds to impor
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 
 import great_expectations.expectations as gxe
 from great_expectations.expectations.row_conditions import Column
 
 import schemas
+from schemas import vocabulary
 
 TOTAL_TOLERANCE = 0.005     # relative difference allowed between a printed total and its parts
 _PAIR = gxe.ExpectColumnPairValuesAToBeGreaterThanB
-
-
-@lru_cache(maxsize=1)
-def jurisdiction_codes() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes plus EU and INT (the contract's jurisdiction vocabulary)."""
-    import pycountry
-
-    return frozenset({c.alpha_2 for c in pycountry.countries} | {"EU", "INT"})
-
-
-def vocabulary(name: str) -> list[str]:
-    """The sorted values of one of the contract's named vocabularies (``jurisdiction``, ``scope``)."""
-    if name == "jurisdiction":
-        return sorted(jurisdiction_codes())
-    if name == "scope":
-        return sorted(jurisdiction_codes() | {"WLD"})
-    raise KeyError(f"unknown vocabulary {name!r}")
 
 
 def _column_expectations(col: schemas.Column, keys: list[str]) -> list:

@@ -25,7 +25,8 @@ import pandas as pd
 
 import schemas
 from expectations.derived import DERIVED, add_derived, budget_totals, policy_integrity, printed_totals
-from expectations.rules import contract_expectations, jurisdiction_codes, table_rules
+from expectations.rules import contract_expectations, table_rules
+from schemas import jurisdiction_codes
 
 __all__ = ["ValidationFailed", "budget_totals", "build_suite", "enforce", "jurisdiction_codes", "policy_integrity",
            "printed_totals", "validate_dir", "validate_frames"]

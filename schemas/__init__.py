@@ -151,3 +151,21 @@ def codebook_markdown() -> str:
                              undefined=jinja2.StrictUndefined)
     return env.get_template(CODEBOOK_TEMPLATE.name).render(schema_version=schema_version(),
                                                            tables=list(tables().values()))
+
+
+@lru_cache(maxsize=1)
+def jurisdiction_codes() -> frozenset[str]:
+    """The contract's ``jurisdiction`` vocabulary: ISO 3166-1 alpha-2 codes (pycountry) plus EU and INT."""
+    import pycountry
+
+    return frozenset({c.alpha_2 for c in pycountry.countries} | {"EU", "INT"})
+
+
+def vocabulary(name: str) -> list[str]:
+    """The sorted values of one of the contract's named vocabularies: ``jurisdiction``, or ``scope``
+    (jurisdictions plus WLD, the world). Raises KeyError for any other name."""
+    if name == "jurisdiction":
+        return sorted(jurisdiction_codes())
+    if name == "scope":
+        return sorted(jurisdiction_codes() | {"WLD"})
+    raise KeyError(f"unknown vocabulary {name!r}")

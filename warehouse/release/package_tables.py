@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import schemas
+from schemas import vocabulary
 from warehouse.release.sql import quote_identifier, quote_literal
 
 if TYPE_CHECKING:
@@ -37,26 +38,6 @@ FIELD_TYPES = {
 
 
 # --- Table Schema from the contract ---------------------------------------------------------------------------
-
-def _jurisdiction_codes() -> list[str]:
-    # Same vocabulary as expectations.suites.jurisdiction_codes() (kept here so packaging does not import
-    # great_expectations): ISO 3166-1 alpha-2 plus EU and INT.
-    import pycountry
-
-    return sorted({c.alpha_2 for c in pycountry.countries} | {"EU", "INT"})
-
-
-def vocabulary(name: str) -> list[str]:
-    """Allowed values of a contract vocabulary (``jurisdiction``, ``scope``), sorted.
-
-    Raises KeyError for a vocabulary the packager does not know (add it here and in expectations/suites.py).
-    """
-    if name == "jurisdiction":
-        return _jurisdiction_codes()
-    if name == "scope":
-        return sorted(set(_jurisdiction_codes()) | {"WLD"})
-    raise KeyError(f"unknown vocabulary {name!r}")
-
 
 def table_schema_pattern(pattern: str) -> str:
     """Contract regex (Python, anchored with ``^...$``) -> Table Schema ``pattern``.
