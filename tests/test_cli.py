@@ -7,6 +7,7 @@ is tested with the Airflow run replaced by a stand-in (a real run takes 25-35 s)
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import shutil
@@ -171,16 +172,99 @@ def test_validate_passes_on_a_good_release(root, versions):
     assert re.search(r"patent_counts\s*│\s*27", result.output)
 
 
-def test_validate_fails_on_a_broken_release(root, versions, tmp_path):
-    broken = tmp_path / "releases"
-    shutil.copytree(root / versions[-1], broken / versions[-1])
-    table = pq.read_table(broken / versions[-1] / "patent_counts.parquet")
+def _negate_patent_counts(release: Path) -> None:
+    table = pq.read_table(release / "patent_counts.parquet")
     col = table.schema.get_field_index("patent_families")
     table = table.set_column(col, table.schema.field(col), pc.multiply(table.column(col), -1))
-    pq.write_table(table, broken / versions[-1] / "patent_counts.parquet")
+    pq.write_table(table, release / "patent_counts.parquet")
+
+
+def test_validate_fails_on_a_broken_release(root, versions, tmp_path):
+    # A release whose data breaks the contract, with its checksums made to match (so the expectations run).
+    from warehouse.release.integrity import make_writable
+    from warehouse.release.package import write_sha256sums
+
+    broken = tmp_path / "releases"
+    shutil.copytree(root / versions[-1], broken / versions[-1])
+    make_writable(broken / versions[-1])
+    _negate_patent_counts(broken / versions[-1])
+    manifest_path = broken / versions[-1] / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["files"]["patent_counts.parquet"]["sha256"] = hashlib.sha256(
+        (broken / versions[-1] / "patent_counts.parquet").read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    write_sha256sums(broken / versions[-1])
     result = invoke("validate", root=broken)
     assert result.exit_code == 1
     assert "table patent_counts: expect_column_values_to_be_between on patent_families failed" in result.output
+
+
+def test_validate_names_every_altered_file(root, versions, tmp_path):
+    from warehouse.release.integrity import make_writable
+
+    altered = tmp_path / "releases"
+    shutil.copytree(root / versions[-1], altered / versions[-1])
+    release = altered / versions[-1]
+    make_writable(release)
+    _negate_patent_counts(release)
+    (release / "data" / "sources.csv").unlink()
+    (release / "notes.txt").write_text("added later", encoding="utf-8")
+    result = invoke("validate", root=altered)
+    assert result.exit_code == 1
+    assert f"release {versions[-1]} was altered after publication (4 file(s))" in result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    assert lines[-4:] == ["data/sources.csv is missing (listed in SHA256SUMS)",
+                          "notes.txt is not listed in SHA256SUMS (added after publication)",
+                          "patent_counts.parquet differs from its sha256 in manifest.json",
+                          "patent_counts.parquet was changed (its sha256 differs from SHA256SUMS)"]
+
+
+def test_published_files_are_read_only(root, versions):
+    import stat
+
+    for version in versions:
+        release = root / version
+        modes = {p.relative_to(release).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in release.rglob("*")}
+        assert stat.S_IMODE(release.stat().st_mode) == 0o555
+        assert modes["data"] == 0o555 and modes["atlas.duckdb"] == 0o444
+        assert {m for name, m in modes.items() if name != "data"} == {0o444}
+
+
+# Statements a user could try through `atlas query`: each is refused, and nothing is written anywhere.
+ATTACKS = {
+    "copy over a release file": ("COPY policies TO '{release}/policies.parquet'", "Permission Error"),
+    "attach history read-write": ("ATTACH '{root}/history.duckdb' AS h (READ_WRITE)", "Permission Error"),
+    "read a system file": ("SELECT * FROM read_csv('/etc/passwd')", "Permission Error"),
+    "write anywhere": ("COPY (SELECT 1 AS x) TO '{tmp}/x.csv'", "Permission Error"),
+    "install an extension": ("INSTALL httpfs", "Permission Error"),
+    "load an extension": ("LOAD httpfs", "Permission Error"),
+    "lift the restriction": ("SET enable_external_access = true", "the configuration has been locked"),
+    "write to the database": ("CREATE TABLE t AS SELECT 1", "read-only"),
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=list(ATTACKS))
+def test_query_is_read_only(root, versions, tmp_path, attack):
+    from warehouse.release.integrity import verify_release
+
+    sql, refusal = ATTACKS[attack]
+    sql = sql.format(release=root / versions[-1], root=root, tmp=tmp_path)
+    before = sorted(p.name for p in root.iterdir())
+    result = invoke("query", sql, root=root)
+    assert result.exit_code == 2, result.output
+    assert "query failed:" in result.output and refusal in result.output
+    assert "Traceback" not in result.output
+    assert verify_release(root / versions[-1]) == [] and sorted(p.name for p in root.iterdir()) == before
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_export_refuses_the_release_root(root, versions):
+    before = {p.relative_to(root) for p in root.rglob("*")}
+    for target in (root / versions[-1] / "data", root / "exports"):
+        result = invoke("export", "--format", "csv", "--out", str(target), root=root)
+        assert result.exit_code == 2
+        assert "refusing to export into the release root" in result.output
+    assert {p.relative_to(root) for p in root.rglob("*")} == before
 
 
 def test_diff_prints_the_change_and_writes_nothing(root, versions, tmp_path):

@@ -30,6 +30,7 @@ from rich.table import Table
 
 import schemas
 from warehouse.release.versions import MANIFEST_FILE, release_versions
+from warehouse.release.integrity import connect_read_only, verify_release
 from warehouse.release.sql import quote_identifier, quote_literal
 
 app = typer.Typer(name="atlas", help="GenAI Policy Atlas: build, inspect, query and export dataset releases.",
@@ -257,7 +258,7 @@ def _run_sql(db: Path, sql: str):
     import duckdb
     import pyarrow as pa
 
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_read_only(db)
     try:
         rel = con.sql(sql)
         if rel is None:
@@ -358,7 +359,13 @@ def export(
             _fail(f"unknown table {', '.join(repr(t) for t in unknown)} in release {version}; "
                   f"available: {', '.join(available)}")
         target = Path(out) if out is not None else Path.cwd() / f"atlas-{version}-{fmt.value}"
-        target.mkdir(parents=True, exist_ok=True)
+        if target.resolve().is_relative_to(root.resolve()):
+            _fail(f"refusing to export into the release root {root}: published releases are never rewritten; "
+                  f"choose an --out outside it")
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _fail(f"cannot create the output folder {target}: {exc.strerror or exc}")
         report = _titled(f"Exported release {version} to {target}")
         report.add_column("table", no_wrap=True)
         report.add_column("rows", justify="right")
@@ -395,6 +402,10 @@ def validate(release: ReleaseOption = None, root: RootOption = None) -> None:
         version, folder = _resolve_release(root, release)
     except UsageProblem as exc:
         _fail(str(exc))
+    altered = verify_release(folder)
+    if altered:
+        _fail(f"release {version} was altered after publication ({len(altered)} file(s)); its data cannot be "
+              f"trusted:\n  " + "\n  ".join(altered), code=1)
     out = _out()
     with out.status(f"Validating release {version} …", spinner="dots"):
         import duckdb

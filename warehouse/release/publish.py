@@ -21,6 +21,7 @@ from pathlib import Path
 import schemas
 from extractors.core.snapshots import sha256_file
 from warehouse.release import versions
+from warehouse.release.integrity import make_read_only, make_writable
 from warehouse.release.sql import quote_identifier
 from warehouse.release.versions import MANIFEST_FILE
 
@@ -135,6 +136,7 @@ def build_database(tables_dir: Path, db_path: Path) -> list[str]:
 def _remove_stale_temporaries(root: Path) -> None:
     """Remove half-written folders left by a run that was killed while publishing (we hold the lock)."""
     for stale in root.glob(".tmp-*"):
+        make_writable(stale)
         shutil.rmtree(stale, ignore_errors=True)
     for stale in root.glob(".LATEST.*"):
         stale.unlink(missing_ok=True)
@@ -231,8 +233,10 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
             (tmp / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
             write_page(tmp, manifest, validation, (tmp / "CHANGELOG.md").read_text(encoding="utf-8"))
             write_package(tmp, manifest)     # CSVs, datapackage.json, CITATION.cff, LICENSE.md, SHA256SUMS last
+            make_read_only(tmp)              # immutable from here on (warehouse/release/integrity.py)
             os.rename(tmp, final)            # atomic on one filesystem
         except BaseException:
+            make_writable(tmp)
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         latest_tmp = root / f".LATEST.{os.getpid()}"
