@@ -14,7 +14,9 @@ the source snapshots in `sources/`:
 6. **publish**: Parquet + DuckDB + manifest in `$ATLAS_RELEASES_DIR/<version>/`, written aside and renamed;
    updates the `genai_policy_atlas_release` asset, which downstream DAGs can be scheduled on.
 
-Each task is a thin wrapper over `warehouse.pipeline`; nothing heavy is imported at parse time.
+Each task is a thin wrapper over `warehouse.pipeline`; nothing heavy is imported at parse time. Only transient
+faults are retried (another run holding the publish lock, a network or OS fault that passes); a permanent one
+(changed snapshot, bad configuration, failed critical expectation, full disk, a bug) fails the task at once.
 """
 from __future__ import annotations
 
@@ -37,6 +39,21 @@ def _run_id() -> str:
     return get_current_context()["run_id"]
 
 
+def _step(name: str, *args):
+    """Run ``warehouse.pipeline.<name>(*args)``. A permanent error becomes AirflowFailException (no retry);
+    a transient one (``pipeline.is_transient``) is raised as it is, for Airflow to retry."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from warehouse import pipeline
+
+    try:
+        return getattr(pipeline, name)(*args)
+    except Exception as exc:
+        if pipeline.is_transient(exc):
+            raise
+        raise AirflowFailException(f"{type(exc).__name__}: {exc} (permanent: not retried)") from exc
+
+
 @dag(
     dag_id="genai_policy_atlas",
     schedule="@weekly",
@@ -48,44 +65,30 @@ def _run_id() -> str:
     tags=["genai-policy-atlas", "release"],
 )
 def genai_policy_atlas():
-    @task(retries=0)
+    @task
     def check_snapshots() -> list[str]:
-        """A changed snapshot is not a transient fault: fail at once, naming the file."""
-        from warehouse import pipeline
+        """A changed snapshot is a permanent fault: the task fails at once, naming the file."""
+        return _step("check_snapshots")
 
-        return pipeline.check_snapshots()
-
-    @task(retries=0)
+    @task
     def extract(source_id: str) -> str:
-        from warehouse import pipeline
+        return _step("extract", source_id, _run_id())
 
-        return pipeline.extract(source_id, _run_id())
-
-    @task(retries=0)
+    @task
     def combine(extract_dirs: list[str]) -> str:
-        """Deterministic and offline: a failure here cannot succeed on retry."""
-        from warehouse import pipeline
+        return _step("combine", list(extract_dirs), _run_id())
 
-        return pipeline.combine(list(extract_dirs), _run_id())
-
-    @task(retries=0)
+    @task
     def resolve(combined_dir: str) -> str:
-        """Deterministic and offline (a bad curation entry, a rules edit): no retry."""
-        from warehouse import pipeline
+        return _step("resolve", combined_dir, _run_id())
 
-        return pipeline.resolve(combined_dir, _run_id())
-
-    @task(retries=0)
+    @task
     def validate(tables_dir: str) -> str:
-        from warehouse import pipeline
-
-        return pipeline.validate(tables_dir, _run_id())
+        return _step("validate", tables_dir, _run_id())
 
     @task(outlets=[RELEASE])
     def publish(tables_dir: str, validation_file: str) -> dict:
-        from warehouse import pipeline
-
-        return pipeline.publish(tables_dir, validation_file)
+        return _step("publish", tables_dir, validation_file)
 
     tables = resolve(combine(extract.expand(source_id=check_snapshots())))
     publish(tables, validate(tables))

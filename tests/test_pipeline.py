@@ -1,6 +1,7 @@
 """End to end: the DAG loads cleanly, runs with dag.test() into a temporary folder, and refuses bad input."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import re
@@ -64,7 +65,43 @@ def test_dag_file_imports_nothing_heavy_at_parse_time():
 def test_dag_imports_only_from_airflow_sdk():
     text = (PROJECT_ROOT / "dags" / "genai_policy_atlas.py").read_text(encoding="utf-8")
     airflow_imports = re.findall(r"^\s*(?:from|import) (airflow[\w.]*)", text, flags=re.M)
-    assert airflow_imports and set(airflow_imports) == {"airflow.sdk"}
+    assert airflow_imports and set(airflow_imports) == {"airflow.sdk", "airflow.sdk.exceptions"}
+
+
+def _dag_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("atlas_dag_under_test",
+                                                  PROJECT_ROOT / "dags" / "genai_policy_atlas.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("error, retried", [
+    (pipeline.pub.PublishLockHeld("another run is publishing into /r (lock held)"), True),
+    (OSError(errno.EBUSY, "Device or resource busy"), True),
+    (OSError(errno.ENOSPC, "No space left on device"), False),
+    (resolve.OverrideError("curation/overrides.yaml: entry 3 matches no mention"), False),
+    (KeyError("columns"), False),
+], ids=["lock held", "busy", "disk full", "bad override", "bug"])
+def test_only_transient_errors_are_retried(monkeypatch, error, retried):
+    from airflow.sdk.exceptions import AirflowFailException
+
+    def failing(*_args):
+        raise error
+
+    monkeypatch.setattr(pipeline, "resolve", failing)
+    step = _dag_module()._step
+    if retried:
+        with pytest.raises(type(error)) as raised:
+            step("resolve", "combined", "run")
+        assert raised.value is error
+    else:
+        with pytest.raises(AirflowFailException) as raised:
+            step("resolve", "combined", "run")
+        assert str(raised.value) == f"{type(error).__name__}: {error} (permanent: not retried)"
+        assert raised.value.__cause__ is error
 
 
 # --- end to end --------------------------------------------------------------------------------

@@ -83,12 +83,12 @@ def test_release_versions_sort_numerically(tmp_path):
 def test_two_runs_cannot_publish_at_once(atlas_dirs):
     import pytest
 
-    from warehouse.release.publish import PublishError, publish_lock
+    from warehouse.release.publish import PublishLockHeld, publish_lock
 
     tables, validation = staged_tables("locked")
     root = atlas_dirs["releases"]
     with publish_lock(root):     # another run is publishing
-        with pytest.raises(PublishError, match="lock held"):
+        with pytest.raises(PublishLockHeld, match="lock held"):
             pipeline.publish(tables, validation)
     assert list_releases(root) == []
     assert pipeline.publish(tables, validation)["published"] is True

@@ -5,6 +5,7 @@ ids only, so each can be run and tested without Airflow.
 """
 from __future__ import annotations
 
+import errno
 import json
 import logging
 from pathlib import Path
@@ -67,3 +68,24 @@ def publish(tables_dir: str, validation_file: str) -> dict:
         log.info("content identical to release %s: nothing new published", result.version)
     return {"release": str(result.release), "version": result.version, "published": result.published,
             "row_counts": manifest["row_counts"], "changes": manifest.get("changes", {})}
+
+
+# OS faults that pass: a busy or interrupted resource, a network hiccup. A full or read-only disk is not one.
+TRANSIENT_ERRNOS = frozenset({errno.EAGAIN, errno.EBUSY, errno.EINTR, errno.ETIMEDOUT, errno.ECONNRESET,
+                              errno.ECONNREFUSED, errno.ECONNABORTED, errno.EHOSTUNREACH, errno.ENETUNREACH})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a failed step may succeed if it is tried again: another run holds the publish lock, or an OS or
+    network fault that passes (:data:`TRANSIENT_ERRNOS`, ``requests`` connection errors and time-outs).
+
+    Everything else is permanent and must not be retried: a changed snapshot, a bad spec, rules or curation
+    entry, a failed critical expectation, a full disk, a bug. (Issue "errors that fail fast".)
+    """
+    if isinstance(exc, pub.PublishLockHeld):
+        return True
+    if isinstance(exc, OSError) and exc.errno in TRANSIENT_ERRNOS:
+        return True
+    import requests
+
+    return isinstance(exc, (requests.ConnectionError, requests.Timeout))

@@ -33,6 +33,10 @@ DUCKDB_FILE = "atlas.duckdb"
 DUCKDB_CONFIG = {"storage_compatibility_version": "v1.1.0"}
 
 
+class PublishLockHeld(RuntimeError):
+    """Another run holds the publish lock of the release root: transient, a later try may succeed."""
+
+
 class PublishError(RuntimeError):
     """Publication refused (lock held, release exists, inputs missing); nothing was changed."""
 
@@ -62,13 +66,13 @@ def latest_version(root: Path | None = None) -> str | None:
 
 @contextmanager
 def publish_lock(root: Path):
-    """Exclusive lock on the release root: two runs cannot publish at once (PublishError if held)."""
+    """Exclusive lock on the release root: two runs cannot publish at once (PublishLockHeld if held)."""
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".lock", "w") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise PublishError(f"another run is publishing into {root} (lock held)") from exc
+            raise PublishLockHeld(f"another run is publishing into {root} (lock held)") from exc
         try:
             yield
         finally:
