@@ -63,6 +63,7 @@ lock: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/dag_overhead.py
+	$(BIN)/python benchmarks/fail_fast.py
 
 clean:
 	rm -rf $(VENV) $(COMPAT) .airflow .atlas
