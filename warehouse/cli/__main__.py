@@ -1,0 +1,4 @@
+"""``python -m warehouse.cli``: the ``atlas`` command line."""
+from warehouse.cli import app
+
+app()

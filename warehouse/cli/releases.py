@@ -1,0 +1,120 @@
+"""``atlas build``, ``atlas releases`` and ``atlas diff``."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from warehouse.cli.common import (RootOption, UsageProblem,
+                                  _cell, _counts_table, _fail, _latest, _manifest, _out, _resolve_release,
+                                  _root, _show, _titled, app)
+from warehouse.release.versions import release_versions
+
+
+# --- build ---------------------------------------------------------------------------------------------------
+
+@app.command()
+def build(root: RootOption = None) -> None:
+    """Run the genai_policy_atlas DAG once in-process (the main job) and print the new release's row counts.
+
+    Exit code 1 when the run fails (nothing is published then; see the task logs)."""
+    if root is not None:
+        os.environ["ATLAS_RELEASES_DIR"] = str(Path(root).resolve())
+    from warehouse import run
+
+    out = _out()
+    release_root = _root(root)
+    before = _latest(release_root)
+    try:
+        with out.status("Preparing the Airflow metadata DB …", spinner="dots") as status:
+            run.configure_airflow()
+            run.migrate_db()
+            status.update("Running the genai_policy_atlas DAG (check_snapshots → extract → combine → "
+                          "resolve → validate → publish) …")
+            dag_run = run.run_dag()
+    except Exception as exc:  # noqa: BLE001 - a failed job is reported, not dumped
+        _fail(f"the run failed before finishing: {type(exc).__name__}: {exc}", code=1)
+    state = str(getattr(dag_run.state, "value", dag_run.state))
+    if state != "success":
+        _fail(f"genai_policy_atlas run {dag_run.run_id} ended {state}: no release was published "
+              f"(see the task logs above)", code=1)
+    version = _latest(release_root)
+    if version is None:
+        _fail(f"the run succeeded but {release_root} has no LATEST release", code=1)
+    folder = release_root / version
+    if version == before:
+        out.print(f"No new release: the latest is still [bold]{escape(version)}[/] ({escape(str(folder))}).")
+    else:
+        out.print(f"Release [bold green]{escape(version)}[/] written to {escape(str(folder))}", soft_wrap=True)
+    _show(out, _counts_table(f"Release {version}", _manifest(folder).get("row_counts", {})))
+
+
+# --- releases ------------------------------------------------------------------------------------------------
+
+@app.command()
+def releases(root: RootOption = None) -> None:
+    """List the local releases (oldest first) with their creation time and row counts; marks LATEST."""
+    root = _root(root)
+    versions = release_versions(root)
+    out = _out()
+    if not versions:
+        out.print(f"No releases in {escape(str(root))}.")
+        return
+    latest = _latest(root)
+    table = _titled(f"Releases in {root}")
+    table.add_column("version", no_wrap=True, min_width=12)
+    table.add_column("latest", no_wrap=True)
+    table.add_column("created (UTC)", no_wrap=True)
+    table.add_column("records", justify="right", no_wrap=True)
+    table.add_column("row counts")
+    for version in versions:
+        manifest = _manifest(root / version)
+        counts = manifest.get("row_counts", {})
+        created = str(manifest.get("created", "")).replace("T", " ").replace("+00:00", "")
+        table.add_row(version, "LATEST" if version == latest else "", created, str(sum(counts.values())),
+                      ", ".join(f"{name}={count}" for name, count in counts.items()),
+                      style="bold" if version == latest else None)
+    _show(out, table)
+
+
+# --- diff ----------------------------------------------------------------------------------------------------
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(metavar="A", help="Older release version (or 'latest').")],
+    new: Annotated[str, typer.Argument(metavar="B", help="Newer release version (or 'latest').")],
+    root: RootOption = None,
+    limit: Annotated[int, typer.Option(help="Changes listed at most (the summary counts all).")] = 100,
+) -> None:
+    """Record-level changes from release A to release B, by each table's primary key. Writes nothing."""
+    from warehouse.release.diff import diff_releases, summarise
+
+    root = _root(root)
+    try:
+        old_version, old_dir = _resolve_release(root, old)
+        new_version, new_dir = _resolve_release(root, new)
+        changes = diff_releases(old_dir, new_dir)
+    except (UsageProblem, ValueError) as exc:
+        _fail(str(exc))
+    out = _out()
+    summary = summarise(changes)
+    table = _titled(f"Changes {old_version} → {new_version}")
+    for col, justify in (("table", "left"), ("added", "right"), ("removed", "right"), ("changed", "right")):
+        table.add_column(col, justify=justify, no_wrap=True)
+    for name, counts in summary.items():
+        table.add_row(name, *(str(counts[k]) for k in ("added", "removed", "changed")))
+    _show(out, table)
+    rows = changes.to_pylist()
+    if not rows:
+        out.print("No record was added, removed or changed.")
+        return
+    for r in rows[:limit]:
+        line = f"{r['change']:<8} {r['table_name']} {r['record_key']}"
+        if r["change"] == "changed":
+            line += f"  {r['field']}: {_cell(r['old_value'])} -> {_cell(r['new_value'])}"
+        out.print(escape(line), soft_wrap=True)
+    if len(rows) > limit:
+        out.print(f"… and {len(rows) - limit} more change rows (use --limit).")
