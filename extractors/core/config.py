@@ -61,6 +61,17 @@ class YamlDoc:
             node = child
         return node.start_mark.line + 1 if node is not None else None
 
+    def key_line(self, keys: tuple, key: object) -> int | None:
+        """1-based line where ``key`` of the mapping at ``keys`` is written (its value may start below it)."""
+        parent = self.node
+        for k in keys:
+            parent = _child(parent, k)
+        if isinstance(parent, yaml.MappingNode):
+            for k, _ in parent.value:
+                if k.value == str(key):
+                    return k.start_mark.line + 1
+        return self.line(*keys, key)
+
     def error(self, keys: tuple, entry: str | None, cause: str) -> ConfigError:
         """An ``error_type`` about the value at ``keys`` (see :meth:`line`); no line for the whole file (no keys)."""
         return self.error_type(self.path, entry, cause, self.line(*keys) if keys else None)
@@ -86,8 +97,11 @@ def read_yaml(path: Path, error: type[ConfigError] = ConfigError) -> YamlDoc:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        cause = " ".join(p for p in (exc.context, exc.problem) if p)
+        mark, started = exc.problem_mark or exc.context_mark, exc.context_mark
+        context = exc.context
+        if context and started and mark and started.line != mark.line:
+            context += f" (from line {started.line + 1})"
+        cause = " ".join(p for p in (context, exc.problem) if p)
         raise error(path, None, f"not valid YAML: {cause}", mark.line + 1 if mark else None) from exc
     except yaml.YAMLError as exc:
         raise error(path, None, f"not valid YAML: {exc}") from exc
@@ -104,7 +118,7 @@ def check_keys(doc: YamlDoc, keys: tuple, entry: str | None, allowed: set[str] |
         value = value[k]
     for k in value:
         if k not in allowed:
-            raise error(doc.path, entry, f"unknown key {k!r}", doc.line(*keys, k))
+            raise error(doc.path, entry, f"unknown key {k!r}", doc.key_line(keys, k))
 
 
 def require_keys(doc: YamlDoc, keys: tuple, entry: str | None, required: tuple[str, ...],

@@ -98,7 +98,7 @@ def _pattern(doc: YamlDoc, keys: tuple, entry: str) -> None:
     try:
         re.compile(value)
     except (re.error, TypeError) as exc:
-        raise doc.error(keys, entry, f"{keys[-1]} is not a regular expression ({exc}): {value!r}") from exc
+        raise doc.error(keys, entry, f"{value!r} is not a regular expression ({exc})") from exc
 
 
 def read_prose_spec(path: Path) -> YamlDoc:
