@@ -189,3 +189,16 @@ def test_pins_yaml_error(sources_copy):
     pins.write_text("a: b\n c: d\n", encoding="utf-8")
     assert _message(SnapshotError, snapshots.list_sources) == (
         f"{pins} line 2: not valid YAML: mapping values are not allowed here")
+
+
+def test_prose_spec_list_columns(specs_copy):
+    path = _write(specs_copy, f"{MODA}.prose.yaml", "lists:\n  - heading: '參考書目'\n    columns: {title: 0}\n")
+    assert _message(SpecError, extract.load_prose_spec, MODA) == (
+        f"{path} line 3 (lists item 1): columns must give the column numbers of title and issuer, got {{'title': 0}}")
+
+
+def test_config_error_pickles():
+    import pickle
+
+    err = pickle.loads(pickle.dumps(resolve.OverrideError("/x/overrides.yaml", "entry 1", "unknown key 'tabel'", 3)))
+    assert (type(err), str(err)) == (resolve.OverrideError, "/x/overrides.yaml line 3 (entry 1): unknown key 'tabel'")

@@ -39,6 +39,10 @@ class ConfigError(ValueError):
         self.path, self.entry, self.cause, self.line = shown_path(path), entry, cause, line
         super().__init__(f"{location(path, entry, line)}: {cause}")
 
+    def __reduce__(self):
+        """Pickle with the four fields (worker processes send errors back)."""
+        return type(self), (self.path, self.entry, self.cause, self.line)
+
 
 @dataclass(frozen=True)
 class YamlDoc:

@@ -127,6 +127,11 @@ def _check_prose_blocks(doc: YamlDoc) -> None:
         if not isinstance(item, dict) or "heading" not in item:
             raise doc.error(("lists", j), f"lists item {j + 1}", "expected a mapping with a heading pattern")
         _pattern(doc, ("lists", j, "heading"), f"lists item {j + 1}")
+        cols = item.get("columns")
+        if cols is not None and not (isinstance(cols, dict) and all(isinstance(cols.get(k), int)
+                                                                    for k in ("title", "issuer"))):
+            raise doc.error(("lists", j, "columns"), f"lists item {j + 1}",
+                            f"columns must give the column numbers of title and issuer, got {cols!r}")
     if doc.data.get("self") is not None:
         if not isinstance(doc.data["self"], dict) or "until" not in doc.data["self"]:
             raise doc.error(("self",), "self", "expected a mapping with an until pattern")
