@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from extractors.core.config import ConfigError, YamlDoc, read_yaml, require_keys
 
 RULES_DIR = Path(__file__).with_name("rules")
 
@@ -24,10 +24,28 @@ class NormaliseError(ValueError):
     """Printed text that a rule cannot read; the message quotes it."""
 
 
+class RulesError(NormaliseError, ConfigError):
+    """A rules file that cannot be used: names the file, the line and the key."""
+
+
+# top-level keys each rules file of this folder must have
+_REQUIRED = {"jurisdictions": ("aliases", "world"), "units": ("magnitudes", "currencies", "counters"),
+             "instrument_types": ("rules",)}
+
+
 @lru_cache(maxsize=None)
+def rules_doc(name: str, folder: Path = RULES_DIR) -> YamlDoc:
+    """``<folder>/<name>.yaml`` parsed once, with its lines. Raises RulesError (file, line, cause) for invalid
+    YAML, a file that is not a mapping, or a missing top-level key (jurisdictions, units, instrument_types)."""
+    doc = read_yaml(folder / f"{name}.yaml", RulesError)
+    require_keys(doc, (), None, _REQUIRED.get(name, ()), RulesError)
+    return doc
+
+
 def load_rules(name: str, folder: Path = RULES_DIR) -> dict:
-    """The vocabulary ``<folder>/<name>.yaml`` (default: ``extractors/core/rules``), parsed once."""
-    return yaml.safe_load((folder / f"{name}.yaml").read_text(encoding="utf-8"))
+    """The vocabulary ``<folder>/<name>.yaml`` (default: ``extractors/core/rules``), parsed once. Raises
+    RulesError (see :func:`rules_doc`)."""
+    return rules_doc(name, folder).data
 
 
 @lru_cache(maxsize=1)
@@ -305,8 +323,16 @@ def genai_specific(title: str, summary: str | None = None) -> bool:
 
 @lru_cache(maxsize=1)
 def _instrument_rules() -> list[tuple[str, re.Pattern]]:
-    return [(r["type"], re.compile(r["pattern"], re.IGNORECASE))
-            for r in load_rules("instrument_types")["rules"]]
+    """(type, pattern) of rules/instrument_types.yaml. Raises RulesError naming the rule's line."""
+    doc = rules_doc("instrument_types")
+    out = []
+    for i, r in enumerate(doc.data["rules"] or []):
+        require_keys(doc, ("rules", i), f"rule {i + 1}", ("type", "pattern"), RulesError)
+        try:
+            out.append((r["type"], re.compile(r["pattern"], re.IGNORECASE)))
+        except (re.error, TypeError) as exc:
+            raise doc.error(("rules", i, "pattern"), f"rule {i + 1}, {r['type']}", f"bad pattern: {exc}") from exc
+    return out
 
 
 def instrument_type(title: str) -> str:

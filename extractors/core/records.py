@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import schemas
 from extractors.core import normalise as nz
+from extractors.core.config import ConfigError
 from extractors.core.snapshots import Snapshot
 
 # Every table of the contract; ``policies`` is built later from all sources' mentions (extractors/resolve).
@@ -20,6 +21,10 @@ DATASET_TABLES = tuple(schemas.tables())
 
 class SpecError(ValueError):
     """A spec that names an unknown target or column; the message names source and table."""
+
+
+class SpecFileError(SpecError, ConfigError):
+    """A spec file that cannot be used: the message names the file, the line, the table or key, and the cause."""
 
 
 @dataclass

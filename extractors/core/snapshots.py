@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import yaml
+from extractors.core.config import ConfigError, read_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_KEYS = ("source_id", "snapshot_file", "title", "publisher", "published_on", "language",
@@ -22,6 +23,10 @@ REQUIRED_KEYS = ("source_id", "snapshot_file", "title", "publisher", "published_
 
 class SnapshotError(RuntimeError):
     """A snapshot is missing, malformed or differs from its recorded checksum."""
+
+
+class SnapshotConfigError(ConfigError, SnapshotError):
+    """Snapshot metadata (``origin.yaml``, ``pins.yaml``) that cannot be used: names the file, line and key."""
 
 
 def sources_dir() -> Path:
@@ -63,24 +68,40 @@ PINS_FILE = "pins.yaml"
 
 
 def load_metadata(meta_path: Path) -> dict:
-    """Read and check one ``origin.yaml``. Raises SnapshotError naming the file and the missing keys.
+    """Read and check one ``origin.yaml``. Raises SnapshotConfigError naming the file, the line and the key: a
+    missing key, a source id or date that is not the folder's, a ``snapshot_file`` that is not a bare file name.
 
     ``snapshot_file`` in the file is the bare name beside it; the returned metadata names it relative to the
     sources folder (``<source_id>/<date_accessed>/document.txt``), which is what the ``sources`` table and
     the release manifest record.
     """
-    where = f"{meta_path.parent.parent.name}/{meta_path.parent.name}/{meta_path.name}"
-    try:
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SnapshotError(f"{where}: cannot read origin metadata ({exc})") from exc
-    missing = [k for k in REQUIRED_KEYS if not isinstance(meta, dict) or meta.get(k) in (None, "")]
+    doc = read_yaml(meta_path, SnapshotConfigError)
+    meta = doc.data
+    if not isinstance(meta, dict):
+        raise doc.error((), None, "origin metadata must be a mapping of keys to values")
+    missing = [k for k in REQUIRED_KEYS if meta.get(k) in (None, "")]
     if missing:
-        raise SnapshotError(f"{where}: origin metadata lacks {', '.join(missing)}")
+        raise doc.error((), None, f"origin metadata lacks {', '.join(missing)}")
     if (meta["source_id"], str(meta["date_accessed"])) != (meta_path.parent.parent.name, meta_path.parent.name):
-        raise SnapshotError(f"{where}: names source {meta['source_id']!r} accessed {meta['date_accessed']!r}, "
-                            f"not the folder it is in")
+        raise doc.error(("source_id",), "source_id, date_accessed",
+                        f"names source {meta['source_id']!r} accessed {meta['date_accessed']!r}, "
+                        f"not the folder it is in")
+    if not _plain_name(meta["snapshot_file"]):
+        raise doc.error(("snapshot_file",), "snapshot_file", f"{meta['snapshot_file']!r} is not a file name in "
+                        f"its version folder (a snapshot may not point outside sources/{meta['source_id']}/"
+                        f"{meta['date_accessed']}/)")
     return {**meta, "snapshot_file": f"{meta['source_id']}/{meta['date_accessed']}/{meta['snapshot_file']}"}
+
+
+def _plain_name(name: object) -> bool:
+    """A bare file or folder name: no separator, not ``.``/``..``, not absolute."""
+    return isinstance(name, str) and name not in ("", ".", "..") and not re.search(r"[/\\:]", name)
+
+
+def _inside(folder: Path, relative: str) -> bool:
+    """``folder/relative`` stays within ``folder`` (lexically: no ``..`` climbing out, not absolute)."""
+    joined = os.path.normpath(os.path.join(folder, relative))
+    return os.path.commonpath([joined, os.path.normpath(folder)]) == os.path.normpath(folder)
 
 
 def verify(meta: dict, folder: Path | None = None) -> Snapshot:
@@ -89,8 +110,10 @@ def verify(meta: dict, folder: Path | None = None) -> Snapshot:
     Raises SnapshotError naming the source and the snapshot file when it is missing or changed.
     """
     folder = folder or sources_dir()
-    path = folder / meta["snapshot_file"]
     sid = meta["source_id"]
+    if not _inside(folder, str(meta["snapshot_file"])):
+        raise SnapshotError(f"source {sid}: snapshot file {meta['snapshot_file']} is outside {folder}; refused")
+    path = folder / meta["snapshot_file"]
     if not path.is_file():
         raise SnapshotError(f"source {sid}: snapshot file {meta['snapshot_file']} is missing from {folder}")
     size = path.stat().st_size
@@ -106,31 +129,34 @@ def verify(meta: dict, folder: Path | None = None) -> Snapshot:
 
 
 def pins(folder: Path | None = None) -> dict[str, str]:
-    """``sources/pins.yaml``: {source_id: date_accessed of the version a build reads}. Raises SnapshotError
-    when the file is missing or malformed, or when a source folder has no pin."""
+    """``sources/pins.yaml``: {source_id: date_accessed of the version a build reads}. Raises SnapshotConfigError
+    (file, line, pin) when the file is missing or malformed, a pin is not a plain folder name (it would read
+    outside the source's folder), or a source folder has no pin."""
     folder = folder or sources_dir()
     path = folder / PINS_FILE
-    try:
-        pinned = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SnapshotError(f"{path}: cannot read the snapshot pins ({exc})") from exc
-    if not isinstance(pinned, dict) or not pinned:
-        raise SnapshotError(f"{path}: expected a mapping source_id -> date accessed")
-    unpinned = sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name not in pinned)
+    doc = read_yaml(path, SnapshotConfigError)
+    if not isinstance(doc.data, dict) or not doc.data:
+        raise doc.error((), None, "expected a mapping source_id -> date accessed")
+    for sid, version in doc.data.items():
+        if not (_plain_name(str(sid)) and _plain_name(str(version))):
+            raise doc.error((sid,), f"pin {sid}", f"{sid}/{version} is not a source folder and version folder "
+                            f"name (a pin may not point outside {folder})")
+    unpinned = sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name not in doc.data)
     if unpinned:
-        raise SnapshotError(f"{path}: no pin for the source folder(s) {', '.join(unpinned)}")
-    return {str(k): str(v) for k, v in pinned.items()}
+        raise doc.error((), None, f"no pin for the source folder(s) {', '.join(unpinned)}")
+    return {str(k): str(v) for k, v in doc.data.items()}
 
 
 def list_sources(folder: Path | None = None) -> list[dict]:
-    """Origin metadata of the pinned version of every source, sorted by source id. Raises SnapshotError
-    if there is none, or a pinned version has no ``origin.yaml``."""
+    """Origin metadata of the pinned version of every source, sorted by source id. Raises SnapshotConfigError
+    if there is none, or a pinned version has no ``origin.yaml`` (naming the pin's line in ``pins.yaml``)."""
     folder = folder or sources_dir()
     metas = []
     for sid, version in sorted(pins(folder).items()):
         origin = folder / sid / version / ORIGIN_FILE
         if not origin.is_file():
-            raise SnapshotError(f"source {sid}: pinned version {version} has no {sid}/{version}/{ORIGIN_FILE}")
+            doc = read_yaml(folder / PINS_FILE, SnapshotConfigError)
+            raise doc.error((sid,), f"pin {sid}", f"pinned version {version} has no {sid}/{version}/{ORIGIN_FILE}")
         metas.append(load_metadata(origin))
     return metas
 

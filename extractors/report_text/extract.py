@@ -9,17 +9,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from extractors.core import normalise as nz
-from extractors.core.records import Extraction, SpecError, source_row
+from extractors.core.config import YamlDoc
+from extractors.core.records import Extraction, source_row
 from extractors.core.snapshots import Snapshot
 from extractors.report_text import prose
 from extractors.report_text.mappers import budget_checks, budgets, budgets_by_year, indicators, kpis, market, \
     market_columns, patents, policies
+from extractors.report_text.spec_check import DEFAULT_SPECS_DIR, read_prose_spec, read_table_spec, specs_dir, \
+    table_entry
 from extractors.report_text.tables import CAPTION_RE, ReportTable, caption_id, cell, find_captions, find_tables
 
-SPECS_DIR = Path(__file__).with_name("specs")
+SPECS_DIR = DEFAULT_SPECS_DIR     # the specs in the tree; ``$ATLAS_SPECS_DIR`` reads another folder
 # (target, layout) -> mapper(ex, table, spec); each mapper module registers its own.
 MAPPERS = {**policies.MAPPERS, **patents.MAPPERS, **market.MAPPERS, **market_columns.MAPPERS,
            **indicators.MAPPERS, **budgets.MAPPERS, **budgets_by_year.MAPPERS, **kpis.MAPPERS}
@@ -27,22 +28,40 @@ MAPPERS = {**policies.MAPPERS, **patents.MAPPERS, **market.MAPPERS, **market_col
 _SOURCE_STEPS = [budget_checks.finish_source, kpis.finish_source]
 
 
-def load_spec(source_id: str) -> dict | None:
-    """The spec of a source, or None when the source has no tables mapped yet."""
-    path = SPECS_DIR / f"{source_id}.yaml"
-    if not path.exists():
-        return None
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if spec.get("source_id") != source_id:
-        raise SpecError(f"{path.name}: source_id {spec.get('source_id')!r} does not match the file name")
-    return spec
+def _spec_doc(source_id: str, folder: Path | None = None) -> YamlDoc | None:
+    path = (folder or specs_dir()) / f"{source_id}.yaml"
+    return read_table_spec(path, source_id, MAPPERS) if path.exists() else None
 
 
-def load_prose_spec(source_id: str) -> dict:
-    """How a source's running text is read for policy mentions (``specs/<source_id>.prose.yaml``), or {}."""
-    path = SPECS_DIR / f"{source_id}.prose.yaml"
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+def load_spec(source_id: str, folder: Path | None = None) -> dict | None:
+    """The spec of a source (``<folder>/<source_id>.yaml``, default :func:`specs_dir`), or None when the source
+    has no tables mapped yet. Raises SpecFileError naming file, line, table and cause (see
+    :func:`extractors.report_text.spec_check.read_table_spec`)."""
+    doc = _spec_doc(source_id, folder)
+    return doc.data if doc else None
 
+
+def load_prose_spec(source_id: str, folder: Path | None = None) -> dict:
+    """How a source's running text is read for policy mentions (``<folder>/<source_id>.prose.yaml``), or {}.
+    Raises SpecFileError naming file, line, key and cause."""
+    path = (folder or specs_dir()) / f"{source_id}.prose.yaml"
+    return (read_prose_spec(path).data or {}) if path.exists() else {}
+
+
+def _map_table(ex: Extraction, table: ReportTable, doc: YamlDoc, i: int) -> None:
+    """Run the mapper of the ``i``-th table spec; a key the mapper needs and the spec lacks is a SpecFileError."""
+    spec, tspec = doc.data, doc.data["tables"][i]
+    mapper = MAPPERS[(tspec["target"], tspec.get("layout"))]
+    # source-wide keys of the spec (calendar, currency ...) are defaults for each table's spec
+    merged = {**{k: v for k, v in spec.items() if k not in ("source_id", "tables")}, **tspec}
+    try:
+        mapper(ex, table, merged)
+    except KeyError as exc:
+        key = exc.args[0] if exc.args else None
+        if not isinstance(key, str) or key in merged:
+            raise
+        raise doc.error(("tables", i), table_entry(tspec, i),
+                        f"missing key {key!r} (target {tspec['target']!r}, layout {tspec.get('layout')!r})") from exc
 
 
 # --- as printed --------------------------------------------------------------------------------
@@ -122,24 +141,20 @@ def extract_source(snapshot: Snapshot) -> Extraction:
 
     A table spec with ``target: report_tables`` is kept as printed only. Raises TableError / SpecError
     (naming the source and table) when a table its spec names cannot be found or read: a malformed table
-    stops the run rather than yielding partial data.
+    stops the run rather than yielding partial data. A spec that cannot be used raises SpecFileError naming
+    the spec file, line, table and cause.
     """
     ex = Extraction(source_id=snapshot.source_id)
     ex.rows["sources"].append(source_row(snapshot))
-    spec = load_spec(snapshot.source_id) or {"source_id": snapshot.source_id, "tables": []}
+    doc = _spec_doc(snapshot.source_id)
+    spec = doc.data if doc else {"source_id": snapshot.source_id, "tables": []}
     lines = snapshot.lines
     tspecs = spec.get("tables") or []
     tables = find_tables(snapshot.source_id, lines, tspecs)
-    for table, tspec in zip(tables, tspecs, strict=True):
+    for i, (table, tspec) in enumerate(zip(tables, tspecs, strict=True)):
         _report_rows(ex, table)
-        if tspec["target"] == "report_tables":
-            continue
-        mapper = MAPPERS.get((tspec["target"], tspec.get("layout")))
-        if mapper is None:
-            raise SpecError(f"source {snapshot.source_id}: 表 {table.table_id}: no mapper for target "
-                            f"{tspec['target']!r} with layout {tspec.get('layout')!r}")
-        # source-wide keys of the spec (calendar, currency ...) are defaults for each table's spec
-        mapper(ex, table, {**{k: v for k, v in spec.items() if k not in ("source_id", "tables")}, **tspec})
+        if tspec["target"] != "report_tables":
+            _map_table(ex, table, doc, i)
     for step in _SOURCE_STEPS:
         step(ex, tables, tspecs, lines, spec)
     if tspecs:

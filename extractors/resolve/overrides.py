@@ -7,34 +7,85 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
+import schemas
+from extractors.core.config import ConfigError, YamlDoc, check_keys, location, read_yaml
 from extractors.resolve.keys import canonical, policy_key_id, title_key
 
 OVERRIDES_FILE = Path(__file__).resolve().parents[2] / "curation" / "overrides.yaml"
-_ACTIONS = {"same_as", "drop", "set"}
+# action -> the table it changes (the header of curation/overrides.yaml)
+_ACTIONS = {"same_as": "policies", "drop": "policy_mentions", "set": "policies"}
+_KEYS = frozenset({"table", "action", "match", "same_as", "jurisdiction_to", "values", "reason", "source_line"})
+_NEEDS = {"same_as": ("same_as",), "drop": (), "set": ("values",)}
 
 
-class OverrideError(ValueError):
-    """A malformed overrides entry, or one that matches nothing; the message names the entry."""
+class OverrideError(ConfigError):
+    """A malformed overrides entry, or one that matches nothing; the message names the file, line and entry."""
 
 
 def load_overrides(path: Path | None = None) -> list[dict]:
-    """Reviewed curation entries. Raises OverrideError for an entry without action, reason or source line."""
+    """Reviewed curation entries (``path``, default ``curation/overrides.yaml``), each with ``_where`` (file, line
+    and entry, for later errors). Raises OverrideError naming file, line and entry for invalid YAML, an entry
+    without action, table, match, reason or source line, an unknown key, a table that is not the one its action
+    changes, or a ``set`` of a column the ``policies`` table does not have."""
     path = path or OVERRIDES_FILE
     if not path.exists():
         return []
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = read_yaml(path, OverrideError)
+    if doc.data is None:
+        return []
+    if not isinstance(doc.data, dict) or not isinstance(doc.data.get("overrides") or [], list):
+        raise doc.error((), None, "expected a mapping with a list 'overrides'")
     out = []
-    for i, e in enumerate(entries.get("overrides") or []):
-        where = f"{path.name} entry {i + 1}"
-        if e.get("action") not in _ACTIONS:
-            raise OverrideError(f"{where}: action must be one of {sorted(_ACTIONS)}, got {e.get('action')!r}")
-        for key in ("table", "reason", "source_line", "match"):
-            if not e.get(key):
-                raise OverrideError(f"{where}: missing {key!r} (every override needs a reason and source line)")
-        out.append({**e, "_where": where})
+    for i, e in enumerate(doc.data.get("overrides") or []):
+        entry = _entry_name(i, e)
+        _check_entry(doc, i, entry)
+        out.append({**e, "_where": location(path, entry, doc.line("overrides", i))})
     return out
+
+
+def _entry_name(i: int, e: object) -> str:
+    if not isinstance(e, dict):
+        return f"entry {i + 1}"
+    if e.get("action") == "same_as" and e.get("same_as"):
+        return f"entry {i + 1}, same_as {e['same_as']!r}"
+    title = e.get("match", {}).get("title") if isinstance(e.get("match"), dict) else None
+    return f"entry {i + 1}, {e.get('action')} {title!r}" if e.get("action") and title else f"entry {i + 1}"
+
+
+def _check_entry(doc: YamlDoc, i: int, entry: str) -> None:
+    e = doc.data["overrides"][i]
+    if not isinstance(e, dict):
+        raise doc.error(("overrides", i), entry, "expected a mapping (table, action, match, reason, source_line)")
+    check_keys(doc, ("overrides", i), entry, _KEYS, OverrideError)
+    action = e.get("action")
+    if action not in _ACTIONS:
+        raise doc.error(("overrides", i, "action"), entry,
+                        f"action must be one of {sorted(_ACTIONS)}, got {action!r}")
+    for key in ("table", "reason", "source_line", "match", *_NEEDS[action]):
+        if not e.get(key):
+            raise doc.error(("overrides", i), entry,
+                            f"missing {key!r} (every override needs a reason and source line)")
+    if e["table"] != _ACTIONS[action]:
+        raise doc.error(("overrides", i, "table"), entry,
+                        f"action {action!r} changes table {_ACTIONS[action]!r}, not {e['table']!r}")
+    for key in ("match", *(("values",) if action == "set" else ())):
+        if not isinstance(e[key], dict):
+            raise doc.error(("overrides", i, key), entry, f"{key!r} must be a mapping")
+    if action == "set":
+        _check_set(doc, i, entry)
+
+
+def _check_set(doc: YamlDoc, i: int, entry: str) -> None:
+    columns = schemas.table("policies").column_names
+    for col in doc.data["overrides"][i]["values"]:
+        if col not in columns:
+            raise doc.error(("overrides", i, "values", col), entry,
+                            f"set names {col!r}, not a column of table 'policies'")
+
+
+def _stale(e: dict, cause: str) -> OverrideError:
+    """An entry that matches nothing; ``_where`` is the file, line and entry (see :func:`load_overrides`)."""
+    return OverrideError(e["_where"], None, cause)
 
 
 def _matches(mention: dict, match: dict) -> bool:
@@ -53,7 +104,7 @@ def apply_drops(mentions: list[dict], overrides: list[dict], applied: Counter) -
     for e in [o for o in overrides if o["action"] == "drop" and o["table"] == "policy_mentions"]:
         hit = [m for m in mentions if _matches(m, e["match"])]
         if not hit:
-            raise OverrideError(f"{e['_where']}: matches no mention: {e['match']}")
+            raise _stale(e, f"matches no mention: {e['match']}")
         mentions = [m for m in mentions if not _matches(m, e["match"])]
         applied["policy_mentions"] += 1
     return mentions
@@ -67,7 +118,7 @@ def reviewed_aliases(overrides: list[dict], key_of: dict[str, tuple], applied: C
         src = (juris, title_key(e["match"]["title"]))
         dst = (e.get("jurisdiction_to", juris), title_key(e["same_as"]))
         if src not in key_of.values():
-            raise OverrideError(f"{e['_where']}: no mention of {e['match']} to merge")
+            raise _stale(e, f"no mention of {e['match']} to merge")
         alias[src] = dst
         applied["policies"] += 1
     return alias
@@ -80,6 +131,6 @@ def apply_field_overrides(by_id: dict[str, dict], overrides: list[dict], alias: 
         pid = policy_key_id(e["match"]["jurisdiction"], canonical(
             (e["match"]["jurisdiction"], title_key(e["match"]["title"])), alias)[1])
         if pid not in by_id:
-            raise OverrideError(f"{e['_where']}: no policy {e['match']}")
+            raise _stale(e, f"no policy {e['match']}")
         by_id[pid].update(e["values"])
         applied["policies"] += 1

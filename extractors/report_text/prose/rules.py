@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from extractors.core import normalise as nz
+from extractors.core.config import require_keys
 
 RULES_DIR = Path(__file__).parent.parent / "rules"
 CJK = r"\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"     # kana and CJK ideographs, for character classes
@@ -41,10 +42,41 @@ class Rules:
     acronyms: dict
 
 
+_KEYS = ("instrument_words", "not_instrument", "generic_titles", "unquoted_triggers", "recommendation", "status",
+         "relations", "date", "date_not_issue_after", "date_not_issue_before", "organisations", "private",
+         "subtitle_separators", "institution_words")
+
+
 @lru_cache(maxsize=1)
 def rules() -> Rules:
-    """The vocabulary of ``rules/prose.yaml``, compiled once. Raises KeyError when a required key is missing."""
-    raw = nz.load_rules("prose", RULES_DIR)
+    """The vocabulary of ``rules/prose.yaml``, compiled once. Raises RulesError (file, line, key) when a
+    required key is missing or a pattern does not compile."""
+    doc = nz.rules_doc("prose", RULES_DIR)
+    require_keys(doc, (), None, _KEYS, nz.RulesError)
+    require_keys(doc, ("instrument_words",), "instrument_words", ("strong", "weak", "english_heads"), nz.RulesError)
+    require_keys(doc, ("status",), "status", ("proposed", "adopted"), nz.RulesError)
+    require_keys(doc, ("organisations",), "organisations", (), nz.RulesError)
+    try:
+        return _compile(doc.data)
+    except (re.error, TypeError, AttributeError) as exc:
+        keys = _key_of(doc.data, getattr(exc, "pattern", None))
+        raise nz.RulesError(doc.path, ".".join(keys) or None, f"cannot be compiled ({type(exc).__name__}: {exc})",
+                            doc.line(*keys) if keys else None) from exc
+
+
+def _key_of(raw: dict, pattern: str | None, keys: tuple = ()) -> tuple:
+    """The keys of the value that reads as ``pattern`` (as written or flattened), or () when none does."""
+    for k, v in raw.items():
+        if isinstance(v, dict):
+            found = _key_of(v, pattern, (*keys, k))
+            if found:
+                return found
+        elif pattern is not None and isinstance(v, str) and pattern in (v, _flat(v)):
+            return (*keys, k)
+    return ()
+
+
+def _compile(raw: dict) -> Rules:
     words = raw["instrument_words"]
     strong = re.sub(r"\s*\|\s*", "|", words["strong"].strip()).replace("\\s+", r"\s*")
     # a line-wrap space may split an instrument word (000 L2422 "風險分級框 架"): tolerate one between
