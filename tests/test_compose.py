@@ -360,3 +360,68 @@ def test_env_file_is_git_ignored():
             cwd=REPO, capture_output=True, text=True,
         ).returncode == 0
     ), ".env is tracked by git: remove it with `git rm --cached .env`"
+
+
+# ------------------------------------------------------- placeholders are refused
+
+CHECK_SCRIPT = REPO / "docker" / "check_secrets.sh"
+CREATE_ADMIN = REPO / "docker" / "create_admin.py"
+
+
+def _secret_variables(compose_text: str) -> set[str]:
+    return {m.group("name") for m in REQUIRED_VAR_REF.finditer(compose_text) if SECRET_NAME.search(m.group("name"))}
+
+
+def _run_check(names: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(["sh", str(CHECK_SCRIPT), *names], env={"PATH": os.environ.get("PATH", ""), **env},
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_preflight_refuses_placeholders_before_anything_starts(compose_text, services):
+    secrets = _secret_variables(compose_text)
+    assert secrets >= {"POSTGRES_PASSWORD", "REDIS_PASSWORD", "AIRFLOW_ADMIN_PASSWORD"}
+    preflight = services["preflight"]
+    assert preflight["entrypoint"] == ["sh", "/atlas/check_secrets.sh"]
+    assert ("./docker/check_secrets.sh", "/atlas/check_secrets.sh", "ro") in _mounts(preflight)
+    assert set(preflight["command"]) == secrets, "preflight must check every secret the compose file requires"
+    assert set(_environment(preflight)) == secrets
+    for name in ("postgres", "redis"):
+        assert services[name]["depends_on"]["preflight"]["condition"] == "service_completed_successfully", name
+    init_script = _command_text(services["airflow-init"])
+    checked = re.search(r"sh /opt/atlas/check_secrets\.sh ([A-Z_\s\\]+)", init_script)
+    assert checked, "airflow-init must run the secrets check first"
+    init_names = set(checked.group(1).replace("\\", " ").split())
+    assert init_names == {k for k in _environment(services["airflow-init"]) if k in secrets}
+    assert init_script.index("check_secrets.sh") < init_script.index("db migrate")
+
+
+def test_check_script_rejects_the_env_example_placeholders(compose_text):
+    secrets = sorted(_secret_variables(compose_text))
+    result = _run_check(secrets, _env_file_vars(ENV_EXAMPLE))
+    assert result.returncode == 1
+    for name in secrets:
+        assert f"secret {name} still holds the .env.example placeholder" in result.stderr, name
+    assert "replace-with-" not in result.stdout + result.stderr.replace("`replace-with-`", "")
+
+
+def test_check_script_rejects_empty_and_missing_secrets():
+    result = _run_check(["EMPTY_SECRET", "UNSET_SECRET", "GOOD_SECRET"], {"EMPTY_SECRET": "", "GOOD_SECRET": "a1"})
+    assert result.returncode == 1
+    assert "secret EMPTY_SECRET is empty or unset" in result.stderr
+    assert "secret UNSET_SECRET is empty or unset" in result.stderr
+    assert "GOOD_SECRET" not in result.stderr
+    assert _run_check(["NOT;A NAME"], {}).returncode == 2
+
+
+def test_check_script_accepts_real_secrets(compose_text):
+    secrets = sorted(_secret_variables(compose_text))
+    good = {name: f"{i:02d}" + "9f3c" * 12 for i, name in enumerate(secrets)}
+    result = _run_check(secrets, good)
+    assert result.returncode == 0, result.stderr
+    assert "Secrets check passed" in result.stdout
+    assert not any(value in result.stdout + result.stderr for value in good.values()), "the check must not print secrets"
+
+
+def test_image_ships_the_helper_scripts(dockerfile_text):
+    assert re.search(r"^COPY\s.*docker/check_secrets\.sh docker/create_admin\.py /opt/atlas/$", dockerfile_text,
+                     re.MULTILINE)
