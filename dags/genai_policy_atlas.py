@@ -12,7 +12,9 @@ the source snapshots in `sources/`:
    (`extractors/resolve/`, reviewed curation from `curation/overrides.yaml`);
 5. **validate**: Great Expectations suites generated from `schemas/`; a critical failure stops the run;
 6. **publish**: Parquet + DuckDB + manifest in `$ATLAS_RELEASES_DIR/<version>/`, written aside and renamed;
-   updates the `genai_policy_atlas_release` asset, which downstream DAGs can be scheduled on.
+   updates the `genai_policy_atlas_release` asset, which downstream DAGs can be scheduled on;
+7. **clean_scratch** (a teardown: runs however the run ends, never decides its state): removes the run's scratch
+   folder in `$ATLAS_WORK_DIR` after a success; after a failure keeps it for inspection (the most recent only).
 
 Each task is a thin wrapper over `warehouse.pipeline`; nothing heavy is imported at parse time. Only transient
 faults are retried (another run holding the publish lock, a network or OS fault that passes); a permanent one
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, dag, get_current_context, task
+from airflow.sdk import Asset, dag, get_current_context, task, teardown
 
 DEFAULT_ARGS = {
     "owner": "genai-policy-atlas",
@@ -90,8 +92,16 @@ def genai_policy_atlas():
     def publish(tables_dir: str, validation_file: str) -> dict:
         return _step("publish", tables_dir, validation_file)
 
+    @teardown
+    @task(retries=0)
+    def clean_scratch(release: dict | None) -> list[str]:
+        """``release`` is publish's result, None when publish did not succeed."""
+        from warehouse import staging
+
+        return [str(p) for p in staging.clean_scratch(_run_id(), succeeded=release is not None)]
+
     tables = resolve(combine(extract.expand(source_id=check_snapshots())))
-    publish(tables, validate(tables))
+    clean_scratch(publish(tables, validate(tables)))
 
 
 genai_policy_atlas()

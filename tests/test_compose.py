@@ -360,3 +360,237 @@ def test_env_file_is_git_ignored():
             cwd=REPO, capture_output=True, text=True,
         ).returncode == 0
     ), ".env is tracked by git: remove it with `git rm --cached .env`"
+
+
+# ------------------------------------------------------- placeholders are refused
+
+CHECK_SCRIPT = REPO / "docker" / "check_secrets.sh"
+CREATE_ADMIN = REPO / "docker" / "create_admin.py"
+
+
+def _secret_variables(compose_text: str) -> set[str]:
+    return {m.group("name") for m in REQUIRED_VAR_REF.finditer(compose_text) if SECRET_NAME.search(m.group("name"))}
+
+
+def _run_check(names: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(["sh", str(CHECK_SCRIPT), *names], env={"PATH": os.environ.get("PATH", ""), **env},
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_preflight_refuses_placeholders_before_anything_starts(compose_text, services):
+    secrets = _secret_variables(compose_text)
+    assert secrets >= {"POSTGRES_PASSWORD", "REDIS_PASSWORD", "AIRFLOW_ADMIN_PASSWORD"}
+    preflight = services["preflight"]
+    assert preflight["entrypoint"] == ["sh", "/atlas/check_secrets.sh"]
+    assert ("./docker/check_secrets.sh", "/atlas/check_secrets.sh", "ro") in _mounts(preflight)
+    assert set(preflight["command"]) == secrets, "preflight must check every secret the compose file requires"
+    assert set(_environment(preflight)) == secrets
+    for name in ("postgres", "redis"):
+        assert services[name]["depends_on"]["preflight"]["condition"] == "service_completed_successfully", name
+    init_script = _command_text(services["airflow-init"])
+    checked = re.search(r"sh /opt/atlas/check_secrets\.sh ([A-Z_\s\\]+)", init_script)
+    assert checked, "airflow-init must run the secrets check first"
+    init_names = set(checked.group(1).replace("\\", " ").split())
+    assert init_names == {k for k in _environment(services["airflow-init"]) if k in secrets}
+    assert init_script.index("check_secrets.sh") < init_script.index("db migrate")
+
+
+def test_check_script_rejects_the_env_example_placeholders(compose_text):
+    secrets = sorted(_secret_variables(compose_text))
+    result = _run_check(secrets, _env_file_vars(ENV_EXAMPLE))
+    assert result.returncode == 1
+    for name in secrets:
+        assert f"secret {name} still holds the .env.example placeholder" in result.stderr, name
+    assert "replace-with-" not in result.stdout + result.stderr.replace("`replace-with-`", "")
+
+
+def test_check_script_rejects_empty_and_missing_secrets():
+    result = _run_check(["EMPTY_SECRET", "UNSET_SECRET", "GOOD_SECRET"], {"EMPTY_SECRET": "", "GOOD_SECRET": "a1"})
+    assert result.returncode == 1
+    assert "secret EMPTY_SECRET is empty or unset" in result.stderr
+    assert "secret UNSET_SECRET is empty or unset" in result.stderr
+    assert "GOOD_SECRET" not in result.stderr
+    assert _run_check(["NOT;A NAME"], {}).returncode == 2
+
+
+def test_check_script_accepts_real_secrets(compose_text):
+    secrets = sorted(_secret_variables(compose_text))
+    good = {name: f"{i:02d}" + "9f3c" * 12 for i, name in enumerate(secrets)}
+    result = _run_check(secrets, good)
+    assert result.returncode == 0, result.stderr
+    assert "Secrets check passed" in result.stdout
+    output = result.stdout + result.stderr
+    assert not any(value in output for value in good.values()), "the check must not print secrets"
+
+
+def test_image_ships_the_helper_scripts(dockerfile_text):
+    assert re.search(r"^COPY\s.*docker/check_secrets\.sh docker/create_admin\.py /opt/atlas/$", dockerfile_text,
+                     re.MULTILINE)
+
+
+# ------------------------------------------------------- no secret on a command line
+
+SHELLS = {"sh", "bash", "/bin/sh", "/bin/bash"}
+# Words that run inside the shell itself (never exec'd), so their arguments reach no process's command line.
+SHELL_BUILTINS = {"printf", "echo", "export", "test", "[", ":"}
+EXPANSION = re.compile(r"\$\{?(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
+ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def _as_list(value) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _secret_args(words: list[str]) -> list[str]:
+    """The words of one simple command (env assignments stripped) that expand a secret variable."""
+    while words and ASSIGNMENT.match(words[0]):
+        words = words[1:]
+    if words and words[0] == "exec":
+        words = words[1:]
+    if not words or words[0] in SHELL_BUILTINS:
+        return []
+    return [w for w in words if any(SECRET_NAME.search(m.group("name")) for m in EXPANSION.finditer(w))]
+
+
+def _shell_script_secret_args(script: str) -> list[str]:
+    import shlex
+
+    found = []
+    script = script.replace("\\\n", " ")
+    for line in script.splitlines():
+        for command in re.split(r"\|\||&&|[|;]|\b(?:then|else|do)\b|^\s*(?:if|while)\b", line):
+            try:
+                words = shlex.split(command, comments=True)
+            except ValueError:
+                words = command.split()
+            found += _secret_args(words)
+    return found
+
+
+def _argv_secret_args(argv: list[str]) -> list[str]:
+    """Secret expansions on the command line that ``argv`` (compose command/entrypoint, or a healthcheck) runs."""
+    argv = [a.replace("$$", "$") for a in argv]
+    if argv[:1] in (["CMD-SHELL"],):
+        return _shell_script_secret_args(" ".join(argv[1:]))
+    if argv[:1] == ["CMD"]:
+        argv = argv[1:]
+    if argv and argv[0] in SHELLS and "-c" in argv:
+        script_at = argv.index("-c") + 1
+        return _secret_args(argv[:script_at]) + _shell_script_secret_args(" ".join(argv[script_at:script_at + 1]))
+    return _secret_args(argv)
+
+
+def _service_argvs(service: dict) -> list[list[str]]:
+    entrypoint, command = _as_list(service.get("entrypoint")), _as_list(service.get("command"))
+    if isinstance(service.get("command"), str) and not entrypoint:
+        argvs = [["sh", "-c", command[0]]]      # conservative: read a string command as a shell line
+    else:
+        argvs = [entrypoint + command]
+    health = (service.get("healthcheck") or {}).get("test")
+    if health:
+        argvs.append(_as_list(health))
+    return argvs
+
+
+def test_no_secret_on_a_command_line(services):
+    for name, service in services.items():
+        for argv in _service_argvs(service):
+            assert not _argv_secret_args(argv), (
+                f"{name} passes a secret as a command-line argument ({_argv_secret_args(argv)}): "
+                "pass it through the environment or a file instead"
+            )
+
+
+def test_the_command_line_check_finds_secrets():
+    script = ('set -eu\nairflow users create \\\n  --username "${ADMIN_USER}" \\\n'
+              '  --password "$${AIRFLOW_ADMIN_PASSWORD}"\n')
+    assert _argv_secret_args(["/bin/bash", "-c", script]) == ["${AIRFLOW_ADMIN_PASSWORD}"]
+    assert _argv_secret_args(["sh", "-c", 'exec redis-server --requirepass "$${REDIS_PASSWORD}"'])
+    assert _argv_secret_args(["redis-server", "--requirepass", "${REDIS_PASSWORD}"])
+    assert _argv_secret_args(["CMD-SHELL", 'x && redis-cli -a "$${REDIS_PASSWORD}" ping'])
+    assert not _argv_secret_args(["CMD-SHELL", 'REDISCLI_AUTH="$${REDIS_PASSWORD}" redis-cli ping | grep -q PONG'])
+    assert not _argv_secret_args(["sh", "-c", "printf '%s' \"$${REDIS_PASSWORD}\" > /tmp/f\nexec redis-server /tmp/f"])
+
+
+def test_admin_account_is_created_without_a_password_argument(services):
+    init_script = _command_text(services["airflow-init"])
+    assert "/entrypoint python /opt/atlas/create_admin.py" in init_script
+    assert "--password" not in init_script
+    assert _environment(services["airflow-init"])["AIRFLOW_ADMIN_PASSWORD"].startswith("${AIRFLOW_ADMIN_PASSWORD:?")
+
+
+def _load_create_admin():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("create_admin", CREATE_ADMIN)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_create_admin_passes_the_password_in_memory(monkeypatch):
+    import sys
+    import types
+
+    create_admin = _load_create_admin()
+    seen = {}
+    fake_main = types.ModuleType("airflow.__main__")
+    fake_main.main = lambda: seen.update(argv=list(sys.argv))
+    monkeypatch.setitem(sys.modules, "airflow.__main__", fake_main)
+    monkeypatch.setattr(sys, "argv", ["create_admin.py"])
+    monkeypatch.setenv("AIRFLOW_ADMIN_USERNAME", "atlas-admin")
+    monkeypatch.setenv("AIRFLOW_ADMIN_EMAIL", "ops@example.org")
+    monkeypatch.setenv("AIRFLOW_ADMIN_PASSWORD", "s3cret-from-env")
+    monkeypatch.delenv("AIRFLOW_ADMIN_PASSWORD_FILE", raising=False)
+    create_admin.main()
+    argv = seen["argv"]
+    assert argv[:3] == ["airflow", "users", "create"]
+    assert argv[argv.index("--username") + 1] == "atlas-admin"
+    assert argv[argv.index("--email") + 1] == "ops@example.org"
+    assert argv[argv.index("--role") + 1] == "Admin"
+    assert argv[argv.index("--password") + 1] == "s3cret-from-env"
+
+
+def test_create_admin_password_sources(tmp_path):
+    create_admin = _load_create_admin()
+    secret_file = tmp_path / "admin_password"
+    secret_file.write_text("from-a-file\n", encoding="utf-8")
+    assert create_admin.admin_password({"AIRFLOW_ADMIN_PASSWORD_FILE": str(secret_file),
+                                        "AIRFLOW_ADMIN_PASSWORD": "ignored"}) == "from-a-file"
+    assert create_admin.admin_password({"AIRFLOW_ADMIN_PASSWORD": "from-env"}) == "from-env"
+    for env in ({}, {"AIRFLOW_ADMIN_PASSWORD": ""}, {"AIRFLOW_ADMIN_PASSWORD": "replace-with-a-strong-admin-password"}):
+        with pytest.raises(SystemExit, match="AIRFLOW_ADMIN_PASSWORD is empty or still the .env.example placeholder"):
+            create_admin.admin_password(env)
+
+
+# ------------------------------------------------------------- API bound to loopback
+
+
+def _config_output(compose_text: str, env_file: Path) -> dict:
+    result = subprocess.run(
+        [*_compose_command(), "--project-directory", str(REPO), "-f", str(COMPOSE_FILE),
+         "--env-file", str(env_file), "config"],
+        cwd=REPO, env=_clean_env(compose_text), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)
+
+
+def _published(config: dict) -> list[str]:
+    ports = config["services"]["airflow-apiserver"]["ports"]
+    return [p if isinstance(p, str) else f"{p.get('host_ip', '')}:{p['published']}:{p['target']}" for p in ports]
+
+
+def test_api_port_is_bound_to_loopback_by_default(compose_text, services, tmp_path):
+    assert services["airflow-apiserver"]["ports"] == ["${AIRFLOW_API_BIND:-127.0.0.1}:${AIRFLOW_API_PORT:-8080}:8080"]
+    example = ENV_EXAMPLE.read_text(encoding="utf-8")
+    default_env = tmp_path / "default.env"
+    default_env.write_text(re.sub(r"^AIRFLOW_API_BIND=.*$", "", example, flags=re.MULTILINE), encoding="utf-8")
+    default = _published(_config_output(compose_text, default_env))
+    assert [p.startswith("127.0.0.1:8080:8080") for p in default] == [True]
+    assert [p.startswith("127.0.0.1:") for p in _published(_config_output(compose_text, ENV_EXAMPLE))] == [True]
+    exposed_env = tmp_path / "exposed.env"
+    exposed_env.write_text(example + "\nAIRFLOW_API_BIND=0.0.0.0\nAIRFLOW_API_PORT=9090\n", encoding="utf-8")
+    assert [p.startswith("0.0.0.0:9090:8080") for p in _published(_config_output(compose_text, exposed_env))] == [True]

@@ -14,7 +14,7 @@ import pytest
 
 from helpers import rewrite_snapshot, staged_tables
 from extractors import resolve
-from warehouse import pipeline
+from warehouse import pipeline, staging
 from warehouse.release.publish import latest_version, list_releases
 
 pytestmark = pytest.mark.release
@@ -48,7 +48,9 @@ def test_dag_folder_imports_cleanly_with_policies(airflow_db):
     assert dag is not None
     assert dag.tags and dag.doc_md
     assert dag.max_active_runs == 1
-    assert {t.task_id for t in dag.tasks} == {"check_snapshots", "extract", "combine", "resolve", "validate", "publish"}
+    assert {t.task_id for t in dag.tasks} == {"check_snapshots", "extract", "combine", "resolve", "validate", "publish",
+                                              "clean_scratch"}
+    assert dag.get_task("clean_scratch").is_teardown      # runs however the run ends, never decides its state
     for t in dag.tasks:
         assert t.execution_timeout is not None
     assert dag.default_args["retries"] >= 1
@@ -109,6 +111,7 @@ def test_only_transient_errors_are_retried(monkeypatch, error, retried):
 def test_dag_run_publishes_a_release(airflow_db, atlas_dirs, release_date):
     dag_run = _run_dag()
     assert _state(dag_run) == "success"
+    assert not list(atlas_dirs["work"].iterdir()), "the clean_scratch teardown removes a successful run's scratch"
 
     root = atlas_dirs["releases"]
     version = latest_version(root)
@@ -179,8 +182,12 @@ def test_critical_expectation_failure_stops_publication(airflow_db, atlas_dirs, 
     # a negative patent count in 表 3-13 violates patent_families >= 0.
     rewrite_snapshot(sources_copy, SOURCE_000, "中國\t1\t38,210", "中國\t1\t-38,210", update_meta=True)
     first = _run_dag()
-    assert _state(first) == "failed"
+    assert _state(first) == "failed"           # the teardown ran and succeeded, yet the run failed
     assert latest_version(atlas_dirs["releases"]) is None
+    kept = [p.name for p in atlas_dirs["work"].iterdir()]
+    assert kept == [staging.run_dir(first.run_id).name], "a failed run's scratch is kept for inspection"
+    assert (staging.run_dir(first.run_id) / staging.FAILED_MARK).is_file()
+    assert (staging.run_dir(first.run_id) / "tables" / "patent_counts.parquet").is_file()
     out = capfd.readouterr()
     text = out.out + out.err
     assert "table patent_counts: expect_column_values_to_be_between on patent_families failed" in text

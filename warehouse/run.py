@@ -1,7 +1,8 @@
 """Main job: run the `genai_policy_atlas` DAG in-process with `dag.test()` and report the release.
 
 Defaults are embedded so that a fresh clone needs nothing else: the Airflow metadata DB is SQLite in
-`.airflow/` (git-ignored), releases go to `releases/`, scratch to `.atlas/work/`. Each can be overridden with
+`.airflow/` (git-ignored), releases go to `releases/`, scratch to `.atlas/work/` (a successful run's scratch folder
+is removed afterwards, the most recent failed run's is kept). Each can be overridden with
 AIRFLOW_HOME, ATLAS_RELEASES_DIR and ATLAS_WORK_DIR. Exit code 0 only when the run succeeded.
 """
 from __future__ import annotations
@@ -72,9 +73,11 @@ def main() -> int:
     configure_airflow()
     migrate_db()
     dag_run = run_dag()
+    from warehouse import staging
     from warehouse.release.publish import latest_version, releases_dir
 
     state = str(getattr(dag_run.state, "value", dag_run.state))
+    staging.clean_scratch(dag_run.run_id, succeeded=state == "success")   # again: the DAG's teardown may not have run
     if state != "success":
         print(f"genai_policy_atlas run {dag_run.run_id} ended {state}: no release was published "
               f"(see the task logs above)", file=sys.stderr)

@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import stat
+import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -27,6 +30,45 @@ def work_dir() -> Path:
 def run_dir(run_id: str) -> Path:
     """Scratch folder of one run (the run id made safe as a folder name)."""
     return work_dir() / re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
+
+
+FAILED_MARK = ".failed"            # in a failed run's scratch folder, kept for inspection
+STALE_AFTER_SECONDS = 24 * 3600    # unmarked folders of other runs this old are leftovers (killed runs, older code)
+
+
+def _remove(folder: Path) -> None:
+    def make_writable_and_retry(func, path, _exc_info):
+        os.chmod(path, stat.S_IRWXU)
+        func(path)
+
+    shutil.rmtree(folder, onerror=make_writable_and_retry)
+
+
+def _is_stale(folder: Path, now: float) -> bool:
+    return not (folder / FAILED_MARK).exists() and now - folder.stat().st_mtime > STALE_AFTER_SECONDS
+
+
+def clean_scratch(run_id: str, succeeded: bool) -> list[Path]:
+    """Clean the scratch folders after run ``run_id`` ended; returns the folders removed.
+
+    A successful run's folder is removed. A failed run's folder is kept for inspection, marked ``.failed``, and
+    the folders of earlier failed runs are removed: only the most recent failure stays. Either way, unmarked
+    folders of other runs untouched for a day (a killed run's, or from before this cleanup) are removed too.
+    Only folders directly under :func:`work_dir` are ever touched; calling it twice changes nothing more."""
+    root, own = work_dir(), run_dir(run_id)
+    if not root.is_dir():
+        return []
+    others = [p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and p.name != own.name]
+    now = time.time()
+    doomed = [p for p in others if _is_stale(p, now)]
+    if succeeded:
+        doomed += [own] if own.is_dir() else []
+    elif own.is_dir():
+        (own / FAILED_MARK).write_text(f"run {run_id} failed; the most recent failure is kept\n", encoding="utf-8")
+        doomed += [p for p in others if (p / FAILED_MARK).exists()]
+    for folder in sorted(set(doomed)):
+        _remove(folder)
+    return sorted(set(doomed))
 
 
 # Sort keys: output row order is deterministic whatever order sources and rows arrive in.
