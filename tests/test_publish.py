@@ -196,14 +196,16 @@ def _kill_child_at(step: str, tables: Path, validation: str) -> None:
             child.wait(timeout=30)
 
 
-def _history(root: Path) -> list[tuple[str, bool]]:
+def _history(root: Path, *, with_tables: bool = True) -> list[tuple[str, bool]]:
+    """(version, is_latest) of history.duckdb's releases, oldest first; ``with_tables``: every one is stacked in
+    the table views too."""
     con = duckdb.connect(str(root / history.HISTORY_FILE), read_only=True)
     try:
         rows = con.execute("SELECT version, is_latest FROM releases").fetchall()
         stacked = {r[0] for r in con.execute("SELECT DISTINCT release FROM policies").fetchall()}
     finally:
         con.close()
-    assert stacked == {version for version, _ in rows}
+    assert stacked == ({version for version, _ in rows} if with_tables else set())
     return sorted(rows, key=lambda row: list_releases(root).index(row[0]))
 
 
@@ -277,3 +279,45 @@ def test_failed_history_rebuild_is_repaired_by_the_next_run(atlas_dirs, monkeypa
     assert "repaired: LATEST" not in caplog.text
     _assert_consistent(root, [first, second])
     assert _files(root / first) == before
+
+
+def _bare_release(root: Path, version: str) -> Path:
+    """A release folder with only a manifest and its SHA256SUMS (complete, no tables)."""
+    import json
+
+    from extractors.core.snapshots import sha256_file
+
+    folder = root / version
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"version": version, "files": {}}), encoding="utf-8")
+    (folder / "SHA256SUMS").write_text(f"{sha256_file(folder / 'manifest.json')}  manifest.json\n", encoding="utf-8")
+    return folder
+
+
+def test_repair_on_its_own(tmp_path, caplog):
+    from warehouse.release.repair import repair
+
+    root = tmp_path / "releases"
+    for version in ("2026.11.21", "2026.11.21.2", "2026.11.21.3"):
+        _bare_release(root, version)
+    (root / "2026.11.21.3" / "manifest.json").write_text("{}", encoding="utf-8")     # altered: not complete
+    (root / "LATEST").write_text("2026.11.21\n", encoding="utf-8")
+    (root / ".LATEST.4242").write_text("2026.11.21.2\n", encoding="utf-8")           # a killed run's leftover
+
+    with caplog.at_level(logging.WARNING, logger="warehouse.release.repair"):
+        report = repair(root, lock_wait=0)
+    assert report.latest == "2026.11.21.2" and report.incomplete == ("2026.11.21.3",)
+    assert report.actions == ("repaired: LATEST now 2026.11.21.2 (was 2026.11.21)",
+                              "repaired: history.duckdb rebuilt (history.duckdb was missing)")
+    assert "repaired: LATEST now 2026.11.21.2 (was 2026.11.21)" in caplog.text
+    assert "release 2026.11.21.3" in caplog.text and "manifest.json was changed" in caplog.text
+    assert latest_version(root) == "2026.11.21.2" and not list(root.glob(".LATEST.*"))
+    assert _history(root, with_tables=False) == [("2026.11.21", False), ("2026.11.21.2", True),
+                                                 ("2026.11.21.3", False)]
+    assert repair(root, lock_wait=0).actions == ()                                     # consistent: nothing to do
+
+    shutil.rmtree(root / "2026.11.21.2")                                               # removed deliberately
+    assert repair(root, lock_wait=0).actions == (
+        "repaired: LATEST now 2026.11.21 (was 2026.11.21.2)",
+        "repaired: history.duckdb rebuilt (lists 2026.11.21.2, no longer a release folder)")
+    assert _history(root, with_tables=False) == [("2026.11.21", True), ("2026.11.21.3", False)]
