@@ -81,7 +81,7 @@ def _dag_module():
 
 
 @pytest.mark.parametrize("error, retried", [
-    (pipeline.pub.PublishLockHeld("another run is publishing into /r (lock held)"), True),
+    (pipeline.PublishLockHeld("another run is publishing into /r (lock held)"), True),
     (OSError(errno.EBUSY, "Device or resource busy"), True),
     (OSError(errno.ENOSPC, "No space left on device"), False),
     (resolve.OverrideError("curation/overrides.yaml: entry 3 matches no mention"), False),

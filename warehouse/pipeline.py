@@ -13,6 +13,7 @@ from pathlib import Path
 from extractors.core import snapshots
 from extractors.report_text.extract import extract_source
 from warehouse.release import publish as pub
+from warehouse.release.lock import PublishLockHeld
 from warehouse import staging
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ def is_transient(exc: BaseException) -> bool:
     Everything else is permanent and must not be retried: a changed snapshot, a bad spec, rules or curation
     entry, a failed critical expectation, a full disk, a bug. (Issue "errors that fail fast".)
     """
-    if isinstance(exc, pub.PublishLockHeld):
+    if isinstance(exc, PublishLockHeld):
         return True
     if isinstance(exc, OSError) and exc.errno in TRANSIENT_ERRNOS:
         return True

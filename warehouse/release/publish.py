@@ -8,13 +8,11 @@ beside its final place and renamed into place only when complete; an existing ve
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
 import re
 import shutil
 import subprocess
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +20,7 @@ import schemas
 from extractors.core.snapshots import sha256_file
 from warehouse.release import versions
 from warehouse.release.integrity import make_read_only, make_writable
+from warehouse.release.lock import PublishError, publish_lock
 from warehouse.release.sql import quote_identifier
 from warehouse.release.versions import MANIFEST_FILE
 
@@ -31,14 +30,6 @@ DUCKDB_FILE = "atlas.duckdb"
 # (the default of the DuckDB in the lock, 2.0, is readable by 2.0 only). tests/test_compat.py opens a release
 # with DuckDB 1.1.3. https://duckdb.org/docs/stable/internals/storage ("storage_compatibility_version").
 DUCKDB_CONFIG = {"storage_compatibility_version": "v1.1.0"}
-
-
-class PublishLockHeld(RuntimeError):
-    """Another run holds the publish lock of the release root: transient, a later try may succeed."""
-
-
-class PublishError(RuntimeError):
-    """Publication refused (lock held, release exists, inputs missing); nothing was changed."""
 
 
 def releases_dir() -> Path:
@@ -62,21 +53,6 @@ def code_revision() -> str:
 def latest_version(root: Path | None = None) -> str | None:
     """The version named in ``LATEST`` of ``root`` (default: :func:`releases_dir`), or None before the first."""
     return versions.latest_version(root or releases_dir())
-
-
-@contextmanager
-def publish_lock(root: Path):
-    """Exclusive lock on the release root: two runs cannot publish at once (PublishLockHeld if held)."""
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise PublishLockHeld(f"another run is publishing into {root} (lock held)") from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _view_name(table_id: str) -> str:
@@ -137,15 +113,6 @@ def build_database(tables_dir: Path, db_path: Path) -> list[str]:
     return views
 
 
-def _remove_stale_temporaries(root: Path) -> None:
-    """Remove half-written folders left by a run that was killed while publishing (we hold the lock)."""
-    for stale in root.glob(".tmp-*"):
-        make_writable(stale)
-        shutil.rmtree(stale, ignore_errors=True)
-    for stale in root.glob(".LATEST.*"):
-        stale.unlink(missing_ok=True)
-
-
 def list_releases(root: Path | None = None) -> list[str]:
     """Published versions in ``root`` (default: :func:`releases_dir`), oldest first (hidden temporaries are not
     releases)."""
@@ -167,8 +134,8 @@ def _overrides_applied(tables_dir: Path) -> dict[str, int]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
-            root: Path | None = None, today: dt.date | None = None) -> Publication:
+def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str], root: Path | None = None,
+            today: dt.date | None = None, lock_wait: float | None = None) -> Publication:
     """Publish a release from validated Parquet tables, unless their content equals the latest release's.
 
     ``inputs`` maps snapshot file -> sha256 (recorded in the manifest). Writes tables, ``atlas.duckdb``
@@ -177,8 +144,13 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
     (``datapackage.json``, CSVs, ``CITATION.cff``, ``LICENSE.md``) and ``SHA256SUMS`` last; then renames the
     folder into place, updates ``LATEST`` and rebuilds ``history.duckdb``.
 
-    Raises PublishError when the lock is held or a table is missing; on any error the half-written folder
-    is removed and existing releases and ``LATEST`` are untouched.
+    First, under the publish lock (waited on for ``lock_wait`` s, see :mod:`warehouse.release.lock`), repairs
+    what a killed or failed run left (:func:`warehouse.release.repair.repair_locked`), so "the latest release"
+    the content is compared with is the newest complete one, whatever ``LATEST`` said before.
+
+    Raises PublishError when the lock stays held or a table is missing; on an error before the rename the
+    half-written folder is removed and existing releases and ``LATEST`` are untouched. An error after it (e.g.
+    in the history rebuild) leaves the new release in place, and the next run's repair completes the rest.
     """
     import duckdb
 
@@ -186,14 +158,14 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
     from warehouse.release.history import build_history
     from warehouse.release.package import write_package
     from warehouse.release.page import write_page
+    from warehouse.release.repair import repair_locked
 
     root = root or releases_dir()
     missing = [n for n in schemas.tables() if not (tables_dir / f"{n}.parquet").exists()]
     if missing or not validation_file.exists():
         raise PublishError(f"cannot publish: missing {', '.join(missing) or validation_file.name} in {tables_dir}")
-    with publish_lock(root):
-        _remove_stale_temporaries(root)
-        previous = latest_version(root)
+    with publish_lock(root, lock_wait):
+        previous = repair_locked(root).latest        # the newest complete release; LATEST now names it
         digest = content_digest(tables_dir)
         if previous and content_digest(root / previous) == digest:
             return Publication(release=root / previous, version=previous, published=False)
@@ -243,8 +215,11 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str],
             make_writable(tmp)
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        latest_tmp = root / f".LATEST.{os.getpid()}"
-        latest_tmp.write_text(version + "\n", encoding="utf-8")
-        os.replace(latest_tmp, root / "LATEST")
-        build_history(root)
+        versions.write_latest(root, version)  # a kill from here on is repaired by the next run (repair.py)
+        try:
+            build_history(root)
+        except Exception as exc:
+            exc.add_note(f"release {version} is published and LATEST names it, but history.duckdb was not rebuilt;"
+                         f" the next publish (or warehouse.release.repair.repair) rebuilds it")
+            raise
     return Publication(release=final, version=version, published=True)

@@ -6,6 +6,7 @@ are releases; ``LATEST`` in the root names the newest.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -61,3 +62,15 @@ def latest_version(root: Path) -> str | None:
     """The version named in ``<root>/LATEST``, or None before the first release."""
     path = Path(root) / LATEST_FILE
     return path.read_text(encoding="utf-8").strip() if path.exists() else None
+
+
+def write_latest(root: Path, version: str | None) -> None:
+    """Make ``<root>/LATEST`` name ``version`` (None: remove it), atomically: a temporary file renamed over it
+    with ``os.replace``, so a reader sees the old or the new name, never a partial one."""
+    path = Path(root) / LATEST_FILE
+    if version is None:
+        path.unlink(missing_ok=True)
+        return
+    tmp = Path(root) / f".{LATEST_FILE}.{os.getpid()}"
+    tmp.write_text(version + "\n", encoding="utf-8")
+    os.replace(tmp, path)
