@@ -84,7 +84,7 @@ def _dag_module():
     (pipeline.PublishLockHeld("another run is publishing into /r (lock held)"), True),
     (OSError(errno.EBUSY, "Device or resource busy"), True),
     (OSError(errno.ENOSPC, "No space left on device"), False),
-    (resolve.OverrideError("curation/overrides.yaml: entry 3 matches no mention"), False),
+    (resolve.OverrideError("curation/overrides.yaml", "entry 3, same_as 'ABC'", "matches no mention", 12), False),
     (KeyError("columns"), False),
 ], ids=["lock held", "busy", "disk full", "bad override", "bug"])
 def test_only_transient_errors_are_retried(monkeypatch, error, retried):
