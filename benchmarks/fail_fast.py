@@ -36,6 +36,13 @@ def _failed_expectation(sources: Path, _base: Path) -> dict:
     return {}
 
 
+def _bad_override(_sources: Path, base: Path) -> dict:
+    overrides = base / "overrides.yaml"
+    text = (PROJECT_ROOT / "curation" / "overrides.yaml").read_text(encoding="utf-8")
+    overrides.write_text(text.replace("    reason:", "    reasn:", 1), encoding="utf-8")
+    return {"ATLAS_OVERRIDES_FILE": str(overrides)}
+
+
 def _unwritable_release_root(_sources: Path, base: Path) -> dict:
     blocker = base / "not-a-folder"
     blocker.write_text("a file where the release root should be\n", encoding="utf-8")
@@ -44,6 +51,7 @@ def _unwritable_release_root(_sources: Path, base: Path) -> dict:
 
 SCENARIOS = {
     "changed snapshot (check_snapshots)": _changed_snapshot,
+    "unknown key in an override (resolve)": _bad_override,
     "failed critical expectation (validate)": _failed_expectation,
     "release root cannot be created (publish)": _unwritable_release_root,
 }

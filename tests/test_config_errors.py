@@ -49,6 +49,13 @@ def test_overrides_unknown_key(tmp_path):
         f"{path} line 5 (entry 2, same_as 'ABC'): unknown key 'tabel'")
 
 
+def test_overrides_file_from_the_environment(tmp_path, monkeypatch):
+    path = _write(tmp_path, "overrides.yaml", "# header\noverrides:\n" + ENTRY + ENTRY.replace("{table", "{tabel"))
+    monkeypatch.setenv("ATLAS_OVERRIDES_FILE", str(path))
+    assert _message(resolve.OverrideError, resolve.load_overrides) == (
+        f"{path} line 5 (entry 2, same_as 'ABC'): unknown key 'tabel'")
+
+
 def test_overrides_table_must_be_the_one_its_action_changes(tmp_path):
     path = _write(tmp_path, "overrides.yaml", "overrides:\n" + ENTRY.replace("action: same_as", "action: drop"))
     assert _message(resolve.OverrideError, resolve.load_overrides, path) == (

@@ -4,6 +4,7 @@ a source line; an entry that matches nothing raises OverrideError (a stale entry
 """
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -23,11 +24,12 @@ class OverrideError(ConfigError):
 
 
 def load_overrides(path: Path | None = None) -> list[dict]:
-    """Reviewed curation entries (``path``, default ``curation/overrides.yaml``), each with ``_where`` (file, line
+    """Reviewed curation entries (``path``, default ``$ATLAS_OVERRIDES_FILE`` or ``curation/overrides.yaml``), each
+    with ``_where`` (file, line
     and entry, for later errors). Raises OverrideError naming file, line and entry for invalid YAML, an entry
     without action, table, match, reason or source line, an unknown key, a table that is not the one its action
     changes, or a ``set`` of a column the ``policies`` table does not have."""
-    path = path or OVERRIDES_FILE
+    path = Path(path or os.environ.get("ATLAS_OVERRIDES_FILE") or OVERRIDES_FILE)
     if not path.exists():
         return []
     doc = read_yaml(path, OverrideError)
