@@ -1,6 +1,6 @@
 """Full build against its floor: `make run`'s job into an empty release root, side by side with an empty DAG of
 the same task graph run the same way (fresh SQLite metadata DB, `airflow db migrate`, `dag.test()`, one
-process each), median wall time of N runs each, and the ratio full ÷ floor.
+process each), median wall time of N runs each (default 5), and the ratio full ÷ floor.
 
     .venv/bin/python benchmarks/dag_overhead.py [--repeats 3]
 
@@ -93,7 +93,7 @@ def _timed(cmd: list[str], base: Path, dags_folder: Path) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
     full, floor = [], []
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
