@@ -219,6 +219,26 @@ def test_validate_names_every_altered_file(root, versions, tmp_path):
                           "patent_counts.parquet was changed (its sha256 differs from SHA256SUMS)"]
 
 
+def test_validate_names_an_unreadable_table_in_one_line(root, versions, tmp_path):
+    # A corrupt Parquet file whose checksums were rewritten to match: read errors are one line, exit 1.
+    from warehouse.release.integrity import make_writable
+    from warehouse.release.package import write_sha256sums
+
+    broken = tmp_path / "releases"
+    shutil.copytree(root / versions[-1], broken / versions[-1])
+    release = broken / versions[-1]
+    make_writable(release)
+    (release / "kpis.parquet").write_bytes(b"not a parquet file")
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"]["kpis.parquet"]["sha256"] = hashlib.sha256(b"not a parquet file").hexdigest()
+    (release / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    write_sha256sums(release)
+    result = invoke("validate", root=broken)
+    assert result.exit_code == 1
+    assert f"Error: release {versions[-1]}: cannot read kpis.parquet:" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_published_files_are_read_only(root, versions):
     import stat
 

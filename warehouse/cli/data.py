@@ -186,7 +186,10 @@ def validate(release: ReleaseOption = None, root: RootOption = None) -> None:
                 path = folder / f"{name}.parquet"
                 if not path.is_file():
                     _fail(f"release {version} has no {path.name}", code=1)
-                frames[name] = con.execute("SELECT * FROM read_parquet(?)", [str(path)]).df()
+                try:
+                    frames[name] = con.execute("SELECT * FROM read_parquet(?)", [str(path)]).df()
+                except duckdb.Error as exc:
+                    _fail(f"release {version}: cannot read {path.name}: {exc}", code=1)
         finally:
             con.close()
         report = validate_frames(frames)
