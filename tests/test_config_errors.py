@@ -43,37 +43,35 @@ def test_overrides_yaml_error_names_the_line(tmp_path):
         f"{path} line 5: not valid YAML: while parsing a flow node expected the node content, but found '<stream end>'")
 
 
-def test_overrides_unknown_key(tmp_path):
-    path = _write(tmp_path, "overrides.yaml", "# header\noverrides:\n" + ENTRY + ENTRY.replace("{table", "{tabel"))
-    assert _message(resolve.OverrideError, resolve.load_overrides, path) == (
-        f"{path} line 5 (entry 2, same_as 'ABC'): unknown key 'tabel'")
+# Broken overrides files, each with the exact message its first bad entry gives ({path} is the file's path).
+OVERRIDE_ERRORS = {
+    "unknown key": ("# header\noverrides:\n" + ENTRY + ENTRY.replace("{table", "{tabel"),
+                    "{path} line 5 (entry 2, same_as 'ABC'): unknown key 'tabel'"),
+    "table not the one its action changes": (
+        "overrides:\n" + ENTRY.replace("action: same_as", "action: drop"),
+        "{path} line 2 (entry 1, drop 'FASST'): action 'drop' changes table 'policy_mentions', not 'policies'"),
+    "set of an unknown column": (
+        "overrides:\n  - table: policies\n    action: set\n    match: {jurisdiction: US, title: FASST}\n"
+        "    values:\n      status: adopted\n      colour: red\n    reason: r\n    source_line: 000 L1\n",
+        "{path} line 7 (entry 1, set 'FASST'): set names 'colour', not a column of table 'policies'"),
+    "entry without reason": (
+        "overrides:\n" + ENTRY.replace("reason: r, ", ""),
+        "{path} line 2 (entry 1, same_as 'ABC'): missing 'reason' (every override needs a reason and source line)"),
+}
+
+
+@pytest.mark.parametrize("case", OVERRIDE_ERRORS, ids=list(OVERRIDE_ERRORS))
+def test_overrides_entry_is_refused(tmp_path, case):
+    text, expected = OVERRIDE_ERRORS[case]
+    path = _write(tmp_path, "overrides.yaml", text)
+    assert _message(resolve.OverrideError, resolve.load_overrides, path) == expected.format(path=path)
 
 
 def test_overrides_file_from_the_environment(tmp_path, monkeypatch):
-    path = _write(tmp_path, "overrides.yaml", "# header\noverrides:\n" + ENTRY + ENTRY.replace("{table", "{tabel"))
+    text, expected = OVERRIDE_ERRORS["unknown key"]
+    path = _write(tmp_path, "overrides.yaml", text)
     monkeypatch.setenv("ATLAS_OVERRIDES_FILE", str(path))
-    assert _message(resolve.OverrideError, resolve.load_overrides) == (
-        f"{path} line 5 (entry 2, same_as 'ABC'): unknown key 'tabel'")
-
-
-def test_overrides_table_must_be_the_one_its_action_changes(tmp_path):
-    path = _write(tmp_path, "overrides.yaml", "overrides:\n" + ENTRY.replace("action: same_as", "action: drop"))
-    assert _message(resolve.OverrideError, resolve.load_overrides, path) == (
-        f"{path} line 2 (entry 1, drop 'FASST'): action 'drop' changes table 'policy_mentions', not 'policies'")
-
-
-def test_overrides_set_of_an_unknown_column(tmp_path):
-    path = _write(tmp_path, "overrides.yaml", "overrides:\n"
-                  "  - table: policies\n    action: set\n    match: {jurisdiction: US, title: FASST}\n"
-                  "    values:\n      status: adopted\n      colour: red\n    reason: r\n    source_line: 000 L1\n")
-    assert _message(resolve.OverrideError, resolve.load_overrides, path) == (
-        f"{path} line 7 (entry 1, set 'FASST'): set names 'colour', not a column of table 'policies'")
-
-
-def test_overrides_entry_without_reason(tmp_path):
-    path = _write(tmp_path, "overrides.yaml", "overrides:\n" + ENTRY.replace("reason: r, ", ""))
-    assert _message(resolve.OverrideError, resolve.load_overrides, path) == (
-        f"{path} line 2 (entry 1, same_as 'ABC'): missing 'reason' (every override needs a reason and source line)")
+    assert _message(resolve.OverrideError, resolve.load_overrides) == expected.format(path=path)
 
 
 def test_stale_override_names_its_file_and_line(tmp_path):
