@@ -161,11 +161,18 @@ def jurisdiction_codes() -> frozenset[str]:
     return frozenset({c.alpha_2 for c in pycountry.countries} | {"EU", "INT"})
 
 
+# UN M49 codes of the continental regions statistics report figures for (Our World in Data prints them as
+# entities without a code): https://unstats.un.org/unsd/methodology/m49/
+M49_REGIONS = {"002": "Africa", "009": "Oceania", "019": "Americas", "021": "Northern America", "142": "Asia",
+               "150": "Europe", "419": "Latin America and the Caribbean"}
+
+
 def vocabulary(name: str) -> list[str]:
     """The sorted values of one of the contract's named vocabularies: ``jurisdiction``, or ``scope``
-    (jurisdictions plus WLD, the world). Raises KeyError for any other name."""
+    (jurisdictions plus WLD, the world, and the UN M49 region codes of :data:`M49_REGIONS`). Raises KeyError
+    for any other name."""
     if name == "jurisdiction":
         return sorted(jurisdiction_codes())
     if name == "scope":
-        return sorted(jurisdiction_codes() | {"WLD"})
+        return sorted(jurisdiction_codes() | {"WLD"} | set(M49_REGIONS))
     raise KeyError(f"unknown vocabulary {name!r}")

@@ -11,10 +11,9 @@ import logging
 from pathlib import Path
 
 from extractors.core import snapshots
-from extractors.report_text.extract import extract_source
 from warehouse.release import publish as pub
 from warehouse.release.lock import PublishLockHeld
-from warehouse import staging
+from warehouse import sources, staging
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +26,7 @@ def check_snapshots() -> list[str]:
 def extract(source_id: str, run_id: str) -> str:
     """Extract one source into ``<run>/extract/<source_id>/``; returns that folder."""
     snap = snapshots.load(source_id)
-    ex = extract_source(snap)
+    ex = sources.extract(snap)
     out = staging.write_extraction(ex, staging.run_dir(run_id) / "extract")
     log.info("%s: %s", source_id, {k: len(v) for k, v in ex.rows.items()})
     return str(out)

@@ -85,7 +85,7 @@ def mention_id(source_id: str, locator: str, title_printed: str) -> str:
 def add_mention(ex: Extraction, *, jurisdiction: str, title_printed: str, locator: str, context: str,
                 issuer: str | None = None, issued_printed: str | None = None, text: str | None = None,
                 status: str | None = None, instrument_type: str | None = None,
-                title_en: str | None = None) -> dict:
+                title_en: str | None = None, identifier: str | None = None, url: str | None = None) -> dict:
     """Append one ``policy_mentions`` row (date read, type inferred, provisional policy id); returns it.
 
     The provisional ``policy_id`` hashes jurisdiction + title; extractors/resolve merges variant titles of
@@ -110,22 +110,42 @@ def add_mention(ex: Extraction, *, jurisdiction: str, title_printed: str, locato
         "issuer_printed": issuer, "issued_printed": issued_printed,
         "issued_on": parsed.value if parsed else None, "issued_precision": parsed.precision if parsed else None,
         "instrument_type": kind, "status": status or ("proposed" if kind == "bill" else None), "text": text,
+        "identifier": identifier, "url": url, "licence": None, "non_commercial": None,
     }
     ex.rows["policy_mentions"].append(row)
     return row
 
 
 
-def source_row(snapshot: Snapshot) -> dict:
-    """The ``sources`` row of a snapshot, from its origin metadata."""
-    m = snapshot.meta
+def source_row(snapshot: Snapshot, status: dict | None = None) -> dict:
+    """The ``sources`` row of a snapshot, from its origin metadata; ``status`` is the source's entry of
+    ``fetch_status.yaml`` (a failed last fetch makes the row stale since its first failure)."""
+    m, status = snapshot.meta, status or {}
     parsed = nz.parse_date(str(m["published_on"]))
     precision = m.get("published_precision") or (parsed.precision if parsed else None)
+    live = bool(m.get("files"))
     return {
-        "source_id": m["source_id"], "title": m["title"], "title_en": m.get("title_en"),
+        "source_id": m["source_id"], "kind": "live" if live else "document",
+        "role": m.get("role") or "report", "url": m.get("url"),
+        "date_accessed": nz.parse_date(str(m["date_accessed"])).value, "snapshot_version": snapshot.version,
+        "file_count": len(snapshot.files) if live else 1, "attribution": m.get("attribution"),
+        "non_commercial": bool(m.get("non_commercial", False)),
+        "stale_since": status.get("stale_since"), "fetch_error": status.get("error") if status.get("stale_since")
+        else None,
+        "title": m["title"], "title_en": m.get("title_en"),
         "publisher": m["publisher"], "published_on": parsed.value if parsed else None,
         "published_precision": precision, "language": m["language"], "sha256": m["sha256"],
         "size_bytes": int(m["size_bytes"]), "licence": m.get("licence"), "origin": m["origin"],
         "snapshot_file": m["snapshot_file"],
     }
 
+
+def source_file_rows(snapshot: Snapshot) -> list[dict]:
+    """The ``source_files`` rows of a live source's version (one per recorded response); [] for a document."""
+    import json
+
+    return [{"source_id": snapshot.source_id, "file": f["name"], "url": f.get("url") or "",
+             "params": json.dumps(f["params"], sort_keys=True, ensure_ascii=False) if f.get("params") else None,
+             "status": int(f.get("status", 200)), "etag": f.get("etag"), "last_modified": f.get("last_modified"),
+             "retrieved_at": f.get("retrieved_at"), "sha256": f["sha256"], "size_bytes": int(f["size_bytes"]),
+             "note": f.get("note")} for f in snapshot.files]

@@ -1,9 +1,15 @@
 """Source snapshots: the project's own byte-exact copies of its input documents, with origin metadata.
 
-Each version of a source is a folder ``sources/<source_id>/<date_accessed>/`` holding the bytes and
-``origin.yaml`` (title, publisher, date, language, licence, sha256, size, how obtained). A version, once
-written, is never rewritten: new bytes are a new folder. ``sources/pins.yaml`` names the version each build
-reads. A snapshot whose bytes no longer match its metadata is refused.
+Each version of a source is a folder ``sources/<source_id>/<version>/`` holding the bytes and
+``origin.yaml`` (title, publisher, date, language, licence, sha256, size, how obtained). The version is the
+date accessed (``2026-12-05``), with ``.2``, ``.3`` ... for a second fetch that changed something the same day.
+A version, once written, is never rewritten: new bytes are a new folder. ``sources/pins.yaml`` names the version
+each build reads. A snapshot whose bytes no longer match its metadata is refused.
+
+A document source is one file (``snapshot_file``). A live source's version holds every response that changed
+something (``files:`` in ``origin.yaml``: name, URL, parameters, status, ETag / Last-Modified, sha256, size)
+and a ``SHA256SUMS`` listing them, which is its ``snapshot_file``: the sha256 of the version as a whole.
+Writing versions (:func:`write_version`) is in :mod:`extractors.core.snapshot_writer`.
 """
 from __future__ import annotations
 
@@ -53,6 +59,30 @@ class Snapshot:
     def lines(self) -> list[str]:
         return self.text.split("\n")
 
+    @property
+    def folder(self) -> Path:
+        """The version folder."""
+        return self.path.parent
+
+    @property
+    def version(self) -> str:
+        return self.path.parent.name
+
+    @property
+    def files(self) -> list[dict]:
+        """The recorded responses of a live source's version (``files:`` of ``origin.yaml``); [] for a document."""
+        return list(self.meta.get("files") or [])
+
+    def file(self, name: str) -> Path:
+        """Path of the recorded file ``name`` (as listed in ``files:``). Raises SnapshotError when not listed."""
+        if not any(f["name"] == name for f in self.files):
+            raise SnapshotError(f"source {self.source_id}: version {self.version} has no file {name!r}")
+        return self.folder / name
+
+    def file_entry(self, name: str) -> dict | None:
+        """The ``files:`` entry of ``name`` (URL, status, ETag ...), or None."""
+        return next((f for f in self.files if f["name"] == name), None)
+
 
 def sha256_file(path: Path) -> str:
     """Hex SHA-256 of a file's bytes (read in 1 MiB blocks)."""
@@ -82,7 +112,8 @@ def load_metadata(meta_path: Path) -> dict:
     missing = [k for k in REQUIRED_KEYS if meta.get(k) in (None, "")]
     if missing:
         raise doc.error((), None, f"origin metadata lacks {', '.join(missing)}")
-    if (meta["source_id"], str(meta["date_accessed"])) != (meta_path.parent.parent.name, meta_path.parent.name):
+    if (meta["source_id"], str(meta["date_accessed"])) != (meta_path.parent.parent.name,
+                                                           meta_path.parent.name.split(".")[0]):
         raise doc.error(("source_id",), "source_id, date_accessed",
                         f"names source {meta['source_id']!r} accessed {meta['date_accessed']!r}, "
                         f"not the folder it is in")
@@ -90,7 +121,17 @@ def load_metadata(meta_path: Path) -> dict:
         raise doc.error(("snapshot_file",), "snapshot_file", f"{meta['snapshot_file']!r} is not a file name in "
                         f"its version folder (a snapshot may not point outside sources/{meta['source_id']}/"
                         f"{meta['date_accessed']}/)")
-    return {**meta, "snapshot_file": f"{meta['source_id']}/{meta['date_accessed']}/{meta['snapshot_file']}"}
+    for i, entry in enumerate(meta.get("files") or []):
+        if not (isinstance(entry, dict) and _relative_name(entry.get("name"))
+                and all(entry.get(k) not in (None, "") for k in ("sha256", "size_bytes"))):
+            raise doc.error(("files", i), f"file {i + 1}", "a file entry needs a relative name (no '..'), sha256 "
+                            "and size_bytes")
+    return {**meta, "snapshot_file": f"{meta['source_id']}/{meta_path.parent.name}/{meta['snapshot_file']}"}
+
+
+def _relative_name(name: object) -> bool:
+    """A relative path of plain names (``documents/2023-24283.json``): nothing absolute, no ``..``."""
+    return isinstance(name, str) and all(_plain_name(part) for part in name.split("/"))
 
 
 def _plain_name(name: object) -> bool:
@@ -125,7 +166,20 @@ def verify(meta: dict, folder: Path | None = None) -> Snapshot:
             f"{meta['size_bytes']} bytes). A snapshot version is never rewritten: new bytes belong in a new "
             f"version folder, pinned in {PINS_FILE}."
         )
+    for entry in meta.get("files") or []:
+        _verify_file(sid, path.parent, entry)
     return Snapshot(meta=meta, path=path)
+
+
+def _verify_file(sid: str, version: Path, entry: dict) -> None:
+    """One recorded response of a live source's version must match its ``files:`` entry."""
+    path = version / entry["name"]
+    shown = f"{version.parent.name}/{version.name}/{entry['name']}"
+    if not path.is_file():
+        raise SnapshotError(f"source {sid}: recorded file {shown} is missing")
+    if path.stat().st_size != int(entry["size_bytes"]) or sha256_file(path) != entry["sha256"]:
+        raise SnapshotError(f"source {sid}: recorded file {shown} changed without its metadata changing; a "
+                            f"version is never rewritten (a new fetch writes a new version folder)")
 
 
 def pins(folder: Path | None = None) -> dict[str, str]:
