@@ -18,6 +18,18 @@ from warehouse import sources, staging
 log = logging.getLogger(__name__)
 
 
+def fetch(source_id: str) -> dict:
+    """Refresh one live source (:func:`extractors.core.live.refresh`): a new pinned snapshot version when upstream
+    changed, nothing otherwise. Returns ``{"source_id", "changed", "version", "changed_files", "requests",
+    "message"}``. Raises FetchError (naming source, URL and cause) after recording the failed attempt; the last
+    good snapshot stays in use."""
+    from extractors.core.live import refresh
+
+    result = refresh(sources.live_source(source_id))
+    return {"source_id": result.source_id, "changed": result.changed, "version": result.version,
+            "changed_files": list(result.changed_files), "requests": result.requests, "message": result.message}
+
+
 def check_snapshots() -> list[str]:
     """Verify every snapshot against its metadata; returns the source ids (SnapshotError on a mismatch)."""
     return [s.source_id for s in snapshots.verify_all()]

@@ -1,0 +1,1 @@
+"""ETO AGORA from Zenodo: AI laws, bills, orders and standards worldwide. Work in progress."""
