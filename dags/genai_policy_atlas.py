@@ -2,7 +2,9 @@
 ### GenAI Policy Atlas: sources to a validated, versioned release
 
 Builds the open dataset of national generative-AI policies, GenAI patent counts and market figures from
-the source snapshots in `sources/`:
+the source snapshots in `sources/` (document snapshots, and the pinned versions of live sources that the fetch
+DAGs in `dags/fetch_sources.py` keep current). It runs when a fetch pinned a new snapshot (the sources' assets) and
+every Monday 06:00 UTC; one run at a time. The build reads snapshots only, never the network:
 
 1. **check_snapshots**: every snapshot's sha256 and size must match its origin metadata;
 2. **extract** (one mapped task per source): captioned report tables rebuilt as printed, mapped to the
@@ -24,7 +26,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, dag, get_current_context, task, teardown
+from airflow.sdk import Asset, AssetAny, AssetOrTimeSchedule, CronTriggerTimetable, dag, get_current_context, task, \
+    teardown
+
+LIVE_SOURCES = ("federal_register", "agora", "owid")        # = warehouse.sources.LIVE_SOURCES (a test checks)
+# A fetch DAG that pinned a new snapshot updates its source's asset (dags/fetch_sources.py); the build runs then,
+# and weekly in any case (a document source or a curation change needs no fetch).
+SCHEDULE = AssetOrTimeSchedule(
+    timetable=CronTriggerTimetable("0 6 * * 1", timezone="UTC"),
+    assets=AssetAny(*(Asset(name=f"source_{s}", uri=f"file://sources/{s}", group="source") for s in LIVE_SOURCES)))
 
 DEFAULT_ARGS = {
     "owner": "genai-policy-atlas",
@@ -58,7 +68,7 @@ def _step(name: str, *args):
 
 @dag(
     dag_id="genai_policy_atlas",
-    schedule="@weekly",
+    schedule=SCHEDULE,
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,

@@ -9,10 +9,14 @@ from schemas import Column, Table
 def test_codebook_lists_every_table_and_column():
     text = schemas.codebook_markdown()
     assert text.startswith(f"# Codebook (schema version {schemas.schema_version()})\n\n## `sources`\n\n"
-                           "One row per source document snapshot the release was built from.\n\n"
+                           "One row per source the release was built from: a document snapshot, or the pinned "
+                           "snapshot version of a live source (an API or registry fetched by `atlas fetch`), with its "
+                           "terms of use.\n\n"
                            "Primary key: source_id\n\n"
                            "| column | type | null | rule | description |\n|---|---|---|---|---|\n"
-                           "| source_id | VARCHAR | no |  | Stable identifier of the source document. |\n")
+                           "| source_id | VARCHAR | no |  | Stable identifier of the source. |\n"
+                           "| kind | VARCHAR | no | one of document, live | document: a report snapshot read as printed; "
+                           "live: responses of an API, registry or data file recorded by atlas fetch. |\n")
     assert "| size_bytes | BIGINT | no | range 1.. | Size of the snapshot in bytes. |\n" in text
     assert "| published_precision | VARCHAR | yes | one of day, month, year | Precision of published_on. |\n" in text
     assert "Primary key: source_id, table_id, row_index, column_index\n" in text

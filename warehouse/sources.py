@@ -13,11 +13,9 @@ import importlib
 
 from extractors.core import snapshot_writer, snapshots
 from extractors.core.live import LiveSource
-from extractors.core.records import Extraction, flag_row, source_file_rows, source_row
+from extractors.core.records import Extraction, apply_source_terms, flag_row, source_file_rows, source_row
 
 LIVE_SOURCES = ("federal_register", "agora", "owid")
-LICENSED_TABLES = ("policy_mentions", "policy_relations", "patent_counts", "market_figures", "budgets", "kpis",
-                   "indicators")
 
 
 class UnknownSource(ValueError):
@@ -49,12 +47,7 @@ def extract(snap: snapshots.Snapshot) -> Extraction:
     src = source_row(snap, status)
     ex.rows["sources"] = [src]
     ex.rows["source_files"] = source_file_rows(snap)
-    for table in LICENSED_TABLES:
-        for row in ex.rows[table]:
-            if row.get("licence") is None:
-                row["licence"] = src["licence"]
-            if row.get("non_commercial") is None:
-                row["non_commercial"] = src["non_commercial"]
+    apply_source_terms(ex, src)
     if src["stale_since"]:
         ex.rows["quality_flags"].append(flag_row(
             snap.source_id, "sources", snap.source_id, "source_stale",

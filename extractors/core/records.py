@@ -140,6 +140,22 @@ def source_row(snapshot: Snapshot, status: dict | None = None) -> dict:
     }
 
 
+# Dataset tables whose rows carry their terms of use (licence, non_commercial); policies get theirs in resolve.
+LICENSED_TABLES = ("policy_mentions", "policy_relations", "patent_counts", "market_figures", "budgets", "kpis",
+                   "indicators")
+
+
+def apply_source_terms(ex: Extraction, source: dict) -> None:
+    """Give every row of :data:`LICENSED_TABLES` that sets no ``licence`` / ``non_commercial`` of its own the
+    source's (its ``sources`` row): the terms travel with each row, so one filter drops what may not be reused."""
+    for table in LICENSED_TABLES:
+        for row in ex.rows[table]:
+            if row.get("licence") is None:
+                row["licence"] = source["licence"]
+            if row.get("non_commercial") is None:
+                row["non_commercial"] = source["non_commercial"]
+
+
 def source_file_rows(snapshot: Snapshot) -> list[dict]:
     """The ``source_files`` rows of a live source's version (one per recorded response); [] for a document."""
     import json

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from extractors.core import normalise as nz
 from extractors.core.config import YamlDoc
-from extractors.core.records import Extraction, source_row
+from extractors.core.records import Extraction, apply_source_terms, source_row
 from extractors.core.snapshots import Snapshot
 from extractors.report_text import prose
 from extractors.report_text.mappers import budget_checks, budgets, budgets_by_year, indicators, kpis, market, \
@@ -160,4 +160,5 @@ def extract_source(snapshot: Snapshot) -> Extraction:
     if tspecs:
         _check_list_of_tables(ex, lines)
     prose.extract_mentions(ex, lines, load_prose_spec(snapshot.source_id))
+    apply_source_terms(ex, ex.rows["sources"][0])
     return ex

@@ -1,5 +1,6 @@
 """``atlas``: the command line of the GenAI Policy Atlas (console script ``atlas = "warehouse.cli:app"``).
 
+    atlas fetch [SOURCE ...]             fetch live sources into new snapshot versions; print what changed
     atlas build                          run the DAG once (the main job) and print the release's row counts
     atlas releases                       list local releases, marking LATEST
     atlas diff A B                       record-level changes from release A to release B (writes nothing)
@@ -12,11 +13,11 @@ the version named in ``LATEST``. A problem with the request (unknown release or 
 code 2 and a one-line message; a failed build or a critical validation failure exits with 1.
 Heavy modules (duckdb, pyarrow, pandas, great_expectations, airflow) are imported inside the commands.
 
-``common`` holds the app, options and output helpers; ``releases`` the build, releases and diff commands;
+``common`` holds the app, options and output helpers; ``releases`` the build, fetch, releases and diff commands;
 ``data`` the query, export and validate commands.
 
 """
-from warehouse.cli import releases  # noqa: F401  (registers build, releases, diff on the app, in this order)
+from warehouse.cli import releases  # noqa: F401  (registers build, fetch, releases, diff on the app, in this order)
 from warehouse.cli import data  # noqa: F401  (then query, export, validate)
 from warehouse.cli.common import app
 

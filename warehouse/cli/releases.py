@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.markup import escape
@@ -50,6 +50,37 @@ def build(root: RootOption = None) -> None:
     else:
         out.print(f"Release [bold green]{escape(version)}[/] written to {escape(str(folder))}", soft_wrap=True)
     _show(out, _counts_table(f"Release {version}", _manifest(folder).get("row_counts", {})))
+
+
+# --- fetch ---------------------------------------------------------------------------------------------------
+
+@app.command()
+def fetch(source: Annotated[Optional[list[str]], typer.Argument(
+        show_default=False, help="Live sources to fetch (default: all of them).")] = None) -> None:
+    """Fetch live sources into new snapshot versions and print what changed, one line per source.
+
+    Upstream unchanged: no snapshot is written. A source that fails keeps its last good snapshot (the next build
+    reports it stale); the others are still fetched. Exit code 1 when any source failed, 2 for an unknown source."""
+    from warehouse import pipeline
+    from warehouse.sources import LIVE_SOURCES
+
+    wanted = list(source or LIVE_SOURCES)
+    unknown = [s for s in wanted if s not in LIVE_SOURCES]
+    if unknown:
+        _fail(f"unknown live source(s) {', '.join(unknown)}; known: {', '.join(LIVE_SOURCES)}")
+    out, failed = _out(), []
+    for sid in wanted:
+        try:
+            result = pipeline.fetch(sid)
+        except Exception as exc:  # noqa: BLE001 - one failed source is reported; the others go on
+            failed.append(sid)
+            out.print(f"[red]{escape(sid)}: failed[/]: {escape(str(exc))}; the last good snapshot stays in use",
+                      soft_wrap=True)
+            continue
+        mark = "[green]new snapshot[/]" if result["changed"] else "unchanged"
+        out.print(f"{escape(sid)}: {mark}: {escape(result['message'])}", soft_wrap=True)
+    if failed:
+        raise typer.Exit(code=1)
 
 
 # --- releases ------------------------------------------------------------------------------------------------

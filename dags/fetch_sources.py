@@ -1,0 +1,62 @@
+"""
+### GenAI Policy Atlas: one fetch DAG per live source
+
+``fetch_<source_id>`` (weekly) runs ``warehouse.pipeline.fetch``: the source's API is asked what changed (its cheap
+change probe and conditional requests); what changed becomes a new, never-rewritten snapshot version in
+`sources/<source_id>/`, pinned for the next build. The task's outlet, the asset ``source_<source_id>``, then
+triggers the build DAG (`genai_policy_atlas`, scheduled on these assets or weekly).
+
+- **Upstream unchanged**: no snapshot is written and the task ends *skipped*, with the reason in its log: no asset
+  event, so no build and no release.
+- **Source down or broken** (time-outs after retries, a quota, schema drift, an invalid body): the task fails with a
+  message naming source, URL and cause; the last good snapshot stays pinned, `sources/fetch_status.yaml` records
+  since when the source is stale, and the next build says so (manifest, release page, a `source_stale` quality
+  flag). The other sources' DAGs are not affected.
+
+Nothing heavy is imported at parse time; the list of live sources is checked against `warehouse.sources` by a test.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, dag, task
+
+LIVE_SOURCES = ("federal_register", "agora", "owid")        # = warehouse.sources.LIVE_SOURCES
+
+
+def source_asset(source_id: str) -> Asset:
+    """The asset a fetch updates when it pinned a new snapshot of ``source_id``."""
+    return Asset(name=f"source_{source_id}", uri=f"file://sources/{source_id}", group="source")
+
+
+def make_fetch_dag(source_id: str):
+    @dag(dag_id=f"fetch_{source_id}", schedule="@weekly", start_date=datetime(2026, 1, 1), catchup=False,
+         max_active_runs=1, doc_md=__doc__, tags=["genai-policy-atlas", "fetch"],
+         default_args={"owner": "genai-policy-atlas", "retries": 1, "retry_delay": timedelta(minutes=30),
+                       "execution_timeout": timedelta(minutes=30)})
+    def fetch_dag():
+        @task(task_id="fetch", outlets=[source_asset(source_id)])
+        def fetch() -> dict:
+            """A new pinned snapshot, or skipped (no asset event) when upstream is unchanged."""
+            from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+            from warehouse import pipeline
+
+            try:
+                result = pipeline.fetch(source_id)
+            except Exception as exc:
+                if pipeline.is_transient(exc):
+                    raise
+                raise AirflowFailException(f"{type(exc).__name__}: {exc} (permanent: not retried; the last good "
+                                           f"snapshot stays in use)") from exc
+            if not result["changed"]:
+                raise AirflowSkipException(result["message"])
+            return result
+
+        fetch()
+
+    return fetch_dag()
+
+
+for _sid in LIVE_SOURCES:
+    globals()[f"fetch_{_sid}"] = make_fetch_dag(_sid)
