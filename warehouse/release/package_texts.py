@@ -84,6 +84,9 @@ def source_description(src: dict[str, Any]) -> str:
               f"Snapshot: {src['snapshot_file']} (sha256 {src['sha256']}, {src['size_bytes']} bytes)",
               f"Origin: {src['origin']}",
               f"Terms of use: {terms(src)}",
+              *([f"Attribution: {src['attribution']}"] if src.get("attribution") else []),
+              *(["Non-commercial: every row it supplies has non_commercial = true"] if src.get("non_commercial")
+                else []),
               THIRD_PARTY_NOTE[0].upper() + THIRD_PARTY_NOTE[1:]]
     return " ".join(f if f.endswith(".") else f + "." for f in facts)
 

@@ -162,6 +162,7 @@ def render_page(release_dir: Path, manifest: dict, validation: dict, changes_mar
         meta=[("Version", version), ("Created", manifest.get("created", "")), ("Code revision", revision),
               ("Schema version", manifest.get("schema_version", ""))],
         dirty=revision.endswith("+dirty"), inputs=manifest.get("inputs") or {},
+        sources=manifest.get("sources") or {},
         row_counts=_row_counts(manifest), validation=_validation(validation),
         changes_html=changes_html, changes_note=_changes_note(release_dir, manifest, changes_markdown),
         charts=charts, flags=data["flags"], files=_files(release_dir, manifest))

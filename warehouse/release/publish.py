@@ -198,6 +198,7 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str], 
                 "previous_version": previous,
                 "content_digest": digest,
                 "inputs": inputs,
+                "sources": source_status(tmp / "sources.parquet"),
                 "row_counts": counts,
                 "changes": change_counts,
                 "overrides": _overrides_applied(tables_dir),
@@ -223,3 +224,16 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str], 
                          f" the next publish (or warehouse.release.repair.repair) rebuilds it")
             raise
     return Publication(release=final, version=version, published=True)
+
+
+def source_status(sources_parquet: Path) -> dict[str, dict]:
+    """Per source, what a user must know about the snapshot this release used: ``{source_id: {kind, role,
+    snapshot_version, date_accessed, stale_since, fetch_error, licence, non_commercial}}`` (stale_since set when
+    the source's last fetch failed and the release uses its last good snapshot)."""
+    import pyarrow.parquet as pq
+
+    keys = ("kind", "role", "snapshot_version", "date_accessed", "stale_since", "fetch_error", "licence",
+            "non_commercial")
+    rows = pq.read_table(sources_parquet).to_pylist()
+    return {r["source_id"]: {k: (str(r[k]) if k == "date_accessed" and r[k] else r[k]) for k in keys}
+            for r in sorted(rows, key=lambda r: r["source_id"])}
