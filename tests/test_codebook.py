@@ -15,8 +15,8 @@ def test_codebook_lists_every_table_and_column():
                            "Primary key: source_id\n\n"
                            "| column | type | null | rule | description |\n|---|---|---|---|---|\n"
                            "| source_id | VARCHAR | no |  | Stable identifier of the source. |\n"
-                           "| kind | VARCHAR | no | one of document, live | document: a report snapshot read as printed; "
-                           "live: responses of an API, registry or data file recorded by atlas fetch. |\n")
+                           "| kind | VARCHAR | no | one of document, live | document: a report snapshot read as "
+                           "printed; live: responses of an API, registry or data file recorded by atlas fetch. |\n")
     assert "| size_bytes | BIGINT | no | range 1.. | Size of the snapshot in bytes. |\n" in text
     assert "| published_precision | VARCHAR | yes | one of day, month, year | Precision of published_on. |\n" in text
     assert "Primary key: source_id, table_id, row_index, column_index\n" in text
