@@ -208,11 +208,13 @@ class Fetcher:
             self._sleep(wait)
         self._last_request = time.monotonic()
 
-    def _check_host(self, url: str) -> None:
+    def _check_host(self, url: str, requested: str | None = None) -> None:
+        """FetchError unless ``url``'s host is allowed; ``requested``: the URL that redirected to it."""
         host = urlsplit(url).hostname or ""
         if host not in self.settings.hosts():
-            raise FetchError(self.settings.source_id, url, f"host {host!r} is not in the source's allow-list "
-                             f"({', '.join(sorted(self.settings.hosts()))}); refused")
+            moved = f"redirected to {url}: " if requested else ""
+            raise FetchError(self.settings.source_id, requested or url, f"{moved}host {host!r} is not in the "
+                             f"source's allow-list ({', '.join(sorted(self.settings.hosts()))}); refused")
 
     def _once(self, url: str, params: dict | None, headers: dict, max_bytes: int) -> Response:
         sid = self.settings.source_id
@@ -227,7 +229,9 @@ class Fetcher:
                 raise TransientFetchError(sid, url, f"{type(exc).__name__}: {exc}") from exc
             with resp:
                 if resp.status_code in REDIRECT_STATUSES and resp.headers.get("location"):
-                    url, params = urljoin(resp.url, resp.headers["location"]), None
+                    target = urljoin(resp.url, resp.headers["location"])
+                    self._check_host(target, requested=resp.url)
+                    url, params = target, None
                     continue
                 return self._answer(resp, params, max_bytes)
         raise FetchError(sid, url, f"more than {MAX_REDIRECTS} redirects")

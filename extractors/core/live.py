@@ -83,7 +83,9 @@ class RefreshResult:
 def previous_snapshot(source_id: str, folder: Path | None = None) -> snapshots.Snapshot | None:
     """The pinned, verified version of ``source_id``, or None when it has none yet."""
     folder = folder or snapshots.sources_dir()
-    if not (folder / snapshots.PINS_FILE).exists() or source_id not in snapshots.pins(folder):
+    path = folder / snapshots.PINS_FILE
+    pinned = read_yaml(path, snapshots.SnapshotConfigError).data if path.exists() else None
+    if not isinstance(pinned, dict) or source_id not in pinned:
         return None
     return snapshots.load(source_id, folder)
 
