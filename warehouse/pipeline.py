@@ -88,13 +88,19 @@ TRANSIENT_ERRNOS = frozenset({errno.EAGAIN, errno.EBUSY, errno.EINTR, errno.ETIM
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Whether a failed step may succeed if it is tried again: another run holds the publish lock, or an OS or
-    network fault that passes (:data:`TRANSIENT_ERRNOS`, ``requests`` connection errors and time-outs).
+    """Whether a failed step may succeed if it is tried again: another run holds the publish lock, a live source's
+    fault that passes (``TransientFetchError``: 5xx, 429, time-out, a cut body, after the fetch layer's own
+    retries), or an OS or network fault that passes (:data:`TRANSIENT_ERRNOS`, ``requests`` connection errors and
+    time-outs). A quota (``QuotaExceeded``), schema drift or a bad body is permanent.
 
     Everything else is permanent and must not be retried: a changed snapshot, a bad spec, rules or curation
     entry, a failed critical expectation, a full disk, a bug. (Issue "errors that fail fast".)
     """
     if isinstance(exc, PublishLockHeld):
+        return True
+    from extractors.core.fetch import TransientFetchError
+
+    if isinstance(exc, TransientFetchError):     # a live source still failing after the fetch layer's retries
         return True
     if isinstance(exc, OSError) and exc.errno in TRANSIENT_ERRNOS:
         return True

@@ -192,7 +192,11 @@ class Fetcher:
             retry=tenacity.retry_if_exception_type(TransientFetchError),
             stop=tenacity.stop_after_attempt(self.settings.attempts), wait=self._wait, sleep=self._sleep,
             reraise=True)
-        return retrying(self._once, url, params, headers, max_bytes or self.settings.max_bytes)
+        try:
+            return retrying(self._once, url, params, headers, max_bytes or self.settings.max_bytes)
+        except TransientFetchError as exc:
+            raise TransientFetchError(exc.source_id, exc.url, f"{exc.cause} (gave up after "
+                                      f"{self.settings.attempts} attempts)", exc.retry_after) from exc
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         """Exponential backoff with full jitter, or the server's ``Retry-After`` when it asks for longer."""
