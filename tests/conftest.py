@@ -37,7 +37,33 @@ def pytest_addoption(parser):
                      help="ISO 8601 time the test session starts at (the clock then runs on); 'now' for the real one")
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def _loopback_only() -> None:
+    """Tests never contact any address but loopback: a connection or name lookup elsewhere raises at once
+    (in this process; subprocesses such as docker-compose are not covered)."""
+    import socket
+
+    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
+
+    def connect(sock, address):
+        host = address[0] if isinstance(address, tuple) else None
+        if host is not None and host not in LOOPBACK and sock.family in (socket.AF_INET, socket.AF_INET6):
+            raise ConnectionRefusedError(f"tests may only contact loopback, not {host!r}")
+        return real_connect(sock, address)
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host not in LOOPBACK and host is not None:
+            raise socket.gaierror(f"tests may only contact loopback, not {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    socket.socket.connect = connect
+    socket.getaddrinfo = getaddrinfo
+
+
 def pytest_configure(config):
+    _loopback_only()
     clock = config.getoption("--clock")
     if clock != "now":
         import datetime as dt

@@ -170,3 +170,11 @@ def test_the_base_url_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("ATLAS_FEDERAL_REGISTER_URL", "http://127.0.0.1:8123/")
     assert Fetcher(settings).url("/api/v1/documents.json") == "http://127.0.0.1:8123/api/v1/documents.json"
     assert settings.hosts() == {"www.federalregister.gov", "127.0.0.1"}
+
+
+def test_tests_cannot_reach_beyond_loopback():
+    """The session's guard (tests/conftest.py): a fetch aimed at the real API fails before any packet leaves."""
+    settings = SourceSettings("federal_register", "https://www.federalregister.gov", ("www.federalregister.gov",),
+                              attempts=1)
+    with pytest.raises(TransientFetchError, match="tests may only contact loopback"):
+        Fetcher(settings).get("/api/v1/documents.json")
