@@ -100,6 +100,16 @@ def test_a_zero_match_answer_without_results_is_no_documents(api):
     assert len(api.requests) == 1
 
 
+def test_a_page_with_matches_but_no_results_key_is_schema_drift(api):
+    page = json.loads(recorded("presidential-page-one.json"))
+    del page["results"]                               # derived here: "count" 8582 but the results key gone
+    api.route(search.SEARCH_PATH, body=json.dumps(page).encode())
+    with pytest.raises(SchemaDrift) as err:
+        search.search_documents(fetcher(), {}, 10000, "test")
+    assert str(err.value) == (f"source federal_register: {api.url}{search.SEARCH_PATH}: schema drift: no 'results' "
+                              f"key in a search answer with count 8582")
+
+
 def test_an_invalid_cursor_is_a_clear_fetch_error(api):
     api.route(search.SEARCH_PATH, body=on_stand_in("presidential-page-one.json", api))
     api.route("/api/v1/documents", status=400, body=recorded("invalid-cursor.json"))
