@@ -215,13 +215,16 @@ def test_schema_drift_names_the_field_and_leaves_the_sources_untouched(api, sour
     assert read_status(sources_copy)["federal_register"]["error"] == message
 
 
-def test_the_change_probe_stops_when_the_newest_match_is_tracked(api, sources_copy):
-    version = track_eo_14430(sources_copy)
+def test_the_change_probe_skips_the_searches_but_rereads_tracked_documents(api, sources_copy):
+    version = track_eo_14430(sources_copy, etag='"e1"')
     api.route(search.SEARCH_PATH, body=recorded("presidential-page-two.json"))   # newest listed: 2026-19417
+    api.route("/api/v1/documents/2026-19417.json", body=recorded("current-document.json"), etag='"e1"')
     result = refresh(SOURCE, folder=sources_copy, fetcher=fetcher(), now=NOW)
-    assert (result.changed, result.version, result.requests) == (False, version, 1)
-    assert "the change probe says" in result.message
+    assert (result.changed, result.version, result.requests) == (False, version, 2)
+    assert "upstream unchanged" in result.message
     assert parse_qs(api.requests[0][1])["order"] == ["newest"]
+    assert api.requests[1][0] == "/api/v1/documents/2026-19417.json" and api.requests[1][2]["If-None-Match"] == '"e1"'
+
 
 
 def test_full_text_is_fetched_from_its_path_and_checked(api):

@@ -13,9 +13,9 @@ A version holds, per tracked presidential document (``<n>`` is its document numb
 Tracked documents: those the previous version has (either file) plus those the searches find now
 (:mod:`extractors.federal_register.search`); a document is never dropped. Before the searches, a cheap change
 probe (``change_probe``) asks for the newest matching document: when the previous version already tracks it,
-nothing new was published and :func:`fetch` returns None (no snapshot written). Its limit: a disposition note
-edited by hand with no new matching document published is seen at the next such publication (or set
-``change_probe: false``).
+nothing new was published and the date-sliced searches are skipped. Every tracked document is re-read either
+way (conditionally: a 304 costs no body), since a revocation shows up in the revoked order's notes; when no
+file's fingerprint changed, refresh writes no snapshot.
 
 :func:`fingerprint` leaves out of a document JSON what changes without the document changing (page-view
 counts, the public-inspection PDF's cache-buster, the regulations.gov check time: ``settings.yaml``
@@ -127,12 +127,12 @@ def probe_unchanged(fetcher: Fetcher, known: dict) -> bool:
 
 
 def fetch(fetcher: Fetcher, previous: Snapshot | None) -> list[RecordedFile] | None:
-    """The complete file set of a new version (module docstring), or None when the change probe shows nothing
-    new. Raises FetchError / SchemaDrift (naming source, URL and field); nothing is written by this function."""
+    """The complete file set of a new version (module docstring). Raises FetchError / SchemaDrift (naming source, URL and field); nothing is written by this function."""
     known = tracked(previous)
     if known and settings()["change_probe"] and probe_unchanged(fetcher, known):
-        return None
-    found = search.search_all(fetcher, settings()["search"])
+        found = {}          # nothing new published: skip the searches, still re-read every tracked document
+    else:
+        found = search.search_all(fetcher, settings()["search"])
     files: list[RecordedFile] = []
     for number in sorted(set(known) | set(found)):
         have = known.get(number, {})
