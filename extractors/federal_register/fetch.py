@@ -127,7 +127,8 @@ def probe_unchanged(fetcher: Fetcher, known: dict) -> bool:
 
 
 def fetch(fetcher: Fetcher, previous: Snapshot | None) -> list[RecordedFile] | None:
-    """The complete file set of a new version (module docstring). Raises FetchError / SchemaDrift (naming source, URL and field); nothing is written by this function."""
+    """The complete file set of a new version (module docstring). Raises FetchError / SchemaDrift (naming
+    source, URL and field); nothing is written by this function."""
     known = tracked(previous)
     if known and settings()["change_probe"] and probe_unchanged(fetcher, known):
         found = {}          # nothing new published: skip the searches, still re-read every tracked document
