@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from extractors.core import normalise as nz
+from extractors.core.identifiers import identifier_in
 from extractors.core.records import Extraction, SpecError, add_mention
 from extractors.report_text.tables import ReportTable, cell, fill_merged
 
@@ -61,7 +62,8 @@ def map_policies(ex: Extraction, table: ReportTable, spec: dict) -> None:
                         f"date cell {issued!r} does not read as sponsor and date; kept whole", locator)
         m = add_mention(ex, jurisdiction=juris, title_printed=title_printed, locator=locator, context="table",
                         issuer=issuer, issued_printed=issued, text=cell(row, cols.get("summary")),
-                        status=spec.get("status"), instrument_type=spec.get("instrument_type"))
+                        status=spec.get("status"), instrument_type=spec.get("instrument_type"),
+                        identifier=identifier_in(title_printed))
         if "issuer" in issuers and not cell(row, cols["issuer"]) and issuer:
             ex.flag("policy_mentions", m["policy_id"], "merged_cell_resolved",
                     f"issuer not printed on this row; assigned {issuer!r} from its merged cell", locator,
@@ -80,7 +82,7 @@ def map_policy_bullets(ex: Extraction, table: ReportTable, spec: dict) -> None:
         for name in instruments_in_cell(title):
             add_mention(ex, jurisdiction=spec["jurisdiction"], title_printed=name, locator=table.locator(row),
                         context="table", issuer=agency, issued_printed=m.group("date") if m else None,
-                        status=spec.get("status"), text=item)
+                        status=spec.get("status"), text=item, identifier=identifier_in(name))
 
 
 MAPPERS = {

@@ -21,7 +21,9 @@ The reading, in order (rules in ``rules/prose.yaml``, per-source settings in ``s
    before the title in the sentence, else the section's heading stack, else the spec's default. Issuer: the
    nearest organisation before the title in its clause (else in the sentence). Date: the printed date
    nearest before the title in the sentence (else the nearest after it); years that are targets or periods
-   (至 2027 年, 2030 年前) are not issue dates.
+   (至 2027 年, 2030 年前) are not issue dates. Identifier: a title that is an official number
+   (第 14110 號行政命令 -> ``EO 14110``; rules in ``extractors/core/rules/identifiers.yaml``, applied by
+   :func:`extractors.core.identifiers.identifier_in` to every mention, tables and lists too).
 5. **Not mentions.** Recommendations by the authors (建議 / 應 ... 制定 X), instruments of companies and
    private bodies, and anything in skipped sections.
 6. **Relations.** Two titles in one sentence with a cue between them (撤銷: revokes, 取代: replaces ...) or

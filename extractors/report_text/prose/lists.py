@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from extractors.core.identifiers import identifier_in
 from extractors.core.records import add_mention
 from extractors.report_text.prose.layout import BULLET_RE, Unit
 from extractors.report_text.prose.places import juris_of, orgs_in
@@ -69,7 +70,7 @@ def tab_list(ex, lines, heading_re, spec_list, spec, seen) -> None:
         add_mention(ex, jurisdiction=juris, title_printed=name, locator=f"L{n}-{n}", context="reference_list",
                     title_en=name if not re.search(rf"[{CJK}]", name) else None,
                     issuer=issuer, issued_printed=issued, text=raw.strip(),
-                    status="proposed" if "草案" in title else None)
+                    status="proposed" if "草案" in title else None, identifier=identifier_in(name))
 
 
 def self_title(ex, lines: list[str], spec: dict, seen: set) -> None:
@@ -98,4 +99,4 @@ def self_title(ex, lines: list[str], spec: dict, seen: set) -> None:
     seen.add((locator, title))
     add_mention(ex, jurisdiction=spec.get("jurisdiction"), title_printed=title, locator=locator,
                 context="heading", issuer=issuer, issued_printed=date, text=" ".join(parts),
-                status=cfg.get("status"))
+                status=cfg.get("status"), identifier=identifier_in(title))

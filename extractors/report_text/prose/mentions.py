@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.core import normalise as nz
+from extractors.core.identifiers import identifier_in
 from extractors.core.records import Extraction, add_mention
 from extractors.report_text.prose.candidates import Candidate, candidates
 from extractors.report_text.prose.context import (date_near, issuer_below, issuer_of, jurisdiction_of,
@@ -83,7 +84,8 @@ def _add(doc: _Document, unit: Unit, cand: Candidate, title: str, cands: list[Ca
     return add_mention(
         doc.ex, jurisdiction=juris, title_printed=title, locator=locator, context=unit.context,
         issuer=issuer or None, issued_printed=_issued(unit, cand, cands), text=unit.text, status=status,
-        instrument_type=kind, title_en=english_title(title, unit.text[cand.end:]))
+        instrument_type=kind, title_en=english_title(title, unit.text[cand.end:]),
+        identifier=identifier_in(title))
 
 
 def _unit_mentions(doc: _Document, unit: Unit, in_list: dict | None) -> list[tuple[Candidate, dict]]:
