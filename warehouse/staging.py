@@ -158,11 +158,13 @@ def resolve_policies(combined_dir: Path, out: Path) -> dict[str, int]:
     """Resolve the policy mentions of all sources into ``policies`` (:mod:`extractors.resolve`): the combined
     tables of ``combined_dir`` with ``policies``, ``policy_mentions`` and ``policy_relations`` resolved and
     the resolver's quality flags added, written to ``out`` with ``overrides.json`` (curation entries applied
-    per table). Raises OverrideError for a stale or malformed curation entry. Returns row counts."""
+    per table); the ``sources`` rows give the resolver each source's role (legal record, registry, report).
+    Raises OverrideError for a stale or malformed curation entry. Returns row counts."""
     from extractors import resolve
 
     tables = _read_tables([combined_dir])
-    resolved = resolve.resolve(tables["policy_mentions"], tables["policy_relations"])
+    roles = {s["source_id"]: s["role"] for s in tables["sources"]}       # precedence where sources disagree
+    resolved = resolve.resolve(tables["policy_mentions"], tables["policy_relations"], roles=roles)
     for name in ("policies", "policy_mentions", "policy_relations"):
         tables[name] = resolved[name]
     tables["quality_flags"] += resolved["quality_flags"]

@@ -1,63 +1,64 @@
 """One record per real-world instrument: ``policy_mentions`` of all sources -> ``policies`` rows.
 
-Runs after every source is extracted (the DAG's normalise step), because one act is often named in several
-documents. Rules, in order:
+Runs after every source is extracted (the DAG's resolve step), because one act is often named in several
+documents and recorded by live sources. Rules, in order:
 
+0. **Identifiers.** Mentions of one jurisdiction that carry the same official identifier (``EO 14110``,
+   ``CELEX:32024R1689``, ``AGORA:1780``; reports print some as titles, ``第 14110 號行政命令``, read by
+   :mod:`extractors.core.identifiers`) are one instrument whatever their titles: a Federal Register record
+   titled in English joins the reports' Chinese namings. The joined group keeps the policy id of its report
+   mentions' key (:mod:`extractors.resolve.joins`: a key held by a report mention leads, so a live record
+   never changes the id of a policy the reports name; a policy only live sources name takes its id from its
+   own key).
 1. **Title key.** Mentions of one jurisdiction whose titles share a key are one instrument. The key is the
    title in Traditional script (OpenCC), upper-cased, without spaces, punctuation or title marks, with the
    AI synonyms 人工智慧 / 人工智能 / 智能 written ``AI`` and a trailing 草案 / (草案) dropped (a bill and the
    act it becomes are one instrument; its status says which stage the sources saw). AIGC, GenAI and
    生成式 AI are one term. 1b: titles of one jurisdiction printing the same bracketed acronym of three or more
-   capitals (``(TAIDE)``, ``(GENIAC)``) are one instrument.
+   capitals (``(TAIDE)``, ``(GENIAC)``) are one instrument (lead key as in rule 0). 1c: a live record
+   whose English title has the key of the English title a report prints with a mention (``title_en``) names
+   that instrument (AGORA's official name of EO 14110 and 000 L675's bracketed English name).
 2. **Reviewed aliases.** ``curation/overrides.yaml`` entries with ``action: same_as`` join variant titles the
    key cannot see (an abbreviation, a translated name). Each entry has a reason and a source line, and is
-   counted in the release manifest.
+   counted in the release manifest. (They are applied first: rules 0 and 1b join the keys they lead to.)
    Bills of one title tabled by different sponsors stay separate (:func:`_split_bills`).
-3. **Canonical values.** The title, issuer and summary come from the primary mention: one printing the
-   group's key (the ``same_as`` target of a reviewed alias), then a table row
-   (tables are the report's own comparison), then the most frequent printed title, then the longest. The
-   date is the most precise printed one, a table's before prose; mentions whose dates disagree (different
-   day, month or year where both print it) raise a ``dates_disagree`` quality flag naming every printed date.
+3. **Canonical values.** The title comes from the primary mention: an open one (not non_commercial) first,
+   then one printing the group's key (the ``same_as`` target of a reviewed alias), a report's before a live
+   record's, then a table row (tables are the report's own comparison), then the most frequent printed
+   title, then the longest. Where sources disagree, a primary legal record's value beats a registry's,
+   and a registry's a report's: date, status, relations, url, and which source fills title_en
+   (:mod:`extractors.resolve.precedence`, with the ``sources_disagree`` flags and the licence and
+   non_commercial rules). Within one role the date is the most precise printed one, a table's before prose;
+   mentions whose dates disagree raise a ``dates_disagree`` quality flag naming every printed date.
+   ``identifiers``: every identifier of the group's mentions; two of one scheme raise ``identifiers_conflict``.
 4. ``genai_specific`` is true when any mention's title, or the summary cell of a table mention, meets the
    rule of :func:`extractors.normalise.genai_specific` (prose sentences do not decide: they often name GenAI
    next to a general instrument).
+5. **Field overrides.** ``set`` entries of ``curation/overrides.yaml`` change the resolved rows last.
 
-The keys and ids are in :mod:`extractors.resolve.keys`, the reviewed curation in
+The keys and ids are in :mod:`extractors.resolve.keys`, the joins in :mod:`extractors.resolve.joins`, the
+precedence of sources in :mod:`extractors.resolve.precedence`, the reviewed curation in
 :mod:`extractors.resolve.overrides`.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 
 from extractors.core import normalise as nz
-from extractors.core.records import flag_row
-from extractors.core.records import relation_id
-from extractors.resolve.keys import canonical, policy_key_id, title_acronym, title_key
+from extractors.core.records import flag_row, relation_id
+from extractors.resolve.joins import (identifier_conflicts, identifiers_of, is_document, join_acronyms,
+                                      join_english_titles, join_identifiers)
+from extractors.resolve.keys import canonical, policy_key_id, title_key
 from extractors.resolve.overrides import apply_drops, apply_field_overrides, load_overrides, reviewed_aliases
-
-_PRECISION_RANK = {"day": 3, "month": 2, "year": 1, None: 0}
-
-
-def _date_disagrees(a: dict, b: dict) -> bool:
-    da, db = a["issued_on"], b["issued_on"]
-    if da is None or db is None:
-        return False
-    if da.year != db.year:
-        return True
-    both = min(_PRECISION_RANK[a["issued_precision"]], _PRECISION_RANK[b["issued_precision"]])
-    if both >= 2 and da.month != db.month:
-        return True
-    return both >= 3 and da.day != db.day
+from extractors.resolve.precedence import (Roles, canonical_values, pick_date, pick_status,
+                                           relation_disagreements, terms)
 
 
-def _flag(flags: list[dict], record_key: str, check: str, detail: str, source_id: str, locator: str,
-          severity: str = "warning") -> None:
-    flags.append(flag_row(source_id, "policies", record_key, check, detail, locator, severity))
-
-
-def _primary(group: list[dict], key: str) -> dict:
+def _primary(group: list[dict], key: str, roles: Roles) -> dict:
     counts = Counter(m["title"] for m in group)
-    return sorted(group, key=lambda m: (title_key(m["title"]) != key, m["context"] != "table",
+    return sorted(group, key=lambda m: (bool(m.get("non_commercial")), title_key(m["title"]) != key,
+                                        not is_document(m), roles.rank(m), m["context"] != "table",
                                         -counts[m["title"]], -len(m["title"]),
                                         m["source_id"], m["source_locator"]))[0]
 
@@ -78,23 +79,26 @@ def _split_bills(gkey: tuple, group: list[dict], flags: list[dict]) -> dict[tupl
             (s for s in sponsors if s in (m["text"] or "")), None)
         if sponsor is None:
             sponsor = sponsors[0]
-            _flag(flags, m["mention_id"], "ambiguous_bill_mention",
-                  f"{m['title_printed']} names one of {len(sponsors)} bills with this title "
-                  f"({', '.join(sponsors)}); attached to {sponsor}'s", m["source_id"], m["source_locator"],
-                  severity="info")
+            flags.append(flag_row(
+                m["source_id"], "policies", m["mention_id"], "ambiguous_bill_mention",
+                f"{m['title_printed']} names one of {len(sponsors)} bills with this title "
+                f"({', '.join(sponsors)}); attached to {sponsor}'s", m["source_locator"], "info"))
         out[(juris, f"{key}|{sponsor}")].append(m)
     return out
 
 
 def resolve(mentions: list[dict], relations: list[dict] | None = None,
-            overrides: list[dict] | None = None) -> dict:
+            overrides: list[dict] | None = None, roles: Mapping[str, str] | None = None) -> dict:
     """Mentions of all sources -> ``{"policies", "policy_mentions", "policy_relations", "quality_flags",
     "overrides_applied"}``: rows per table (mentions and relations with their final policy ids) and the
     number of override entries applied per dataset table.
 
-    Steps: drop reviewed non-instruments, key the mentions and apply reviewed aliases and shared acronyms
-    (rules 1, 1b, 2), group by key, split bills by sponsor, one policy per group with canonical values and
-    date disagreements flagged (rules 3, 4), field overrides, relations between final policies.
+    ``roles`` maps source ids to their ``sources.role`` (legal_record, registry, report); a source it does
+    not list (or all, when it is None) is a report. Steps: drop reviewed non-instruments, key the mentions and
+    join them by reviewed aliases, identifiers, shared acronyms and English titles (rules 2, 0, 1b, 1c),
+    group by key, split bills by sponsor, give each group its policy id, relations between final policies,
+    one policy per group with canonical values and disagreements flagged (rules 3, 4), field overrides
+    (rule 5).
     Raises OverrideError when an override matches no mention (a stale entry must be removed, not ignored).
     """
     overrides = load_overrides() if overrides is None else overrides
@@ -102,34 +106,25 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,
     mentions = apply_drops([dict(m) for m in mentions], overrides, applied)
     key_of = {m["mention_id"]: (m["jurisdiction"], title_key(m["title"])) for m in mentions}
     alias = reviewed_aliases(overrides, key_of, applied)
-    _join_acronyms(mentions, key_of, alias)
+    join_identifiers(mentions, key_of, alias)
+    join_acronyms(mentions, key_of, alias)
+    join_english_titles(mentions, key_of, alias)
     flags: list[dict] = []
     split = _split_all_bills(_group_by_key(mentions, key_of, alias), flags)
-    provisional_to_final: dict[str, str] = {}
-    policies = [_policy_row(juris, key, group, flags, provisional_to_final)
+    final_of = _assign_ids(split)
+    rels = _final_relations(relations or [], final_of)
+    revoked_by: dict[str, list[dict]] = defaultdict(list)
+    for r in rels:
+        if r["relation"] == "revokes":
+            revoked_by[r["related_policy_id"]].append(r)
+    context = Roles(roles or {})
+    policies = [_policy_row(juris, key, group, revoked_by, context, flags)
                 for (juris, key), group in sorted(split.items())]
     by_id = {p["policy_id"]: p for p in policies}
     apply_field_overrides(by_id, overrides, alias, applied)
-    rels = _final_relations(relations or [], provisional_to_final, by_id)
+    relation_disagreements(rels, context, {p["policy_id"]: p["title"] for p in policies}, flags)
     return {"policies": policies, "policy_mentions": mentions, "policy_relations": rels,
             "quality_flags": flags, "overrides_applied": dict(applied)}
-
-
-def _join_acronyms(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple]) -> None:
-    """Rule 1b: a bracketed acronym joins the keys that print it (the first key in sort order leads); adds
-    to ``alias`` in place, never over a reviewed alias."""
-    by_acronym: dict[tuple, list[tuple]] = defaultdict(list)
-    for m in mentions:
-        acro = title_acronym(m["title"])
-        if acro:
-            k = canonical(key_of[m["mention_id"]], alias)
-            if k not in by_acronym[(m["jurisdiction"], acro)]:
-                by_acronym[(m["jurisdiction"], acro)].append(k)
-    for keys in by_acronym.values():
-        lead = sorted(keys)[0]
-        for k in keys:
-            if k != lead and k not in alias:
-                alias[k] = lead
 
 
 def _group_by_key(mentions: list[dict], key_of: dict[str, tuple],
@@ -148,79 +143,55 @@ def _split_all_bills(groups: dict[tuple, list[dict]], flags: list[dict]) -> dict
     return split
 
 
-def _pick_date(group: list[dict], pid: str, first: dict, flags: list[dict]) -> dict | None:
-    """Rule 3: the mention with the most precise printed date, a table's before prose; other mentions whose
-    dates disagree with it raise one ``dates_disagree`` flag naming every printed date."""
-    dated = sorted((m for m in group if m["issued_on"] is not None),
-                   key=lambda m: (-_PRECISION_RANK[m["issued_precision"]], m["context"] != "table",
-                                  m["source_id"], m["source_locator"]))
-    if not dated:
-        return None
-    date = dated[0]
-    odd = [m for m in dated if _date_disagrees(date, m)]
-    if odd:
-        printed = "; ".join(f"{m['issued_printed']!r} ({m['source_id']} {m['source_locator']})"
-                            for m in [date, *odd])
-        _flag(flags, pid, "dates_disagree",
-              f"{first['title']}: mentions print different dates: {printed}; kept "
-              f"{date['issued_printed']!r} (most precise, table first)", date["source_id"],
-              date["source_locator"])
-    return date
+def _assign_ids(split: dict[tuple, list[dict]]) -> dict[str, str]:
+    """Give every mention its final policy id (jurisdiction + the group's lead key); returns provisional ->
+    final ids, for the relations."""
+    final_of: dict[str, str] = {}
+    for (juris, key), group in split.items():
+        pid = policy_key_id(juris, key)
+        for m in group:
+            final_of[m["policy_id"]] = pid
+            m["policy_id"] = pid
+    return final_of
 
 
-def _status(group: list[dict]) -> str | None:
-    """The furthest stage any mention prints: revoked, else adopted, else proposed."""
-    statuses = {m["status"] for m in group if m["status"]}
-    return next((s for s in ("revoked", "adopted", "proposed") if s in statuses), None)
-
-
-def _first_printed(field: str, first: dict, group: list[dict]) -> str | None:
-    """The primary mention's value of ``field``, else the first one a mention of the group prints."""
-    return next((m[field] for m in [first, *group] if m.get(field)), None)
-
-
-def _policy_row(juris: str, key: str, group: list[dict], flags: list[dict],
-                provisional_to_final: dict[str, str]) -> dict:
-    """One policies row for a group of mentions (rules 3 and 4); gives the mentions their final policy id
-    and records provisional -> final ids for the relations."""
+def _policy_row(juris: str, key: str, group: list[dict], revoked_by: dict[str, list[dict]], roles: Roles,
+                flags: list[dict]) -> dict:
+    """One policies row for a group of mentions (rules 0, 3 and 4)."""
     pid = policy_key_id(juris, key)
-    for m in group:
-        provisional_to_final[m["policy_id"]] = pid
-        m["policy_id"] = pid
-    first = _primary(group, key.split("|")[0])
-    date = _pick_date(group, pid, first, flags) or {}
-    status = _status(group)
+    first = _primary(group, key.split("|")[0], roles)
+    date = pick_date(group, pid, first["title"], roles, flags) or {}
+    status = pick_status(group, revoked_by.get(pid, []), pid, first["title"], roles, flags)
     kind = first["instrument_type"]
     if kind == "bill" and status == "adopted":
         kind = "law"        # 法案 also translates "Act": a sentence says it was passed
     genai = any(nz.genai_specific(m["title"], m["text"] if m["context"] == "table" else None)
                 for m in group)
+    values, used = canonical_values(group, first, roles)
+    licence, non_commercial = terms([first, *used, *([date] if date else [])])
+    for scheme in identifier_conflicts(group):
+        flags.append(flag_row(first["source_id"], "policies", pid, "identifiers_conflict",
+                              f"{first['title']}: mentions carry different {scheme} identifiers: "
+                              f"{identifiers_of(group)}", first["source_locator"]))
     return {
-        "policy_id": pid, "jurisdiction": juris, "title": first["title"],
-        "title_en": _first_printed("title_en", first, group),
-        "issuer": _first_printed("issuer_printed", first, group), "issued_on": date.get("issued_on"),
+        "policy_id": pid, "jurisdiction": juris, "title": first["title"], "title_en": values["title_en"],
+        "issuer": values["issuer"], "issued_on": date.get("issued_on"),
         "issued_precision": date.get("issued_precision"), "issued_printed": date.get("issued_printed"),
-        "instrument_type": kind, "status": status,
-        "summary": first["text"] or next((m["text"] for m in group if m["text"]), None),
-        "identifiers": None, "url": None,
-        "licence": first.get("licence"), "non_commercial": bool(first.get("non_commercial")),
+        "instrument_type": kind, "status": status, "summary": values["summary"],
+        "identifiers": identifiers_of(group), "url": values["url"],
+        "licence": licence, "non_commercial": non_commercial,
         "genai_specific": genai, "mention_count": len(group),
         "source_count": len({m["source_id"] for m in group}),
         "source_id": first["source_id"], "source_locator": first["source_locator"],
     }
 
 
-def _final_relations(relations: list[dict], provisional_to_final: dict[str, str],
-                     by_id: dict[str, dict]) -> list[dict]:
-    """Relations between final policies (one within a policy is dropped); ``revokes`` sets the revoked
-    policy's status."""
+def _final_relations(relations: list[dict], final_of: dict[str, str]) -> list[dict]:
+    """Relations between final policies (one within a policy is dropped)."""
     rels = []
     for r in relations:
-        a, b = provisional_to_final.get(r["policy_id"]), provisional_to_final.get(r["related_policy_id"])
+        a, b = final_of.get(r["policy_id"]), final_of.get(r["related_policy_id"])
         if a is None or b is None or a == b:
             continue
-        rels.append({**r, "policy_id": a, "related_policy_id": b,
-                     "relation_id": relation_id(a, r["relation"], b)})
-        if r["relation"] == "revokes":
-            by_id[b]["status"] = "revoked"
+        rels.append({**r, "policy_id": a, "related_policy_id": b, "relation_id": relation_id(a, r["relation"], b)})
     return rels

@@ -1,0 +1,93 @@
+"""Joins of title keys that name one instrument: shared identifiers (rule 0 of :mod:`extractors.resolve.policies`),
+shared bracketed acronyms (rule 1b) and a live record's English title printed by a report (rule 1c), and which
+key leads a joined group (its policy id).
+
+**The lead key.** A joined group's policy id hashes its jurisdiction and its lead key
+(:func:`extractors.resolve.keys.policy_key_id`). Among the joined keys, a key held by a document mention (a
+report's naming: any context but ``record``) leads, then the first in sort order. So a live record (context
+``record``: a Federal Register document, an AGORA row) that joins a group of report mentions never changes the
+report policy's id, and a policy only live sources name takes its id from its own key. Joins add to the alias
+map (key -> the key it is joined to) in place, never over a reviewed ``same_as`` alias.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from extractors.resolve.keys import canonical, title_acronym, title_key
+
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")     # kana and CJK ideographs
+
+
+def is_document(mention: dict) -> bool:
+    """True for a report's naming (context table, prose, heading, slide, reference_list), False for a live
+    source's record (context ``record``)."""
+    return mention.get("context") != "record"
+
+
+def _join(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple],
+          values_of: Callable[[dict], Iterable[str]], with_record: bool = False) -> None:
+    """Join the keys of the mentions of one jurisdiction that share a value of ``values_of(mention)``: every
+    key of a group is aliased to the group's lead (see the module docstring). ``with_record``: only groups
+    holding a live record and a report mention are joined."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for m in mentions:
+        for value in values_of(m):
+            groups[(m["jurisdiction"], value)].append(m)
+    for _, group in sorted(groups.items()):
+        if with_record and (all(is_document(m) for m in group) or not any(is_document(m) for m in group)):
+            continue
+        keys = {canonical(key_of[m["mention_id"]], alias) for m in group}
+        if len(keys) < 2:
+            continue
+        documented = {canonical(key_of[m["mention_id"]], alias) for m in mentions if is_document(m)}
+        lead = min(keys, key=lambda k: (k not in documented, k))
+        for k in keys - {lead}:
+            alias[k] = lead
+
+
+def join_identifiers(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple]) -> None:
+    """Rule 0: mentions of one jurisdiction that carry the same identifier (``EO 14110``, ``CELEX:32024R1689``,
+    ``AGORA:1780``) name one instrument, whatever their titles; their keys are joined (lead: module
+    docstring)."""
+    _join(mentions, key_of, alias, lambda m: [m["identifier"]] if m.get("identifier") else [])
+
+
+def join_acronyms(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple]) -> None:
+    """Rule 1b: titles of one jurisdiction printing the same bracketed acronym (``(TAIDE)``) name one
+    instrument; their keys are joined (lead: module docstring)."""
+    _join(mentions, key_of, alias, lambda m: [a] if (a := title_acronym(m["title"])) else [])
+
+
+def _english_keys(m: dict) -> list[str]:
+    keys = [title_key(m["title_en"])] if m.get("title_en") else []
+    if not is_document(m) and not CJK_RE.search(m["title"]):
+        keys.append(title_key(m["title"]))
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def join_english_titles(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple]) -> None:
+    """Rule 1c: a live record whose English title (or ``title_en``) has the title key of the English title a
+    report prints with a mention of the same jurisdiction (000 L675 《…行政命令》(Executive Order on the Safe,
+    Secure, and Trustworthy Development and Use of Artificial Intelligence), AGORA's official name of EO
+    14110) names that instrument; their keys are joined (lead: module docstring). Report mentions sharing an
+    English title among themselves are not joined by it (rule 2 decides those)."""
+    _join(mentions, key_of, alias, _english_keys, with_record=True)
+
+
+def identifiers_of(group: list[dict]) -> str | None:
+    """``policies.identifiers``: the distinct identifiers of a group's mentions, sorted, joined by ``"; "``
+    (``AGORA:1780; EO 14110``); None when no mention carries one."""
+    return "; ".join(sorted({m["identifier"] for m in group if m.get("identifier")})) or None
+
+
+def identifier_conflicts(group: list[dict]) -> list[str]:
+    """The schemes (``EO``, ``CELEX``, ``AGORA`` ...) for which a group carries two different identifiers:
+    two executive-order numbers in one policy mean a wrong join (a title key or reviewed alias joined two
+    instruments), raised as an ``identifiers_conflict`` flag."""
+    by_scheme: dict[str, set[str]] = defaultdict(set)
+    for m in group:
+        if m.get("identifier"):
+            by_scheme[re.split(r"[ :]", m["identifier"], maxsplit=1)[0]].add(m["identifier"])
+    return sorted(s for s, ids in by_scheme.items() if len(ids) > 1)
