@@ -1,7 +1,9 @@
 """Resolve stage: the policy mentions of all sources -> one ``policies`` row per real-world instrument.
 
-See :mod:`extractors.resolve.policies` (the rules; keys and ids in :mod:`.keys`, reviewed curation in
-:mod:`.overrides`); the names below are the stage's public interface.
+See :mod:`extractors.resolve.policies` (the rules; keys and ids in :mod:`.keys`, joins by identifier, acronym
+and English title and the lead key in :mod:`.joins`, the precedence of legal records, registries and reports
+in :mod:`.precedence`, reviewed curation in :mod:`.overrides`; an overview in README.md); the names below are
+the stage's public interface.
 """
 from extractors.core.records import relation_id
 from extractors.resolve.keys import policy_key_id, title_acronym, title_key
