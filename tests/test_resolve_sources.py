@@ -93,6 +93,24 @@ def test_identifier_in_title(title, identifier):
     assert identifier_in(title) == identifier
 
 
+def test_identifier_rule_must_fit_the_contract(tmp_path, monkeypatch):
+    """A rule whose value could not be a policy_mentions.identifier stops the run, naming file, rule and line."""
+    from extractors.core import identifiers
+    from extractors.core import normalise as nz
+    from extractors.core.config import read_yaml
+
+    bad = tmp_path / "identifiers.yaml"
+    bad.write_text("rules:\n  - {pattern: '(?P<n>\\d+)', identifier: 'Executive Order {n}', printed: test}\n",
+                   encoding="utf-8")
+    monkeypatch.setattr(nz, "rules_doc", lambda name: read_yaml(bad, nz.RulesError))
+    identifiers._rules.cache_clear()
+    try:
+        with pytest.raises(nz.RulesError, match=r"identifiers\.yaml.*rule 1.*does not fit policy_mentions"):
+            identifier_in("14110")
+    finally:
+        identifiers._rules.cache_clear()
+
+
 def test_report_mentions_carry_executive_order_numbers(extraction):
     got = sorted((m["source_locator"], m["title"], m["identifier"])
                  for m in extraction.rows["policy_mentions"] if m["identifier"])

@@ -117,12 +117,12 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,
     for r in rels:
         if r["relation"] == "revokes":
             revoked_by[r["related_policy_id"]].append(r)
-    context = Roles(roles or {})
-    policies = [_policy_row(juris, key, group, revoked_by, context, flags)
+    by_role = Roles(roles or {})
+    policies = [_policy_row(juris, key, group, revoked_by, by_role, flags)
                 for (juris, key), group in sorted(split.items())]
     by_id = {p["policy_id"]: p for p in policies}
     apply_field_overrides(by_id, overrides, alias, applied)
-    relation_disagreements(rels, context, {p["policy_id"]: p["title"] for p in policies}, flags)
+    relation_disagreements(rels, by_role, {p["policy_id"]: p["title"] for p in policies}, flags)
     return {"policies": policies, "policy_mentions": mentions, "policy_relations": rels,
             "quality_flags": flags, "overrides_applied": dict(applied)}
 
