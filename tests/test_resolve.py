@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.report_text import extract
 from extractors.core import records
 from extractors import resolve
 from extractors.core import snapshots
@@ -117,12 +116,16 @@ def test_repository_overrides_file_is_valid():
 
 @pytest.fixture(scope="module")
 def all_sources():
-    rows = {"policy_mentions": [], "policy_relations": []}
+    """Every pinned source (the five reports and AGORA), extracted by its own reader as the pipeline does."""
+    from warehouse import sources
+
+    rows = {"policy_mentions": [], "policy_relations": [], "sources": []}
     for snap in snapshots.verify_all():
-        ex = extract.extract_source(snap)
+        ex = sources.extract(snap)
         for name in rows:
             rows[name] += ex.rows[name]
-    return resolve.resolve(rows["policy_mentions"], rows["policy_relations"])
+    roles = {s["source_id"]: s["role"] for s in rows["sources"]}
+    return resolve.resolve(rows["policy_mentions"], rows["policy_relations"], roles=roles)
 
 
 def _policy_of(out, source_id: str, locator: str) -> dict:
@@ -145,6 +148,7 @@ def test_aigc_and_generative_ai_wordings_are_one_guideline(all_sources):
 
 def test_revoked_order_and_reviewed_merges(all_sources):
     eo = [p for p in all_sources["policies"] if p["title"] == "第 14110 號行政命令"]
-    assert len(eo) == 1 and eo[0]["status"] == "revoked" and eo[0]["source_count"] == 2
+    # 000, the 002 slide (L395) and AGORA 307 (identifier EO 14110)
+    assert len(eo) == 1 and eo[0]["status"] == "revoked" and eo[0]["source_count"] == 3
     assert all_sources["overrides_applied"]["policies"] == len(
         [e for e in resolve.load_overrides() if e["table"] == "policies"])

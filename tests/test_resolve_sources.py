@@ -1,13 +1,14 @@
-"""Resolution across sources (extractors/resolve: rules 0 and 1c, extractors/resolve/precedence.py): the seed
-reports' real extraction joined with live records of the same instruments.
+"""Resolution across sources (extractors/resolve: rules 0, 1c and 2, extractors/resolve/precedence.py): the five
+reports' real extraction joined with the real AGORA snapshot (sources/agora, a registry, non-commercial) and with
+Federal Register records of the same instruments.
 
-The live records here are built in the test with ``records.add_mention``, in the shape the live adapters write
-(context ``record``, identifier, url, licence and non_commercial per row). Their values are copied from real
-responses in /work/shared/fixtures (provenance in its README): the Federal Register documents 2023-24283
-(EO 14110, signed 2023-10-30, published 2023-11-01), 2025-02172 (EO 14179) and 2025-01901 (EO 14148, whose
-section 2 (ggg) revokes EO 14110), and AGORA's documents.csv rows 307 (EO 14110) and 1053 (Canada's GenAI
-code). The two disagreements (a publication date instead of the signing date; a report that still calls
-EO 14110 adopted) are built from those real rows to exercise the precedence rules, and say so.
+The Federal Register adapter is not in this branch: its records are built in the test with
+``records.add_mention``, in the shape a live adapter writes (context ``record``, identifier, url, licence and
+non_commercial per row), with values copied from real responses in /work/shared/fixtures/federal_register
+(provenance in its README): documents 2023-24283 (EO 14110, signed 2023-10-30, published 2023-11-01),
+2025-02172 (EO 14179) and 2025-01901 (EO 14148, whose section 2 (ggg) revokes EO 14110). The two
+disagreements (a publication date instead of the signing date; a report that still calls EO 14110 adopted)
+are built from those real rows to exercise the precedence rules, and say so.
 """
 from __future__ import annotations
 
@@ -20,36 +21,47 @@ from warehouse import sources
 
 SOURCE_000 = "tier-2025-genai-global-economy"
 FR, AGORA = "federal_register", "agora"
-ROLES = {FR: "legal_record", AGORA: "registry", SOURCE_000: "report"}
+ROLES = {FR: "legal_record", AGORA: "registry"}          # the reports: role report (the default)
 FR_TERMS = "Public domain (US federal government work)"
-AGORA_TERMS = "ETO general terms of use"
+AGORA_TERMS = ("ETO AGORA terms of use: attribution required (cite 'Emerging Technology Observatory AGORA "
+               "dataset'); full texts non-commercial")
+TERMS_000 = "Not stated in the document; public research report. Quote with attribution to the publisher."
 EO_14110_URL = ("https://www.federalregister.gov/documents/2023/11/01/2023-24283/"
                 "safe-secure-and-trustworthy-development-and-use-of-artificial-intelligence")
-AGORA_307_URL = ("https://www.whitehouse.gov/briefing-room/presidential-actions/2023/10/30/executive-order-on-the-"
-                 "safe-secure-and-trustworthy-development-and-use-of-artificial-intelligence/")
-EVIDENCE_000_L685 = "撤銷拜登的14110號行政命令"
+EVIDENCE_14148 = ("(ggg) Executive Order 14110 of October 30, 2023 (Safe, Secure, and Trustworthy Development and "
+                  "Use of Artificial Intelligence).")
+
+
+def _extract_all() -> dict[str, dict]:
+    """Rows per source, extracted as the pipeline does (sources row, licence and non_commercial per row)."""
+    return {snap.source_id: sources.extract(snap).rows for snap in snapshots.verify_all()}
 
 
 @pytest.fixture(scope="module")
 def seed():
-    """Mentions, relations and roles of the five seed reports, extracted as the pipeline does (with licences)."""
-    rows = {"policy_mentions": [], "policy_relations": [], "sources": []}
-    for snap in snapshots.verify_all():
-        ex = sources.extract(snap)
-        for name in rows:
-            rows[name] += ex.rows[name]
-    return rows
+    """Mentions and relations of the five reports (no live source)."""
+    rows = [r for sid, r in _extract_all().items() if r["sources"][0]["kind"] == "document"]
+    assert len(rows) == 5
+    return {name: [x for r in rows for x in r[name]] for name in ("policy_mentions", "policy_relations")}
 
 
-def _record(source_id: str, title: str, locator: str, *, juris: str = "US", issued: str | None = None,
-            identifier: str | None = None, url: str | None = None, status: str | None = None) -> dict:
-    """A live record's mention, as an adapter writes it (licence and non_commercial of its source)."""
+@pytest.fixture(scope="module")
+def agora():
+    """The real AGORA snapshot's mentions (13 documents)."""
+    rows = _extract_all()[AGORA]
+    assert rows["sources"][0]["role"] == "registry" and rows["sources"][0]["non_commercial"] is True
+    return rows["policy_mentions"]
+
+
+def _record(source_id: str, title: str, locator: str, *, issued: str | None = None, identifier: str | None = None,
+            url: str | None = None, status: str | None = None) -> dict:
+    """A Federal Register record's mention, as a live adapter writes it (licence and non_commercial of its
+    source)."""
     ex = records.Extraction(source_id)
-    m = records.add_mention(ex, jurisdiction=juris, title_printed=title, locator=locator, context="record",
-                            issuer="Executive Office of the President" if juris == "US" else None,
-                            issued_printed=issued, identifier=identifier, url=url, status=status,
-                            instrument_type="executive_order" if juris == "US" else "guideline")
-    m.update(licence=FR_TERMS if source_id == FR else AGORA_TERMS, non_commercial=source_id == AGORA)
+    m = records.add_mention(ex, jurisdiction="US", title_printed=title, locator=locator, context="record",
+                            issuer="Executive Office of the President", issued_printed=issued,
+                            identifier=identifier, url=url, status=status, instrument_type="executive_order")
+    m.update(licence=FR_TERMS, non_commercial=False)
     return m
 
 
@@ -59,13 +71,20 @@ def _fr_14110(issued: str = "2023-10-30", status: str | None = None) -> dict:
                    status=status)
 
 
-def _agora_307() -> dict:
-    return _record(AGORA, "Executive Order on the Safe, Secure, and Trustworthy Development and Use of Artificial "
-                   "Intelligence", "agora/documents.csv L63", issued="2023-10-30", identifier="AGORA:307",
-                   url=AGORA_307_URL)
+def _fr_14148() -> dict:
+    return _record(FR, "Initial Rescissions of Harmful Executive Orders and Actions", "documents/2025-01901.json",
+                   issued="2025-01-20", identifier="EO 14148")
 
 
-def _resolve(seed: dict, mentions: tuple = (), relations: tuple = (), roles: dict | None = None) -> dict:
+def _relation(subject: dict, relation: str, related: dict, evidence: str) -> dict:
+    """A relation row as an adapter writes it (provisional policy ids of its two mentions)."""
+    return {"relation_id": records.relation_id(subject["policy_id"], relation, related["policy_id"]),
+            "policy_id": subject["policy_id"], "relation": relation, "related_policy_id": related["policy_id"],
+            "evidence": evidence, "licence": subject["licence"], "non_commercial": subject["non_commercial"],
+            "source_id": subject["source_id"], "source_locator": subject["source_locator"]}
+
+
+def _resolve(seed: dict, mentions: list | tuple = (), relations: list | tuple = (), roles: dict | None = None) -> dict:
     return resolve.resolve(seed["policy_mentions"] + list(mentions), seed["policy_relations"] + list(relations),
                            roles=ROLES if roles is None else roles)
 
@@ -76,8 +95,9 @@ def _policy(out: dict, title: str) -> dict:
     return hits[0]
 
 
-def _flags(out: dict, check: str) -> list[dict]:
-    return [f for f in out["quality_flags"] if f["check_name"] == check]
+def _flags(out: dict, check: str, record_key: str | None = None) -> list[dict]:
+    return [f for f in out["quality_flags"] if f["check_name"] == check
+            and record_key in (None, f["record_key"])]
 
 
 # --- identifiers printed by the reports -----------------------------------------------------------------
@@ -123,15 +143,47 @@ def test_report_mentions_carry_executive_order_numbers(extraction):
     ]
 
 
-def test_seed_policies_carry_their_identifiers(seed):
+def test_report_policies_carry_their_identifiers(seed):
+    """The reports alone: 144 policies as before the identifiers were read; two of them carry one."""
     out = _resolve(seed)
     assert len(out["policies"]) == 144
     assert {p["title"]: p["identifiers"] for p in out["policies"] if p["identifiers"]} == {
         "第 14110 號行政命令": "EO 14110", "第14179號行政命令": "EO 14179"}
+    assert all(p["non_commercial"] is False and p["url"] is None for p in out["policies"])
     assert not _flags(out, "sources_disagree") and not _flags(out, "identifiers_conflict")
+    # reviewed joins of AGORA records are skipped without AGORA, and not counted
+    assert out["overrides_applied"]["policies"] == len(
+        [e for e in resolve.load_overrides() if e["table"] == "policies" and "source_id" not in e["match"]])
 
 
-# --- joins --------------------------------------------------------------------------------------------
+# --- joins: the real AGORA snapshot ---------------------------------------------------------------------
+
+def test_agora_records_join_the_report_policies(seed, agora):
+    """13 AGORA documents: EO 14110 by its identifier (AGORA's casual name prints EO 14110), the EU AI Act by
+    the short title ending its official name (rule 1c; 001 L325 prints AI法案(Artificial Intelligence Act)),
+    EO 14179, China's GenAI measures (draft and final) and deep-synthesis provisions by reviewed aliases; the
+    other 7 are policies only AGORA names."""
+    before, after = _resolve(seed), _resolve(seed, agora)
+    assert len(after["policies"]) == len(before["policies"]) + 7
+    ids_before = {p["policy_id"]: p for p in before["policies"]}
+    joined = {}
+    for m in agora:
+        pid = next(x["policy_id"] for x in after["policy_mentions"] if x["mention_id"] == m["mention_id"])
+        if pid in ids_before:
+            joined[m["source_locator"].split()[-1]] = ids_before[pid]["title"]
+    assert joined == {"L63-79": "第 14110 號行政命令", "L131-139": "AI 法案", "L30-40": "第14179號行政命令",
+                      "L140-156": "生成式人工智慧服務管理暫行辦法", "L124-130": "生成式人工智慧服務管理暫行辦法",
+                      "L91-101": "網路資訊服務深度合成管理規定"}
+    # every report policy keeps its id: the report key leads a joined group
+    assert set(ids_before) <= {p["policy_id"] for p in after["policies"]}
+    eo = _policy(after, "第 14110 號行政命令")
+    assert (eo["identifiers"], eo["status"], eo["source_id"], eo["source_locator"]) == (
+        "EO 14110", "revoked", SOURCE_000, "表 3-1 L810-810")
+    assert _policy(after, "AI 法案")["identifiers"] == "CELEX:32024R1689"
+    assert _policy(after, "生成式人工智慧服務管理暫行辦法")["identifiers"] == "AGORA:1137; AGORA:37"
+    assert after["overrides_applied"]["policies"] == len(
+        [e for e in resolve.load_overrides() if e["table"] == "policies"])
+
 
 def test_federal_register_record_joins_the_report_policy_by_identifier(seed):
     before = _resolve(seed)
@@ -149,10 +201,7 @@ def test_federal_register_record_joins_the_report_policy_by_identifier(seed):
                               "Artificial Intelligence")
     assert (eo["source_id"], eo["source_locator"]) == (SOURCE_000, "表 3-1 L810-810")
     assert not _flags(after, "sources_disagree")
-    assert eo["non_commercial"] is False
-    assert eo["licence"] == (
-        "Not stated in the document; public research report. Quote with attribution to the publisher. | "
-        + FR_TERMS)                                # the url (and the date) are the record's
+    assert (eo["non_commercial"], eo["licence"]) == (False, TERMS_000 + " | " + FR_TERMS)   # url, date: FR's
 
 
 def test_live_english_title_fills_title_en_the_reports_do_not_print(seed):
@@ -164,16 +213,6 @@ def test_live_english_title_fills_title_en_the_reports_do_not_print(seed):
     assert eo["policy_id"] == eo_before["policy_id"]
     assert (eo["title_en"], eo["issued_printed"]) == (
         "Removing Barriers to American Leadership in Artificial Intelligence", "2025-01-23")
-
-
-def test_registry_row_joins_by_the_english_title_a_report_prints(seed):
-    """AGORA names EO 14110 without its number; its official name is the English title 000 L675 prints."""
-    out = _resolve(seed, [_agora_307()])
-    eo = _policy(out, "第 14110 號行政命令")
-    assert eo["identifiers"] == "AGORA:307; EO 14110"
-    assert len(out["policies"]) == 144
-    # open values first: the report's date (rank: report) is kept before the registry's non-commercial one
-    assert eo["issued_printed"] == "2023 年 10 月 30 日"
 
 
 # --- precedence -----------------------------------------------------------------------------------------
@@ -193,11 +232,24 @@ def test_legal_record_date_is_canonical_and_a_disagreement_is_flagged(seed):
     assert f["detail"] == (
         "第 14110 號行政命令: sources print different dates: '2023-11-01' (legal_record federal_register "
         "documents/2023-24283.json); '2023 年 10 月 30 日' (report tier-2025-genai-global-economy L675-675); "
-        "'2023 年 10 月' (report tier-2025-genai-global-economy 表 3-1 L810-810); "
-        "kept '2023-11-01' (open sources first, then a legal record, a registry, a report)")
+        "'2023 年 10 月' (report tier-2025-genai-global-economy 表 3-1 L810-810); kept '2023-11-01' (open "
+        "sources only where there are any; a legal record, then a registry, then a report)")
     # the reports agree among themselves (2023 年 10 月, 2023 年 10 月 30 日): no dates_disagree flag
-    assert [f["check_name"] for f in out["quality_flags"] if f["record_key"] == eo["policy_id"]] == [
-        "sources_disagree"]
+    assert not _flags(out, "dates_disagree", eo["policy_id"])
+
+
+def test_registry_date_that_disagrees_is_flagged_and_the_open_one_kept(seed, agora):
+    """Real data: AGORA dates China's GenAI measures 2023-07-10 (final) and 2023-04-11 (draft); 表 3-7 prints
+    2023 年 7月13日. AGORA outranks a report but is non-commercial, so the open report's date is kept."""
+    out = _resolve(seed, agora)
+    pol = _policy(out, "生成式人工智慧服務管理暫行辦法")
+    assert (pol["issued_printed"], pol["status"], pol["non_commercial"], pol["url"]) == (
+        "2023 年 7月13日", "adopted", False, None)
+    assert [f["detail"] for f in _flags(out, "sources_disagree", pol["policy_id"])] == [
+        "生成式人工智慧服務管理暫行辦法: sources print different dates: '2023 年 7月13日' (report "
+        "tier-2025-genai-global-economy 表 3-7 L1184-1186); '2023-04-11' (registry agora agora/documents.csv "
+        "L124-130); '2023-07-10' (registry agora agora/documents.csv L140-156); kept '2023 年 7月13日' (open "
+        "sources only where there are any; a legal record, then a registry, then a report)"]
 
 
 def test_without_roles_every_source_is_a_report(seed):
@@ -218,37 +270,21 @@ def test_legal_record_revocation_beats_a_report_status(seed):
                 and m["source_locator"] == "L675-675" and m["title"] == "第 14110 號行政命令")
     mentions = [dict(m, status="adopted") if m is l675 else m for m in seed["policy_mentions"]]
     rels = [r for r in seed["policy_relations"] if r["source_locator"] != "L685-685"]
-    eo_14148 = _record(FR, "Initial Rescissions of Harmful Executive Orders and Actions",
-                       "documents/2025-01901.json", issued="2025-01-20", identifier="EO 14148")
-    fr = _fr_14110()
-    revokes = _relation(eo_14148, "revokes", fr, "(ggg) Executive Order 14110 of October 30, 2023 (Safe, Secure, "
-                        "and Trustworthy Development and Use of Artificial Intelligence).")
-    out = resolve.resolve(mentions + [fr, eo_14148], rels + [revokes], roles=ROLES)
+    fr, eo_14148 = _fr_14110(), _fr_14148()
+    out = resolve.resolve(mentions + [fr, eo_14148], rels + [_relation(eo_14148, "revokes", fr, EVIDENCE_14148)],
+                          roles=ROLES)
     eo = _policy(out, "第 14110 號行政命令")
     assert eo["status"] == "revoked"
-    flags = [f for f in _flags(out, "sources_disagree") if f["record_key"] == eo["policy_id"]]
-    assert [f["detail"] for f in flags] == [
+    assert [f["detail"] for f in _flags(out, "sources_disagree", eo["policy_id"])] == [
         "第 14110 號行政命令: sources state different statuses: legal_record federal_register "
-        "documents/2025-01901.json says 'revoked'; report tier-2025-genai-global-economy L675-675 prints "
-        "'adopted'; kept 'revoked' (a legal record, then a registry, then a report)"]
-
-
-def _relation(subject: dict, relation: str, related: dict, evidence: str) -> dict:
-    """A relation row as an adapter writes it (provisional policy ids of its two mentions)."""
-    return {"relation_id": records.relation_id(subject["policy_id"], relation, related["policy_id"]),
-            "policy_id": subject["policy_id"], "relation": relation, "related_policy_id": related["policy_id"],
-            "evidence": evidence, "licence": subject["licence"], "non_commercial": subject["non_commercial"],
-            "source_id": subject["source_id"], "source_locator": subject["source_locator"]}
+        "documents/2025-01901.json states a revokes relation 'revoked'; report tier-2025-genai-global-economy "
+        "L675-675 prints 'adopted'; kept 'revoked' (a legal record, then a registry, then a report)"]
 
 
 def test_relations_that_disagree_are_both_kept_and_flagged(seed):
     """000 L685: EO 14179 revokes EO 14110; the Federal Register: EO 14148 (2025-01901, section 2 (ggg))."""
-    eo_14148 = _record(FR, "Initial Rescissions of Harmful Executive Orders and Actions",
-                       "documents/2025-01901.json", issued="2025-01-20", identifier="EO 14148")
-    fr = _fr_14110()
-    evidence = ("(ggg) Executive Order 14110 of October 30, 2023 (Safe, Secure, and Trustworthy Development and "
-                "Use of Artificial Intelligence).")
-    out = _resolve(seed, [fr, eo_14148], [_relation(eo_14148, "revokes", fr, evidence)])
+    fr, eo_14148 = _fr_14110(), _fr_14148()
+    out = _resolve(seed, [fr, eo_14148], [_relation(eo_14148, "revokes", fr, EVIDENCE_14148)])
     eo = _policy(out, "第 14110 號行政命令")
     titles = {p["policy_id"]: p["title"] for p in out["policies"]}
     revocations = sorted((titles[r["policy_id"]], r["source_id"]) for r in out["policy_relations"]
@@ -262,42 +298,53 @@ def test_relations_that_disagree_are_both_kept_and_flagged(seed):
     f = flags[0]
     assert (f["table_name"], f["record_key"], f["source_id"], f["source_locator"]) == (
         "policy_relations", report_rel["relation_id"], FR, "documents/2025-01901.json")
-    assert f["detail"].startswith(
+    assert f["detail"] == (
         "what revokes 第 14110 號行政命令: the legal_record federal_register documents/2025-01901.json states "
-        f"Initial Rescissions of Harmful Executive Orders and Actions ({evidence!r}); the report "
-        "tier-2025-genai-global-economy L685-685 states 第14179號行政命令 (")
-    assert EVIDENCE_000_L685 in f["detail"]
-    assert f["detail"].endswith("both relations kept, the legal_record's is canonical")
+        f"Initial Rescissions of Harmful Executive Orders and Actions ({EVIDENCE_14148!r}); the report "
+        f"tier-2025-genai-global-economy L685-685 states 第14179號行政命令 ({report_rel['evidence']!r}); "
+        "both relations kept, the legal_record's is canonical")
+    assert "撤銷拜登的14110號行政命令" in report_rel["evidence"]
     assert eo["status"] == "revoked"
 
 
 # --- terms of use -----------------------------------------------------------------------------------------
 
-def test_a_non_commercial_value_makes_the_policy_non_commercial(seed):
-    """AGORA (non-commercial) supplies the only url of EO 14110 when the Federal Register is absent."""
-    eo = _policy(_resolve(seed, [_agora_307()]), "第 14110 號行政命令")
-    assert (eo["url"], eo["non_commercial"]) == (AGORA_307_URL, True)
-    assert eo["licence"] == ("Not stated in the document; public research report. Quote with attribution to the "
-                             "publisher. | " + AGORA_TERMS)
+def test_policies_only_agora_names_are_non_commercial(seed, agora):
+    out = _resolve(seed, agora)
+    pol = _policy(out, "Canadian Guardrails for Generative AI – Code of Practice")       # AGORA 1053, L52-62
+    assert pol["policy_id"] == resolve.policy_key_id("CA", resolve.title_key(pol["title"]))   # its own key
+    assert (pol["non_commercial"], pol["licence"], pol["identifiers"], pol["issued_printed"]) == (
+        True, AGORA_TERMS, "AGORA:1053", "2023-08-16")
+    assert pol["url"].startswith("https://ised-isde.canada.ca/")
+    assert pol["title_en"] == pol["title"]                       # AGORA's English name: the record's own title
+    only_agora = [p for p in out["policies"] if p["source_id"] == AGORA]
+    assert len(only_agora) == 7 and all(p["non_commercial"] for p in only_agora)
 
 
-def test_open_values_first_keep_the_policy_open(seed):
-    """With the Federal Register's record too, every value has an open source: the policy stays open."""
-    out = _resolve(seed, [_agora_307(), _fr_14110()])
-    eo = _policy(out, "第 14110 號行政命令")
-    assert (eo["url"], eo["non_commercial"], eo["identifiers"]) == (EO_14110_URL, False, "AGORA:307; EO 14110")
-    assert eo["mention_count"] == _policy(_resolve(seed), "第 14110 號行政命令")["mention_count"] + 2
-    assert eo["source_count"] == 4
+def test_a_policy_the_reports_name_stays_open_with_agora(seed, agora):
+    """AGORA's values (its link, its English name of EO 14179) stay on its mention rows: the policies the
+    reports name take open values only, so WHERE NOT non_commercial keeps every one of them."""
+    out = _resolve(seed, agora)
+    assert sum(not p["non_commercial"] for p in out["policies"]) == 144
+    eo = _policy(out, "第14179號行政命令")
+    assert (eo["identifiers"], eo["url"], eo["title_en"], eo["non_commercial"], eo["licence"]) == (
+        "AGORA:1780; EO 14179", None, None, False, TERMS_000)
+    # the Federal Register's record supplies an open url and English title
+    fr = _record(FR, "Removing Barriers to American Leadership in Artificial Intelligence",
+                 "documents/2025-02172.json", issued="2025-01-23", identifier="EO 14179",
+                 url="https://www.federalregister.gov/documents/2025/01/31/2025-02172/"
+                     "removing-barriers-to-american-leadership-in-artificial-intelligence")
+    eo = _policy(_resolve(seed, [*agora, fr]), "第14179號行政命令")
+    assert (eo["url"], eo["title_en"], eo["non_commercial"]) == (
+        fr["url"], "Removing Barriers to American Leadership in Artificial Intelligence", False)
 
 
-def test_a_registry_only_policy_is_non_commercial_with_its_own_id(seed):
-    name = "Canadian Guardrails for Generative AI – Code of Practice"
-    row = _record(AGORA, name, "agora/documents.csv L52", juris="CA", identifier="AGORA:1053",
-                  url="https://ised-isde.canada.ca/site/ised/en/consultation-development-canadian-code-practice-"
-                      "generative-artificial-intelligence-systems/canadian-guardrails-generative-ai-code-practice")
-    out = _resolve(seed, [row])
-    pol = _policy(out, name)
-    assert pol["policy_id"] == resolve.policy_key_id("CA", resolve.title_key(name))
-    assert (pol["non_commercial"], pol["licence"], pol["identifiers"], pol["title_en"]) == (
-        True, AGORA_TERMS, "AGORA:1053", name)
-    assert len(out["policies"]) == 145
+# --- reviewed joins of live records -------------------------------------------------------------------------
+
+def test_source_scoped_alias_is_skipped_without_its_source_and_stale_with_it(seed, agora):
+    entry = {"table": "policies", "action": "same_as", "reason": "test", "source_line": "test", "_where": "e1",
+             "match": {"jurisdiction": "US", "source_id": AGORA, "title": "No Such Order"}, "same_as": "FASST"}
+    out = resolve.resolve(seed["policy_mentions"], seed["policy_relations"], overrides=[entry])
+    assert out["overrides_applied"] == {}                             # no AGORA mention: not applied, not counted
+    with pytest.raises(resolve.OverrideError, match="e1"):
+        resolve.resolve(seed["policy_mentions"] + agora, seed["policy_relations"], overrides=[entry])

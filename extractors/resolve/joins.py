@@ -60,19 +60,27 @@ def join_acronyms(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tu
     _join(mentions, key_of, alias, lambda m: [a] if (a := title_acronym(m["title"])) else [])
 
 
+_SHORT_TITLE_RE = re.compile(r"\(([^()]*\bAct)\)\s*$")     # "... (Artificial Intelligence Act)" ending a name
+
+
 def _english_keys(m: dict) -> list[str]:
     keys = [title_key(m["title_en"])] if m.get("title_en") else []
     if not is_document(m) and not CJK_RE.search(m["title"]):
         keys.append(title_key(m["title"]))
+        short = _SHORT_TITLE_RE.search(m["title"])
+        if short:
+            keys.append(title_key(short.group(1)))
     return list(dict.fromkeys(k for k in keys if k))
 
 
 def join_english_titles(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple]) -> None:
-    """Rule 1c: a live record whose English title (or ``title_en``) has the title key of the English title a
-    report prints with a mention of the same jurisdiction (000 L675 《…行政命令》(Executive Order on the Safe,
-    Secure, and Trustworthy Development and Use of Artificial Intelligence), AGORA's official name of EO
-    14110) names that instrument; their keys are joined (lead: module docstring). Report mentions sharing an
-    English title among themselves are not joined by it (rule 2 decides those)."""
+    """Rule 1c: a live record whose English title (or ``title_en``, or the short title in brackets ending its
+    official name: ``REGULATION (EU) 2024/1689 … (Artificial Intelligence Act)``) has the title key of the
+    English title a report prints with a mention of the same jurisdiction (001 L325 AI法案(Artificial
+    Intelligence Act); 000 L675 《…行政命令》(Executive Order on the Safe, Secure, and Trustworthy Development
+    and Use of Artificial Intelligence), AGORA's official name of EO 14110) names that instrument; their keys
+    are joined (lead: module docstring). Report mentions sharing an English title among themselves are not
+    joined by it (rule 2 decides those)."""
     _join(mentions, key_of, alias, _english_keys, with_record=True)
 
 
@@ -83,11 +91,9 @@ def identifiers_of(group: list[dict]) -> str | None:
 
 
 def identifier_conflicts(group: list[dict]) -> list[str]:
-    """The schemes (``EO``, ``CELEX``, ``AGORA`` ...) for which a group carries two different identifiers:
-    two executive-order numbers in one policy mean a wrong join (a title key or reviewed alias joined two
-    instruments), raised as an ``identifiers_conflict`` flag."""
-    by_scheme: dict[str, set[str]] = defaultdict(set)
-    for m in group:
-        if m.get("identifier"):
-            by_scheme[re.split(r"[ :]", m["identifier"], maxsplit=1)[0]].add(m["identifier"])
-    return sorted(s for s, ids in by_scheme.items() if len(ids) > 1)
+    """The executive-order numbers of a group when it carries more than one: a number names exactly one order,
+    so two in one policy mean a wrong join (a title key or reviewed alias joined two instruments), raised as an
+    ``identifiers_conflict`` flag. Other schemes may legitimately repeat (AGORA records a draft and the final
+    text as two documents, CELEX numbers a corrigendum apart)."""
+    orders = sorted({m["identifier"] for m in group if (m.get("identifier") or "").startswith("EO ")})
+    return orders if len(orders) > 1 else []

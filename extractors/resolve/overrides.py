@@ -112,14 +112,21 @@ def apply_drops(mentions: list[dict], overrides: list[dict], applied: Counter) -
     return mentions
 
 
-def reviewed_aliases(overrides: list[dict], key_of: dict[str, tuple], applied: Counter) -> dict[tuple, tuple]:
-    """Rule 2: ``same_as`` entries, key -> the key it joins. Raises OverrideError for a key no mention has."""
+def reviewed_aliases(overrides: list[dict], mentions: list[dict], key_of: dict[str, tuple],
+                     applied: Counter) -> dict[tuple, tuple]:
+    """Rule 2: ``same_as`` entries, key -> the key it joins. An entry whose match names a ``source_id`` (a live
+    source's record joined to a report's naming) takes only that source's mentions, and is skipped, not
+    counted, when the run has no mention of that source at all (a build without it). Raises OverrideError for
+    a key no (such) mention has."""
     alias: dict[tuple, tuple] = {}
+    present = {m["source_id"] for m in mentions}
     for e in [o for o in overrides if o["action"] == "same_as"]:
-        juris = e["match"]["jurisdiction"]
+        juris, source = e["match"]["jurisdiction"], e["match"].get("source_id")
+        if source and source not in present:
+            continue
         src = (juris, title_key(e["match"]["title"]))
         dst = (e.get("jurisdiction_to", juris), title_key(e["same_as"]))
-        if src not in key_of.values():
+        if not any(key_of[m["mention_id"]] == src for m in mentions if source in (None, m["source_id"])):
             raise _stale(e, f"no mention of {e['match']} to merge")
         alias[src] = dst
         applied["policies"] += 1

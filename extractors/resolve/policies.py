@@ -22,15 +22,16 @@ documents and recorded by live sources. Rules, in order:
    key cannot see (an abbreviation, a translated name). Each entry has a reason and a source line, and is
    counted in the release manifest. (They are applied first: rules 0 and 1b join the keys they lead to.)
    Bills of one title tabled by different sponsors stay separate (:func:`_split_bills`).
-3. **Canonical values.** The title comes from the primary mention: an open one (not non_commercial) first,
-   then one printing the group's key (the ``same_as`` target of a reviewed alias), a report's before a live
-   record's, then a table row (tables are the report's own comparison), then the most frequent printed
-   title, then the longest. Where sources disagree, a primary legal record's value beats a registry's,
-   and a registry's a report's: date, status, relations, url, and which source fills title_en
+3. **Canonical values.** The title comes from the primary mention: an open one (not non_commercial) when
+   the group has any, then one printing the group's key (the ``same_as`` target of a reviewed alias), a
+   report's before a live record's, then a table row (tables are the report's own comparison), then the most
+   frequent printed title, then the longest. Where sources disagree, a primary legal record's value beats a
+   registry's, and a registry's a report's: date, status, relations, url, and which source fills title_en
    (:mod:`extractors.resolve.precedence`, with the ``sources_disagree`` flags and the licence and
    non_commercial rules). Within one role the date is the most precise printed one, a table's before prose;
    mentions whose dates disagree raise a ``dates_disagree`` quality flag naming every printed date.
-   ``identifiers``: every identifier of the group's mentions; two of one scheme raise ``identifiers_conflict``.
+   ``identifiers``: every identifier of the group's mentions; two executive order numbers raise
+   ``identifiers_conflict``.
 4. ``genai_specific`` is true when any mention's title, or the summary cell of a table mention, meets the
    rule of :func:`extractors.normalise.genai_specific` (prose sentences do not decide: they often name GenAI
    next to a general instrument).
@@ -52,12 +53,12 @@ from extractors.resolve.joins import (identifier_conflicts, identifiers_of, is_d
 from extractors.resolve.keys import canonical, policy_key_id, title_key
 from extractors.resolve.overrides import apply_drops, apply_field_overrides, load_overrides, reviewed_aliases
 from extractors.resolve.precedence import (Roles, canonical_values, pick_date, pick_status,
-                                           relation_disagreements, terms)
+                                           relation_disagreements, terms, value_pool)
 
 
-def _primary(group: list[dict], key: str, roles: Roles) -> dict:
-    counts = Counter(m["title"] for m in group)
-    return sorted(group, key=lambda m: (bool(m.get("non_commercial")), title_key(m["title"]) != key,
+def _primary(pool: list[dict], key: str, roles: Roles) -> dict:
+    counts = Counter(m["title"] for m in pool)
+    return sorted(pool, key=lambda m: (title_key(m["title"]) != key,
                                         not is_document(m), roles.rank(m), m["context"] != "table",
                                         -counts[m["title"]], -len(m["title"]),
                                         m["source_id"], m["source_locator"]))[0]
@@ -105,7 +106,7 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,
     applied: Counter = Counter()
     mentions = apply_drops([dict(m) for m in mentions], overrides, applied)
     key_of = {m["mention_id"]: (m["jurisdiction"], title_key(m["title"])) for m in mentions}
-    alias = reviewed_aliases(overrides, key_of, applied)
+    alias = reviewed_aliases(overrides, mentions, key_of, applied)
     join_identifiers(mentions, key_of, alias)
     join_acronyms(mentions, key_of, alias)
     join_english_titles(mentions, key_of, alias)
@@ -159,7 +160,8 @@ def _policy_row(juris: str, key: str, group: list[dict], revoked_by: dict[str, l
                 flags: list[dict]) -> dict:
     """One policies row for a group of mentions (rules 0, 3 and 4)."""
     pid = policy_key_id(juris, key)
-    first = _primary(group, key.split("|")[0], roles)
+    pool = value_pool(group)
+    first = _primary(pool, key.split("|")[0], roles)
     date = pick_date(group, pid, first["title"], roles, flags) or {}
     status = pick_status(group, revoked_by.get(pid, []), pid, first["title"], roles, flags)
     kind = first["instrument_type"]
@@ -167,12 +169,13 @@ def _policy_row(juris: str, key: str, group: list[dict], revoked_by: dict[str, l
         kind = "law"        # 法案 also translates "Act": a sentence says it was passed
     genai = any(nz.genai_specific(m["title"], m["text"] if m["context"] == "table" else None)
                 for m in group)
-    values, used = canonical_values(group, first, roles)
+    values, used = canonical_values(pool, first, roles)
     licence, non_commercial = terms([first, *used, *([date] if date else [])])
-    for scheme in identifier_conflicts(group):
+    orders = identifier_conflicts(group)
+    if orders:
         flags.append(flag_row(first["source_id"], "policies", pid, "identifiers_conflict",
-                              f"{first['title']}: mentions carry different {scheme} identifiers: "
-                              f"{identifiers_of(group)}", first["source_locator"]))
+                              f"{first['title']}: mentions carry different executive order numbers: "
+                              f"{', '.join(orders)}", first["source_locator"]))
     return {
         "policy_id": pid, "jurisdiction": juris, "title": first["title"], "title_en": values["title_en"],
         "issuer": values["issuer"], "issued_on": date.get("issued_on"),

@@ -8,9 +8,9 @@
   month or day where both print it) raises one ``sources_disagree`` flag naming both printed values, their
   sources and locators; disagreement within one role stays a ``dates_disagree`` flag.
 - **Status**: the statuses the mentions print and ``revoked`` for every ``revokes`` relation naming the policy;
-  the highest role that says anything decides (within it the furthest stage: revoked, adopted, proposed), so a
-  legal record's revocation beats a report's "adopted". A value of another role that differs raises one
-  ``sources_disagree`` flag.
+  each role's status is the furthest stage its rows state (revoked, adopted, proposed), and the highest role
+  that says anything decides, so a legal record's revocation beats a report's "adopted". A lower role whose
+  status differs raises one ``sources_disagree`` flag.
 - **Relations**: every stated relation is kept. When a legal record or registry and a report name different
   instruments as revoking (replacing, superseding) one policy, a ``sources_disagree`` flag names both; the
   legal record's is canonical.
@@ -19,12 +19,15 @@
   records, a legal record before a registry. ``title_en``: the same order, so a live record's English title
   (its ``title_en``, else its title in Latin script) fills it only when no report prints one. ``url``: a
   legal record's, else a registry's.
-- **Open values first**: for each of title, title_en, issuer, date, summary and url, a value from a mention
-  that may be used commercially is taken before one from a ``non_commercial`` mention (AGORA's). The policy is
-  ``non_commercial`` when any of these values was still taken from a non-commercial mention, so
-  ``WHERE NOT non_commercial`` keeps every policy whose values open sources supply. ``licence``: the licences
-  of the mentions the values were taken from, the primary mention's first, distinct, joined by `` | ``.
-  Identifiers and status are facts about the instrument and do not make a policy non-commercial.
+- **Open values only, when there are any** (:func:`value_pool`): a policy that some open mention names (one
+  that may be used commercially) takes its title, title_en, issuer, date, summary and url from open mentions
+  only; a value only a ``non_commercial`` mention (AGORA's) supplies stays on that mention's row, and the
+  policy row leaves it empty (the AGORA link of a policy the reports also name is not its url). A policy that
+  only non-commercial mentions name takes their values and is ``non_commercial``. So
+  ``WHERE NOT non_commercial`` never loses a policy an open source names, and keeps only open values.
+  Disagreement flags still compare every mention. ``licence``: the licences of the mentions the values were
+  taken from, the primary mention's first, distinct, joined by `` | ``. Identifiers and status are facts
+  about the instrument, taken from every mention; they do not make a policy non-commercial.
 """
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ from extractors.core.records import flag_row
 from extractors.resolve.joins import CJK_RE, is_document
 
 ROLE_ORDER = ("legal_record", "registry", "report")
-PRECEDENCE = "open sources first, then a legal record, a registry, a report"
+PRECEDENCE = "open sources only where there are any; a legal record, then a registry, then a report"
 EXCLUSIVE_RELATIONS = ("revokes", "replaces", "supersedes")    # one instrument ends another
 STAGES = ("revoked", "adopted", "proposed")                        # furthest lifecycle stage first
 PRECISION_RANK = {"day": 3, "month": 2, "year": 1, None: 0}
@@ -66,9 +69,15 @@ def _nc(row: dict) -> bool:
     return bool(row.get("non_commercial"))
 
 
+def value_pool(group: list[dict]) -> list[dict]:
+    """The mentions a policy's values may come from: its open (not non_commercial) mentions, or all of them
+    when every one is non-commercial."""
+    return [m for m in group if not _nc(m)] or group
+
+
 def _first(candidates: list[dict], value: Callable[[dict], str | None]) -> tuple[str | None, dict | None]:
-    """(value, mention) of the first candidate with a value, open (not non_commercial) candidates first."""
-    m = next((m for m in sorted(candidates, key=_nc) if value(m)), None)
+    """(value, mention) of the first candidate with a value."""
+    m = next((m for m in candidates if value(m)), None)
     return (value(m), m) if m else (None, None)
 
 
@@ -80,13 +89,13 @@ def english_title(mention: dict) -> str | None:
     return mention["title"] if not is_document(mention) and not CJK_RE.search(mention["title"]) else None
 
 
-def canonical_values(group: list[dict], first: dict, roles: Roles) -> tuple[dict, list[dict]]:
+def canonical_values(pool: list[dict], first: dict, roles: Roles) -> tuple[dict, list[dict]]:
     """(title_en, issuer, summary and url of a policy; the mentions they were taken from), per the module
-    docstring. ``first`` is the primary mention (the title's)."""
-    order = [first, *sorted(group, key=lambda m: (not is_document(m), roles.rank(m)))]
+    docstring. ``pool`` is :func:`value_pool` of its mentions, ``first`` the primary mention (the title's)."""
+    order = [first, *sorted(pool, key=lambda m: (not is_document(m), roles.rank(m)))]
     picked = {"title_en": _first(order, english_title), "issuer": _first(order, lambda m: m.get("issuer_printed")),
               "summary": _first(order, lambda m: m.get("text")),
-              "url": _first(sorted(group, key=roles.rank), lambda m: m.get("url"))}
+              "url": _first(sorted(pool, key=roles.rank), lambda m: m.get("url"))}
     return {k: v for k, (v, _) in picked.items()}, [m for _, m in picked.values() if m is not None]
 
 
@@ -109,15 +118,18 @@ def _date_disagrees(a: dict, b: dict) -> bool:
 
 
 def pick_date(group: list[dict], pid: str, title: str, roles: Roles, flags: list[dict]) -> dict | None:
-    """The mention whose date the policy keeps (module docstring), or None; appends the ``dates_disagree`` and
-    ``sources_disagree`` flags of the mentions whose dates disagree with it."""
-    dated = sorted((m for m in group if m["issued_on"] is not None),
-                   key=lambda m: (_nc(m), roles.rank(m), -PRECISION_RANK[m["issued_precision"]],
+    """The mention whose date the policy keeps (module docstring; chosen from :func:`value_pool`), or None;
+    appends the ``dates_disagree`` and ``sources_disagree`` flags of the mentions (of the whole group) whose
+    dates disagree with it."""
+    dated = sorted((m for m in value_pool(group) if m["issued_on"] is not None),
+                   key=lambda m: (roles.rank(m), -PRECISION_RANK[m["issued_precision"]],
                                   m["context"] != "table", m["source_id"], m["source_locator"]))
     if not dated:
         return None
     date = dated[0]
-    odd = [m for m in dated if _date_disagrees(date, m)]
+    odd = [m for m in group if m["issued_on"] is not None and _date_disagrees(date, m)]
+    odd.sort(key=lambda m: (roles.rank(m), -PRECISION_RANK[m["issued_precision"]], m["context"] != "table",
+                            m["source_id"], m["source_locator"]))
     same = [m for m in odd if roles.of(m) == roles.of(date)]
     if same:
         printed = "; ".join(f"{m['issued_printed']!r} ({m['source_id']} {m['source_locator']})"
@@ -134,20 +146,30 @@ def pick_date(group: list[dict], pid: str, title: str, roles: Roles, flags: list
     return date
 
 
+def _furthest(said: list[tuple[str, dict, str]]) -> str:
+    return next(s for s in STAGES if any(v == s for v, _, _ in said))
+
+
 def pick_status(group: list[dict], revocations: list[dict], pid: str, title: str, roles: Roles,
                 flags: list[dict]) -> str | None:
     """The policy's status (module docstring): ``revocations`` are the final ``revokes`` relations naming it
-    as the revoked policy. Appends a ``sources_disagree`` flag when a lower role states another status."""
+    as the revoked policy. Each role's status is the furthest stage its rows state; the highest role's is
+    kept. Appends one ``sources_disagree`` flag when a lower role's status differs, naming the rows that state
+    each value (a report that also printed an earlier stage, e.g. a bill's proposal, does not disagree)."""
     said = [(m["status"], m, "prints") for m in group if m.get("status")]
     said += [("revoked", r, "states a revokes relation") for r in revocations]
     if not said:
         return None
-    top = min(roles.rank(row) for _, row, _ in said)
-    kept = next(s for s in STAGES if any(v == s and roles.rank(row) == top for v, row, _ in said))
-    other = [(v, row, how) for v, row, how in said if roles.rank(row) != top and v != kept]
-    if other:
-        source = next(row for v, row, _ in said if v == kept and roles.rank(row) == top)
-        printed = "; ".join(f"{roles.where(row)} {how} {v!r}" for v, row, how in [(kept, source, "says"), *other])
+    by_rank: dict[int, list] = defaultdict(list)
+    for item in said:
+        by_rank[roles.rank(item[1])].append(item)
+    top = min(by_rank)
+    kept = _furthest(by_rank[top])
+    stated = [(v, row, how) for rank in sorted(by_rank) for v, row, how in by_rank[rank]
+              if v == _furthest(by_rank[rank])]
+    if any(v != kept for v, _, _ in stated):
+        printed = "; ".join(f"{roles.where(row)} {how} {v!r}" for v, row, how in stated)
+        source = stated[0][1]
         flags.append(flag_row(source["source_id"], "policies", pid, "sources_disagree",
                               f"{title}: sources state different statuses: {printed}; kept {kept!r} "
                               f"(a legal record, then a registry, then a report)", source["source_locator"]))
