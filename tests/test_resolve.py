@@ -148,7 +148,7 @@ def test_aigc_and_generative_ai_wordings_are_one_guideline(all_sources):
 
 def test_revoked_order_and_reviewed_merges(all_sources):
     eo = [p for p in all_sources["policies"] if p["title"] == "第 14110 號行政命令"]
-    # 000, the 002 slide (L395) and AGORA 307 (identifier EO 14110)
-    assert len(eo) == 1 and eo[0]["status"] == "revoked" and eo[0]["source_count"] == 3
+    # 000, the 002 slide (L395), the Federal Register and AGORA 307 (identifier EO 14110)
+    assert len(eo) == 1 and eo[0]["status"] == "revoked" and eo[0]["source_count"] == 4
     assert all_sources["overrides_applied"]["policies"] == len(
         [e for e in resolve.load_overrides() if e["table"] == "policies"])

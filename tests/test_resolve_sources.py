@@ -1,87 +1,70 @@
 """Resolution across sources (extractors/resolve: rules 0, 1c and 2, extractors/resolve/precedence.py): the five
-reports' real extraction joined with the real AGORA snapshot (sources/agora, a registry, non-commercial) and with
-Federal Register records of the same instruments.
+reports' real extraction joined with the real Federal Register snapshot (sources/federal_register, a legal
+record: EO 14110, 14148 and 14179) and the real AGORA snapshot (sources/agora, a registry, non-commercial).
 
-The Federal Register adapter is not in this branch: its records are built in the test with
-``records.add_mention``, in the shape a live adapter writes (context ``record``, identifier, url, licence and
-non_commercial per row), with values copied from real responses in /work/shared/fixtures/federal_register
-(provenance in its README): documents 2023-24283 (EO 14110, signed 2023-10-30, published 2023-11-01),
-2025-02172 (EO 14179) and 2025-01901 (EO 14148, whose section 2 (ggg) revokes EO 14110). The two
-disagreements (a publication date instead of the signing date; a report that still calls EO 14110 adopted)
-are built from those real rows to exercise the precedence rules, and say so.
+Two disagreements are built from those real rows to exercise the precedence rules, and say so: the Federal
+Register's record of EO 14110 with its publication date (2023-11-01, the date in its URL) instead of the
+signing date, and 000 L675's naming of EO 14110 with the status a report written before January 2025 would
+give it (adopted).
 """
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
 from extractors import resolve
-from extractors.core import records, snapshots
+from extractors.core import snapshots
 from extractors.core.identifiers import identifier_in
 from warehouse import sources
 
 SOURCE_000 = "tier-2025-genai-global-economy"
 FR, AGORA = "federal_register", "agora"
 ROLES = {FR: "legal_record", AGORA: "registry"}          # the reports: role report (the default)
-FR_TERMS = "Public domain (US federal government work)"
+FR_TERMS = "US federal government works are public domain (17 U.S.C. 105)"
 AGORA_TERMS = ("ETO AGORA terms of use: attribution required (cite 'Emerging Technology Observatory AGORA "
                "dataset'); full texts non-commercial")
 TERMS_000 = "Not stated in the document; public research report. Quote with attribution to the publisher."
-EO_14110_URL = ("https://www.federalregister.gov/documents/2023/11/01/2023-24283/"
-                "safe-secure-and-trustworthy-development-and-use-of-artificial-intelligence")
-EVIDENCE_14148 = ("(ggg) Executive Order 14110 of October 30, 2023 (Safe, Secure, and Trustworthy Development and "
-                  "Use of Artificial Intelligence).")
+FR_14110_URL = "https://www.federalregister.gov/documents/full_text/xml/2023/11/01/2023-24283.xml"
+FR_14179_URL = "https://www.federalregister.gov/documents/full_text/xml/2025/01/31/2025-02172.xml"
 
 
-def _extract_all() -> dict[str, dict]:
-    """Rows per source, extracted as the pipeline does (sources row, licence and non_commercial per row)."""
+@pytest.fixture(scope="module")
+def extracted() -> dict[str, dict]:
+    """Rows per pinned source, extracted as the pipeline does (sources row, licence and non_commercial)."""
     return {snap.source_id: sources.extract(snap).rows for snap in snapshots.verify_all()}
 
 
+def _rows(extracted: dict, source_ids) -> dict:
+    return {name: [x for sid in source_ids for x in extracted[sid][name]]
+            for name in ("policy_mentions", "policy_relations")}
+
+
 @pytest.fixture(scope="module")
-def seed():
+def seed(extracted):
     """Mentions and relations of the five reports (no live source)."""
-    rows = [r for sid, r in _extract_all().items() if r["sources"][0]["kind"] == "document"]
-    assert len(rows) == 5
-    return {name: [x for r in rows for x in r[name]] for name in ("policy_mentions", "policy_relations")}
+    reports = [sid for sid, rows in extracted.items() if rows["sources"][0]["kind"] == "document"]
+    assert len(reports) == 5
+    return _rows(extracted, reports)
 
 
 @pytest.fixture(scope="module")
-def agora():
-    """The real AGORA snapshot's mentions (13 documents)."""
-    rows = _extract_all()[AGORA]
-    assert rows["sources"][0]["role"] == "registry" and rows["sources"][0]["non_commercial"] is True
-    return rows["policy_mentions"]
+def fr(extracted):
+    """The Federal Register snapshot's rows: three orders and EO 14148's revocation of EO 14110."""
+    assert extracted[FR]["sources"][0]["role"] == "legal_record"
+    return _rows(extracted, [FR])
 
 
-def _record(source_id: str, title: str, locator: str, *, issued: str | None = None, identifier: str | None = None,
-            url: str | None = None, status: str | None = None) -> dict:
-    """A Federal Register record's mention, as a live adapter writes it (licence and non_commercial of its
-    source)."""
-    ex = records.Extraction(source_id)
-    m = records.add_mention(ex, jurisdiction="US", title_printed=title, locator=locator, context="record",
-                            issuer="Executive Office of the President", issued_printed=issued,
-                            identifier=identifier, url=url, status=status, instrument_type="executive_order")
-    m.update(licence=FR_TERMS, non_commercial=False)
-    return m
+@pytest.fixture(scope="module")
+def agora(extracted):
+    """The AGORA snapshot's mentions (13 documents)."""
+    src = extracted[AGORA]["sources"][0]
+    assert (src["role"], src["non_commercial"]) == ("registry", True)
+    return extracted[AGORA]["policy_mentions"]
 
 
-def _fr_14110(issued: str = "2023-10-30", status: str | None = None) -> dict:
-    return _record(FR, "Safe, Secure, and Trustworthy Development and Use of Artificial Intelligence",
-                   "documents/2023-24283.json", issued=issued, identifier="EO 14110", url=EO_14110_URL,
-                   status=status)
-
-
-def _fr_14148() -> dict:
-    return _record(FR, "Initial Rescissions of Harmful Executive Orders and Actions", "documents/2025-01901.json",
-                   issued="2025-01-20", identifier="EO 14148")
-
-
-def _relation(subject: dict, relation: str, related: dict, evidence: str) -> dict:
-    """A relation row as an adapter writes it (provisional policy ids of its two mentions)."""
-    return {"relation_id": records.relation_id(subject["policy_id"], relation, related["policy_id"]),
-            "policy_id": subject["policy_id"], "relation": relation, "related_policy_id": related["policy_id"],
-            "evidence": evidence, "licence": subject["licence"], "non_commercial": subject["non_commercial"],
-            "source_id": subject["source_id"], "source_locator": subject["source_locator"]}
+def _record(fr: dict, identifier: str) -> dict:
+    return next(m for m in fr["policy_mentions"] if m["identifier"] == identifier)
 
 
 def _resolve(seed: dict, mentions: list | tuple = (), relations: list | tuple = (), roles: dict | None = None) -> dict:
@@ -185,53 +168,59 @@ def test_agora_records_join_the_report_policies(seed, agora):
         [e for e in resolve.load_overrides() if e["table"] == "policies"])
 
 
-def test_federal_register_record_joins_the_report_policy_by_identifier(seed):
-    before = _resolve(seed)
-    after = _resolve(seed, [_fr_14110()])
+def test_federal_register_records_join_the_report_policies_by_identifier(seed, fr):
+    before, after = _resolve(seed), _resolve(seed, fr["policy_mentions"], fr["policy_relations"])
     eo_before, eo = _policy(before, "第 14110 號行政命令"), _policy(after, "第 14110 號行政命令")
-    # the seed key leads: the policy id is the one the reports alone give, and no other policy changes
+    # the report key leads: the policy id is the one the reports alone give, and no report policy changes id;
+    # EO 14148 (no report names it) is the one new policy
     assert eo["policy_id"] == eo_before["policy_id"] == resolve.policy_key_id("US", "第14110號行政命令")
-    assert {p["policy_id"] for p in after["policies"]} == {p["policy_id"] for p in before["policies"]}
+    assert {p["policy_id"] for p in before["policies"]} < {p["policy_id"] for p in after["policies"]}
+    assert len(after["policies"]) == len(before["policies"]) + 1
     assert (eo["mention_count"], eo["source_count"]) == (eo_before["mention_count"] + 1, 3)
-    assert (eo["identifiers"], eo["url"], eo["status"]) == ("EO 14110", EO_14110_URL, "revoked")
+    assert (eo["identifiers"], eo["url"], eo["status"]) == ("EO 14110", FR_14110_URL, "revoked")
     # the legal record's date is canonical; it agrees with the reports' 2023 年 10 月 30 日 (L675)
     assert (eo_before["issued_printed"], eo["issued_printed"]) == ("2023 年 10 月 30 日", "2023-10-30")
-    # 000 L675 prints an English title, so the record's does not replace it
+    # 000 L675 prints an English title, so the record's does not replace it; the title is the report's
     assert eo["title_en"] == ("Executive Order on the Safe, Secure, and Trustworthy Development and Use of "
                               "Artificial Intelligence")
-    assert (eo["source_id"], eo["source_locator"]) == (SOURCE_000, "表 3-1 L810-810")
-    assert not _flags(after, "sources_disagree")
+    assert (eo["title"], eo["source_id"], eo["source_locator"]) == (
+        "第 14110 號行政命令", SOURCE_000, "表 3-1 L810-810")
+    assert not _flags(after, "sources_disagree", eo["policy_id"])
     assert (eo["non_commercial"], eo["licence"]) == (False, TERMS_000 + " | " + FR_TERMS)   # url, date: FR's
 
 
-def test_live_english_title_fills_title_en_the_reports_do_not_print(seed):
-    fr = _record(FR, "Removing Barriers to American Leadership in Artificial Intelligence",
-                 "documents/2025-02172.json", issued="2025-01-23", identifier="EO 14179")
-    before, after = _resolve(seed), _resolve(seed, [fr])
+def test_live_english_title_fills_title_en_the_reports_do_not_print(seed, fr):
+    before, after = _resolve(seed), _resolve(seed, [_record(fr, "EO 14179")])
     eo_before, eo = _policy(before, "第14179號行政命令"), _policy(after, "第14179號行政命令")
     assert eo_before["title_en"] is None and eo_before["issued_printed"] is None      # 000 L685 prints 1月23日
     assert eo["policy_id"] == eo_before["policy_id"]
-    assert (eo["title_en"], eo["issued_printed"]) == (
-        "Removing Barriers to American Leadership in Artificial Intelligence", "2025-01-23")
+    assert (eo["title_en"], eo["issued_printed"], eo["url"]) == (
+        "Removing Barriers to American Leadership in Artificial Intelligence", "2025-01-23", FR_14179_URL)
 
 
 # --- precedence -----------------------------------------------------------------------------------------
 
-def test_legal_record_date_is_canonical_and_a_disagreement_is_flagged(seed):
-    """Built from the real record: the publication date (2023-11-01) where an adapter could print it instead
-    of the signing date the reports print."""
-    out = _resolve(seed, [_fr_14110(issued="2023-11-01")])
+def _published(fr: dict) -> list[dict]:
+    """The Federal Register's mentions, its record of EO 14110 dated by its publication (2023-11-01, the date in
+    its URL) instead of its signing: a date disagreement built from the real record."""
+    m = _record(fr, "EO 14110")
+    return [dict(m, issued_printed="2023-11-01", issued_on=dt.date(2023, 11, 1)) if x is m else x
+            for x in fr["policy_mentions"]]
+
+
+def test_legal_record_date_is_canonical_and_a_disagreement_is_flagged(seed, fr):
+    out = _resolve(seed, _published(fr), fr["policy_relations"])
     eo = _policy(out, "第 14110 號行政命令")
-    assert (eo["issued_on"].isoformat(), eo["issued_printed"], eo["issued_precision"]) == (
-        "2023-11-01", "2023-11-01", "day")
-    flags = _flags(out, "sources_disagree")
+    assert (eo["issued_on"], eo["issued_printed"], eo["issued_precision"]) == (
+        dt.date(2023, 11, 1), "2023-11-01", "day")
+    flags = _flags(out, "sources_disagree", eo["policy_id"])
     assert len(flags) == 1
     f = flags[0]
     assert (f["table_name"], f["record_key"], f["source_id"], f["source_locator"], f["severity"]) == (
-        "policies", eo["policy_id"], FR, "documents/2023-24283.json", "warning")
+        "policies", eo["policy_id"], FR, "full_text/2023-24283.xml L8", "warning")
     assert f["detail"] == (
         "第 14110 號行政命令: sources print different dates: '2023-11-01' (legal_record federal_register "
-        "documents/2023-24283.json); '2023 年 10 月 30 日' (report tier-2025-genai-global-economy L675-675); "
+        "full_text/2023-24283.xml L8); '2023 年 10 月 30 日' (report tier-2025-genai-global-economy L675-675); "
         "'2023 年 10 月' (report tier-2025-genai-global-economy 表 3-1 L810-810); kept '2023-11-01' (open "
         "sources only where there are any; a legal record, then a registry, then a report)")
     # the reports agree among themselves (2023 年 10 月, 2023 年 10 月 30 日): no dates_disagree flag
@@ -252,59 +241,57 @@ def test_registry_date_that_disagrees_is_flagged_and_the_open_one_kept(seed, ago
         "sources only where there are any; a legal record, then a registry, then a report)"]
 
 
-def test_without_roles_every_source_is_a_report(seed):
+def test_without_roles_every_source_is_a_report(seed, fr):
     """The resolver's old signature (no roles): nothing outranks a report, so the within-role rule decides (most
     precise, table first, then source id: federal_register sorts first) and the disagreement is dates_disagree."""
-    out = resolve.resolve(seed["policy_mentions"] + [_fr_14110(issued="2023-11-01")], seed["policy_relations"])
+    out = resolve.resolve(seed["policy_mentions"] + _published(fr), seed["policy_relations"] + fr["policy_relations"])
     eo = _policy(out, "第 14110 號行政命令")
     assert eo["issued_printed"] == "2023-11-01"
     assert [f["check_name"] for f in out["quality_flags"] if f["record_key"] == eo["policy_id"]] == [
         "dates_disagree"]
 
 
-def test_legal_record_revocation_beats_a_report_status(seed):
-    """A report written before January 2025 would call EO 14110 adopted (built here from 000 L675 with its
-    status set to adopted, and without 000's own revocation sentence L685); the Federal Register's EO 14148
-    revokes it: the legal record's relation decides, the disagreement is flagged."""
+def test_legal_record_revocation_beats_a_report_status(seed, fr):
+    """000 L675's naming of EO 14110 with status adopted (as a report written before January 2025 would print
+    it), without 000's own revocation sentence (L685): the Federal Register's EO 14148 revokes the order, the
+    legal record's relation decides, the disagreement is flagged."""
     l675 = next(m for m in seed["policy_mentions"] if m["source_id"] == SOURCE_000
                 and m["source_locator"] == "L675-675" and m["title"] == "第 14110 號行政命令")
     mentions = [dict(m, status="adopted") if m is l675 else m for m in seed["policy_mentions"]]
     rels = [r for r in seed["policy_relations"] if r["source_locator"] != "L685-685"]
-    fr, eo_14148 = _fr_14110(), _fr_14148()
-    out = resolve.resolve(mentions + [fr, eo_14148], rels + [_relation(eo_14148, "revokes", fr, EVIDENCE_14148)],
-                          roles=ROLES)
+    out = resolve.resolve(mentions + fr["policy_mentions"], rels + fr["policy_relations"], roles=ROLES)
     eo = _policy(out, "第 14110 號行政命令")
     assert eo["status"] == "revoked"
     assert [f["detail"] for f in _flags(out, "sources_disagree", eo["policy_id"])] == [
         "第 14110 號行政命令: sources state different statuses: legal_record federal_register "
-        "documents/2025-01901.json states a revokes relation 'revoked'; report tier-2025-genai-global-economy "
+        "full_text/2025-01901.xml L87 states a revokes relation 'revoked'; report tier-2025-genai-global-economy "
         "L675-675 prints 'adopted'; kept 'revoked' (a legal record, then a registry, then a report)"]
 
 
-def test_relations_that_disagree_are_both_kept_and_flagged(seed):
+def test_relations_that_disagree_are_both_kept_and_flagged(seed, fr):
     """000 L685: EO 14179 revokes EO 14110; the Federal Register: EO 14148 (2025-01901, section 2 (ggg))."""
-    fr, eo_14148 = _fr_14110(), _fr_14148()
-    out = _resolve(seed, [fr, eo_14148], [_relation(eo_14148, "revokes", fr, EVIDENCE_14148)])
+    out = _resolve(seed, fr["policy_mentions"], fr["policy_relations"])
     eo = _policy(out, "第 14110 號行政命令")
     titles = {p["policy_id"]: p["title"] for p in out["policies"]}
-    revocations = sorted((titles[r["policy_id"]], r["source_id"]) for r in out["policy_relations"]
+    revocations = sorted((titles[r["policy_id"]], r["source_id"], r["source_locator"]) for r in out["policy_relations"]
                          if r["relation"] == "revokes" and r["related_policy_id"] == eo["policy_id"])
-    assert revocations == [("Initial Rescissions of Harmful Executive Orders and Actions", FR),
-                           ("第14179號行政命令", SOURCE_000)]
-    report_rel = next(r for r in out["policy_relations"] if r["source_id"] == SOURCE_000
-                      and r["related_policy_id"] == eo["policy_id"] and r["relation"] == "revokes")
+    assert revocations == [("Initial Rescissions of Harmful Executive Orders and Actions", FR,
+                            "full_text/2025-01901.xml L87"), ("第14179號行政命令", SOURCE_000, "L685-685")]
+    fr_rel, report_rel = (next(r for r in out["policy_relations"] if r["source_id"] == sid
+                               and r["related_policy_id"] == eo["policy_id"] and r["relation"] == "revokes")
+                          for sid in (FR, SOURCE_000))
     flags = _flags(out, "sources_disagree")
     assert len(flags) == 1
     f = flags[0]
     assert (f["table_name"], f["record_key"], f["source_id"], f["source_locator"]) == (
-        "policy_relations", report_rel["relation_id"], FR, "documents/2025-01901.json")
+        "policy_relations", report_rel["relation_id"], FR, "full_text/2025-01901.xml L87")
     assert f["detail"] == (
-        "what revokes 第 14110 號行政命令: the legal_record federal_register documents/2025-01901.json states "
-        f"Initial Rescissions of Harmful Executive Orders and Actions ({EVIDENCE_14148!r}); the report "
+        "what revokes 第 14110 號行政命令: the legal_record federal_register full_text/2025-01901.xml L87 states "
+        f"Initial Rescissions of Harmful Executive Orders and Actions ({fr_rel['evidence']!r}); the report "
         f"tier-2025-genai-global-economy L685-685 states 第14179號行政命令 ({report_rel['evidence']!r}); "
         "both relations kept, the legal_record's is canonical")
+    assert "(ggg) Executive Order 14110 of October 30, 2023" in fr_rel["evidence"]
     assert "撤銷拜登的14110號行政命令" in report_rel["evidence"]
-    assert eo["status"] == "revoked"
 
 
 # --- terms of use -----------------------------------------------------------------------------------------
@@ -321,7 +308,7 @@ def test_policies_only_agora_names_are_non_commercial(seed, agora):
     assert len(only_agora) == 7 and all(p["non_commercial"] for p in only_agora)
 
 
-def test_a_policy_the_reports_name_stays_open_with_agora(seed, agora):
+def test_a_policy_the_reports_name_stays_open_with_agora(seed, agora, fr):
     """AGORA's values (its link, its English name of EO 14179) stay on its mention rows: the policies the
     reports name take open values only, so WHERE NOT non_commercial keeps every one of them."""
     out = _resolve(seed, agora)
@@ -330,13 +317,30 @@ def test_a_policy_the_reports_name_stays_open_with_agora(seed, agora):
     assert (eo["identifiers"], eo["url"], eo["title_en"], eo["non_commercial"], eo["licence"]) == (
         "AGORA:1780; EO 14179", None, None, False, TERMS_000)
     # the Federal Register's record supplies an open url and English title
-    fr = _record(FR, "Removing Barriers to American Leadership in Artificial Intelligence",
-                 "documents/2025-02172.json", issued="2025-01-23", identifier="EO 14179",
-                 url="https://www.federalregister.gov/documents/2025/01/31/2025-02172/"
-                     "removing-barriers-to-american-leadership-in-artificial-intelligence")
-    eo = _policy(_resolve(seed, [*agora, fr]), "第14179號行政命令")
+    eo = _policy(_resolve(seed, [*agora, _record(fr, "EO 14179")]), "第14179號行政命令")
     assert (eo["url"], eo["title_en"], eo["non_commercial"]) == (
-        fr["url"], "Removing Barriers to American Leadership in Artificial Intelligence", False)
+        FR_14179_URL, "Removing Barriers to American Leadership in Artificial Intelligence", False)
+
+
+def test_every_source_as_the_pipeline_resolves_them(extracted, seed):
+    """Reports, Federal Register and AGORA (OWID gives indicators only): 144 report policies keep their ids,
+    EO 14148 and 7 AGORA-only documents are added; the disagreements are three sources_disagree flags."""
+    roles = {sid: rows["sources"][0]["role"] for sid, rows in extracted.items()}
+    out = _resolve(_rows(extracted, sorted(extracted)), roles=roles)
+    before = {p["policy_id"] for p in _resolve(seed)["policies"]}
+    assert len(out["policies"]) == 152 and before <= {p["policy_id"] for p in out["policies"]}
+    assert sorted(p["title"] for p in out["policies"] if p["non_commercial"]) == [
+        "An Act concerning consumer protections in interactions with artificial intelligence systems.",
+        "California SB 53", "Canadian Guardrails for Generative AI – Code of Practice",
+        "Copyright and Artificial Intelligence Part 3: Generative AI Training Report Pre-Publication Version 2025",
+        "Executive Order on Advancing United States Leadership in Artificial Intelligence Infrastructure (EO 14141)",
+        "Frontier AI Safety Commitments, AI Seoul Summit 2024",
+        "Safe and Secure Innovation for Frontier Artificial Intelligence Models Act (SB 1047)"]
+    assert sorted((f["table_name"], f["record_key"] in before) for f in _flags(out, "sources_disagree")) == [
+        ("policies", True), ("policies", True), ("policy_relations", False)]
+    assert {p["title"]: p["identifiers"] for p in out["policies"] if p["policy_id"] in before and p["identifiers"]} == {
+        "第 14110 號行政命令": "EO 14110", "第14179號行政命令": "AGORA:1780; EO 14179", "AI 法案": "CELEX:32024R1689",
+        "生成式人工智慧服務管理暫行辦法": "AGORA:1137; AGORA:37", "網路資訊服務深度合成管理規定": "AGORA:36"}
 
 
 # --- reviewed joins of live records -------------------------------------------------------------------------

@@ -3,10 +3,11 @@
 **Precedence of sources** (``sources.role``): a primary legal record (the Federal Register), then a registry
 (AGORA), then a secondary report (the seed documents). A source the resolver is given no role for is a report.
 
-- **Date** (``issued_on``): the legal record's date when one is printed; within one role the most precise
-  printed date, a table's before prose. A date of another role that disagrees with it (a different year, or
-  month or day where both print it) raises one ``sources_disagree`` flag naming both printed values, their
-  sources and locators; disagreement within one role stays a ``dates_disagree`` flag.
+- **Date** (``issued_on``): the legal record's date when one is printed (among the open mentions, below);
+  within one role the most precise printed date, a table's before prose. A date of another role that
+  disagrees with it (a different year, or month or day where both print it) raises one ``sources_disagree``
+  flag naming both printed values, their sources and locators; disagreement within one role stays a
+  ``dates_disagree`` flag.
 - **Status**: the statuses the mentions print and ``revoked`` for every ``revokes`` relation naming the policy;
   each role's status is the furthest stage its rows state (revoked, adopted, proposed), and the highest role
   that says anything decides, so a legal record's revocation beats a report's "adopted". A lower role whose
