@@ -176,8 +176,9 @@ def test_pin_outside_sources_is_refused(sources_copy):
     pins = sources_copy / "pins.yaml"
     pins.write_text(pins.read_text(encoding="utf-8").replace(f'{TIER}: "2026-11-21"', f'{TIER}: "../../x"'),
                     encoding="utf-8")
+    line = pins.read_text(encoding="utf-8").splitlines().index(f'{TIER}: "../../x"') + 1
     assert _message(SnapshotError, snapshots.list_sources) == (
-        f"{pins} line 7 (pin {TIER}): {TIER}/../../x is not a source folder and version folder name "
+        f"{pins} line {line} (pin {TIER}): {TIER}/../../x is not a source folder and version folder name "
         f"(a pin may not point outside {sources_copy})")
 
 

@@ -125,7 +125,11 @@ def test_dag_run_publishes_a_release(airflow_db, atlas_dirs, release_date):
     for fname, entry in manifest["files"].items():
         assert hashlib.sha256((release / fname).read_bytes()).hexdigest() == entry["sha256"]
     assert set(manifest["inputs"]) == {str(p.relative_to(PROJECT_ROOT / "sources"))
-                                       for p in (PROJECT_ROOT / "sources").glob("*/*/document.txt")}
+                                       for pattern in ("*/*/document.txt", "*/*/SHA256SUMS")
+                                       for p in (PROJECT_ROOT / "sources").glob(pattern)}
+    assert {sid for sid, s in manifest["sources"].items() if s["kind"] == "live"} == {"agora", "federal_register",
+                                                                                        "owid"}
+    assert not any(s["stale_since"] for s in manifest["sources"].values())
     assert manifest["validation"]["success"] is True
     assert manifest["code_revision"]
 
@@ -146,7 +150,7 @@ def test_dag_run_publishes_a_release(airflow_db, atlas_dirs, release_date):
     # one policies row per instrument, each with its mentions; curation counted in the manifest
     assert con.execute("SELECT count(*) FROM policies p WHERE mention_count <> "
                        "(SELECT count(*) FROM policy_mentions m WHERE m.policy_id = p.policy_id)").fetchone()[0] == 0
-    assert con.execute("SELECT count(DISTINCT source_id) FROM policy_mentions").fetchone()[0] == 5
+    assert con.execute("SELECT count(DISTINCT source_id) FROM policy_mentions").fetchone()[0] == 7   # 5 + FR, AGORA
     assert manifest["overrides"]["policies"] == len(
         [e for e in resolve.load_overrides() if e["table"] == "policies"])
     # report views show the tables as printed

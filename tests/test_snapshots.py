@@ -23,9 +23,9 @@ def pin(sources: Path, version: str) -> None:
 def test_bundled_sources_one_pinned_version_each():
     metas = snapshots.list_sources()
     assert [(m["source_id"], m["date_accessed"]) for m in metas] == [
-        ("aigc-us-gb-kr-tw-2024", VERSION), ("ipas-2025-genai-study-guide", VERSION),
-        ("moda-2025-ai-industry-programme", VERSION), ("nstc-2024-ai-industry-law-report", VERSION),
-        (SOURCE, VERSION)]
+        ("agora", "2026-12-05"), ("aigc-us-gb-kr-tw-2024", VERSION), ("federal_register", "2026-12-05"),
+        ("ipas-2025-genai-study-guide", VERSION), ("moda-2025-ai-industry-programme", VERSION),
+        ("nstc-2024-ai-industry-law-report", VERSION), ("owid", "2026-12-05"), (SOURCE, VERSION)]
     assert metas[-1]["snapshot_file"] == f"{SOURCE}/{VERSION}/document.txt"
     assert snapshots.load(SOURCE).path == snapshots.sources_dir() / SOURCE / VERSION / "document.txt"
 
@@ -51,7 +51,8 @@ def test_a_pin_without_its_version_is_refused(sources_copy):
     pin(sources_copy, "2030-01-01")
     with pytest.raises(SnapshotError) as err:
         snapshots.list_sources()
-    assert str(err.value) == (f"{sources_copy}/pins.yaml line 7 (pin {SOURCE}): pinned version 2030-01-01 has no "
+    line = (sources_copy / "pins.yaml").read_text(encoding="utf-8").splitlines().index(f'{SOURCE}: "2030-01-01"') + 1
+    assert str(err.value) == (f"{sources_copy}/pins.yaml line {line} (pin {SOURCE}): pinned version 2030-01-01 has no "
                               f"{SOURCE}/2030-01-01/origin.yaml")
 
 
