@@ -76,6 +76,7 @@ SORT_KEYS = {
     "sources": ["source_id"],
     "policies": ["jurisdiction", "issued_on", "policy_id"],
     "policy_mentions": ["policy_id", "source_id", "source_locator", "mention_id"],
+    "policy_events": ["policy_id", "event_on", "event", "event_id"],
     "patent_counts": ["source_id", "source_locator", "record_id"],
     "market_figures": ["source_id", "record_id"],
     "report_tables": ["source_id", "table_id", "row_index", "column_index"],
@@ -164,8 +165,9 @@ def resolve_policies(combined_dir: Path, out: Path) -> dict[str, int]:
 
     tables = _read_tables([combined_dir])
     roles = {s["source_id"]: s["role"] for s in tables["sources"]}       # precedence where sources disagree
-    resolved = resolve.resolve(tables["policy_mentions"], tables["policy_relations"], roles=roles)
-    for name in ("policies", "policy_mentions", "policy_relations"):
+    resolved = resolve.resolve(tables["policy_mentions"], tables["policy_relations"], roles=roles,
+                               events=tables["policy_events"])
+    for name in ("policies", "policy_mentions", "policy_relations", "policy_events"):
         tables[name] = resolved[name]
     tables["quality_flags"] += resolved["quality_flags"]
     counts = _write_tables(tables, out)

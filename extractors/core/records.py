@@ -117,6 +117,37 @@ def add_mention(ex: Extraction, *, jurisdiction: str, title_printed: str, locato
 
 
 
+def event_id(source_id: str, locator: str, policy: str, event: str, scope: str | None) -> str:
+    """Stable id of one stated stage of an instrument."""
+    return stable_id("evt", source_id, locator, policy, event, scope or "")
+
+
+def add_event(ex: Extraction, *, policy_id: str, event: str, printed: str | None, locator: str,
+              text: str | None = None, scope: str | None = None, related_policy_id: str | None = None,
+              related_identifier: str | None = None, on: "object | None" = None,
+              precision: str | None = None) -> dict:
+    """Append one ``policy_events`` row; returns it. ``policy_id`` is the provisional id of a mention of this
+    source (:func:`policy_id` of its jurisdiction and title; resolve maps it to the final one, as for relations).
+    ``printed`` is the date as printed; it is read with :func:`normalise.parse_date` unless ``on`` (a
+    ``datetime.date``) and ``precision`` are given, e.g. from a structured record (``20260122``). A date that
+    cannot be read becomes a ``date_unreadable`` flag and a NULL date. ``event`` must be in the contract's enum
+    (the stage names of ``schemas/tables.yaml`` policy_events)."""
+    if on is None and printed:
+        try:
+            parsed = nz.parse_date(printed)
+        except nz.NormaliseError as exc:
+            ex.flag("policy_events", policy_id, "date_unreadable", str(exc), locator)
+            parsed = None
+        on, precision = (parsed.value, parsed.precision) if parsed else (None, None)
+    row = {"event_id": event_id(ex.source_id, locator, policy_id, event, scope), "policy_id": policy_id,
+           "event": event, "event_on": on, "event_precision": precision if on else None, "event_printed": printed,
+           "scope": scope, "related_policy_id": related_policy_id, "related_identifier": related_identifier,
+           "text": text, "licence": None, "non_commercial": None, "source_id": ex.source_id,
+           "source_locator": locator}
+    ex.rows["policy_events"].append(row)
+    return row
+
+
 def source_row(snapshot: Snapshot, status: dict | None = None) -> dict:
     """The ``sources`` row of a snapshot, from its origin metadata; ``status`` is the source's entry of
     ``fetch_status.yaml`` (a failed last fetch makes the row stale since its first failure)."""
@@ -141,8 +172,8 @@ def source_row(snapshot: Snapshot, status: dict | None = None) -> dict:
 
 
 # Dataset tables whose rows carry their terms of use (licence, non_commercial); policies get theirs in resolve.
-LICENSED_TABLES = ("policy_mentions", "policy_relations", "patent_counts", "market_figures", "budgets", "kpis",
-                   "indicators")
+LICENSED_TABLES = ("policy_mentions", "policy_relations", "policy_events", "patent_counts", "market_figures",
+                   "budgets", "kpis", "indicators")
 
 
 def apply_source_terms(ex: Extraction, source: dict) -> None:

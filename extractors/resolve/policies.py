@@ -89,7 +89,8 @@ def _split_bills(gkey: tuple, group: list[dict], flags: list[dict]) -> dict[tupl
 
 
 def resolve(mentions: list[dict], relations: list[dict] | None = None,
-            overrides: list[dict] | None = None, roles: Mapping[str, str] | None = None) -> dict:
+            overrides: list[dict] | None = None, roles: Mapping[str, str] | None = None,
+            events: list[dict] | None = None) -> dict:
     """Mentions of all sources -> ``{"policies", "policy_mentions", "policy_relations", "quality_flags",
     "overrides_applied"}``: rows per table (mentions and relations with their final policy ids) and the
     number of override entries applied per dataset table.
@@ -114,6 +115,7 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,
     split = _split_all_bills(_group_by_key(mentions, key_of, alias), flags)
     final_of = _assign_ids(split)
     rels = _final_relations(relations or [], final_of)
+    stages = final_events(events or [], final_of, flags)
     revoked_by: dict[str, list[dict]] = defaultdict(list)
     for r in rels:
         if r["relation"] == "revokes":
@@ -124,7 +126,7 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,
     by_id = {p["policy_id"]: p for p in policies}
     apply_field_overrides(by_id, overrides, alias, applied)
     relation_disagreements(rels, by_role, {p["policy_id"]: p["title"] for p in policies}, flags)
-    return {"policies": policies, "policy_mentions": mentions, "policy_relations": rels,
+    return {"policies": policies, "policy_mentions": mentions, "policy_relations": rels, "policy_events": stages,
             "quality_flags": flags, "overrides_applied": dict(applied)}
 
 
@@ -187,6 +189,23 @@ def _policy_row(juris: str, key: str, group: list[dict], revoked_by: dict[str, l
         "source_count": len({m["source_id"] for m in group}),
         "source_id": first["source_id"], "source_locator": first["source_locator"],
     }
+
+
+def final_events(events: list[dict], final_of: dict[str, str], flags: list[dict]) -> list[dict]:
+    """``policy_events`` rows with final policy ids (the event's and the related instrument's); an event whose
+    policy has no mention left (e.g. a dropped one) is left out with an ``event_without_policy`` flag, and a
+    related id that resolves to no policy is cleared (its ``related_identifier`` stays)."""
+    out = []
+    for e in events:
+        pid = final_of.get(e["policy_id"])
+        if pid is None:
+            flags.append(flag_row(e["source_id"], "policy_events", e["event_id"], "event_without_policy",
+                                  f"{e['event']} {e['event_printed']!r}: no mention of its instrument",
+                                  e["source_locator"], severity="info"))
+            continue
+        related = final_of.get(e["related_policy_id"]) if e.get("related_policy_id") else None
+        out.append({**e, "policy_id": pid, "related_policy_id": related if related != pid else None})
+    return out
 
 
 def _final_relations(relations: list[dict], final_of: dict[str, str]) -> list[dict]:
