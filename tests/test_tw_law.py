@@ -238,6 +238,32 @@ def test_a_set_entry_into_force_date_and_a_whole_text_amendment(tmp_path):
         "regulation", "衛生福利部", "Rules of Medical Diagnosis and Treatment by Telecommunications", [])
 
 
+def test_a_history_date_that_is_no_date_and_a_statement_no_rule_reads_are_flagged(tmp_path):
+    """Derived from D0080226's real record: its date replaced by 中華民國六十九年八月三十六日 (a date the database
+    prints in I0040016 at 269a809), and a real statement of G0300023's history at 269a809 appended (a notice that
+    the regulation is no longer applied for sanctions: no stage the settings read)."""
+    law = json.loads(real("D0080226"))
+    broken = law["LawHistories"].replace("中華民國一百十三年七月三十一日", "中華民國六十九年八月三十六日")
+    law["LawHistories"] = broken + ("\r\n  中華民國一百零九年九月十四日金融監督管理委員會公告，於一百十年\r\n"
+                                    "  一月一日起不再援用作為裁罰等處分之依據")
+    body = json.dumps(law, ensure_ascii=False, indent=2).encode()
+    write_version("tw_law", [RecordedFile("laws/D0080226.json", body, url="test")], SOURCE.meta(), accessed=NOW,
+                  folder=tmp_path)
+    ex = SOURCE.extract(snapshots.load("tw_law", tmp_path))
+    (m,) = ex.rows["policy_mentions"]
+    assert (m["issued_on"], m["issued_printed"], m["issuer_printed"]) == (None, None, "總統")
+    flags = [(f["table_name"], f["record_key"], f["check_name"], f["severity"], f["source_locator"])
+             for f in ex.rows["quality_flags"] if f["check_name"] != "effective_date_to_be_set"]
+    assert flags == [
+        ("policy_mentions", m["mention_id"], "date_unreadable", "warning", "laws/D0080226.json #/LawHistories/1/1"),
+        ("policy_mentions", m["mention_id"], "history_statement_unread", "info",
+         "laws/D0080226.json #/LawHistories/1/2")]
+    assert ex.rows["quality_flags"][1]["detail"] == (
+        "LawHistories entry 1, statement 2 states no stage the settings read: 中華民國一百零九年九月十四日"
+        "金融監督管理委員會公告，於一百十年一月一日起不再援用作為裁罰等處分之依據")
+    assert [e["source_locator"] for e in ex.rows["policy_events"]] == ["laws/D0080226.json #/LawEffectiveDate"]
+
+
 # --- reading histories and dumps ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("printed, date", [

@@ -107,17 +107,20 @@ def _mention(ex: Extraction, name: str, law: dict, pcode: str, first: history.St
     return row
 
 
-def _history_events(ex: Extraction, name: str, pid: str, statements: list[history.Statement]) -> None:
+def _history_events(ex: Extraction, name: str, mention: dict, statements: list[history.Statement]) -> None:
+    """Events of the history statements; a statement read as no stage, or with a date that is no date, is flagged
+    on the law's mention (there is no event row to name)."""
+    pid, key = mention["policy_id"], mention["mention_id"]
     for s in statements:
         locator = f"{name} #/LawHistories/{s.entry}/{s.index}"
         for g in s.stages:
             add_event(ex, policy_id=pid, event=g.event, printed=g.printed, locator=locator, text=s.text,
                       scope=g.scope, related_identifier=g.related_identifier, on=g.on, precision="day")
         if s.error:
-            ex.flag("policy_events", pid, "date_unreadable", f"LawHistories entry {s.entry}: {s.error}; the "
+            ex.flag("policy_mentions", key, "date_unreadable", f"LawHistories entry {s.entry}: {s.error}; the "
                     f"statement is left out: {s.text}", locator)
         elif not s.stages and not s.ignored:
-            ex.flag("policy_events", pid, "history_statement_unread", f"LawHistories entry {s.entry}, statement "
+            ex.flag("policy_mentions", key, "history_statement_unread", f"LawHistories entry {s.entry}, statement "
                     f"{s.index} states no stage the settings read: {s.text}", locator, "info")
 
 
@@ -126,7 +129,8 @@ def _in_force_article(law: dict) -> str | None:
     return f"{hits[-1]['ArticleNo'].strip()}: {joined(hits[-1]['ArticleContent'])}" if hits else None
 
 
-def _effective(ex: Extraction, name: str, pid: str, law: dict) -> None:
+def _effective(ex: Extraction, name: str, mention: dict, law: dict) -> None:
+    pid = mention["policy_id"]
     printed, note = law["LawEffectiveDate"].strip(), joined(law["LawEffectiveNote"]).strip()
     locator = f"{name} #/LawEffectiveDate"
     if not printed:
@@ -144,8 +148,8 @@ def _effective(ex: Extraction, name: str, pid: str, law: dict) -> None:
     try:
         on = dt.datetime.strptime(printed, "%Y%m%d").date()
     except ValueError:
-        ex.flag("policy_events", pid, "effective_date_unreadable", f"LawEffectiveDate {printed!r} is not a date "
-                "(YYYYMMDD) nor 99991231", locator)
+        ex.flag("policy_mentions", mention["mention_id"], "effective_date_unreadable", f"LawEffectiveDate "
+                f"{printed!r} is not a date (YYYYMMDD) nor 99991231", locator)
         return
     add_event(ex, policy_id=pid, event="entered_into_force", printed=printed, locator=locator, text=note or None,
               scope=scope, on=on, precision="day")
@@ -161,6 +165,6 @@ def extract(snapshot: Snapshot) -> Extraction:
         pcode = dump.pcode_of(law, (snapshot.file_entry(name) or {}).get("url") or name)
         statements = history.read(law["LawHistories"] or "", settings.actions, settings.ignore)
         row = _mention(ex, name, law, pcode, statements[0] if statements else None, settings)
-        _history_events(ex, name, row["policy_id"], statements)
-        _effective(ex, name, row["policy_id"], law)
+        _history_events(ex, name, row, statements)
+        _effective(ex, name, row, law)
     return ex
