@@ -22,8 +22,9 @@ date (``#/LawEffectiveDate``); ``99991231`` means "date to be set" (by the Execu
 ``event_printed`` "99991231", the scope named by ``LawEffectiveNote``, and an ``effective_date_to_be_set`` flag
 quoting the note and the law's 施行 article. An empty LawEffectiveDate states nothing.
 
-Quality flags: ``effective_date_to_be_set`` (info), ``history_statement_unread`` (info: a statement no settings
-rule reads), ``date_unreadable`` (warning: a history date that is not a date), ``effective_date_unreadable``
+Quality flags: ``effective_date_to_be_set`` (info, on the event row); on the law's mention (no row exists for
+what they report): ``history_statement_unread`` (info: a statement no settings rule reads), ``date_unreadable``
+(warning: a history date that is not a date; the statement is left out), ``effective_date_unreadable``
 (warning), ``law_abandoned`` (info), ``level_unknown`` (warning: the instrument type then comes from the title
 rules). A record lacking a key the extraction reads is SchemaDrift.
 """
