@@ -115,20 +115,26 @@ def test_the_change_probe_stops_the_fetch_when_every_dump_is_unchanged(sources, 
 
 def test_a_newer_version_of_a_tracked_law_writes_a_version_with_its_new_event(sources, api):
     """The newer 個人資料保護法 is derived from the real record: LawModifiedDate moved and a fifth history entry
-    that copies entry 4's wording with another date and order number (not a real amendment)."""
-    serve(api)
+    that copies entry 4's wording with another date and order number (not a real amendment). The order dump
+    answers 304: its laws are carried over."""
+    serve(api, etags=True)
     refresh(SOURCE, folder=sources, fetcher=fetcher(), now=NOW)
     law = json.loads(real("I0050021"))
     law["LawModifiedDate"] = "20251111"
     law["LawHistories"] += ("\r\n5.中華民國一百十四年十一月十一日總統華總一經字第 11400000000  號\r\n"
                             "  令修正公布第 48 條條文；並自公布日施行")
     newer = json.dumps(law, ensure_ascii=False, indent=2).encode()
-    serve(api, law=law_zip(update="2025/11/14 上午 12:00:00", I0050021=newer))
+    api.route(LAW_PATH, body=law_zip(update="2025/11/14 上午 12:00:00", I0050021=newer), etag='"law-2"')
     result = refresh(SOURCE, folder=sources, fetcher=fetcher(), now=NOW)
     assert (result.changed, result.version, result.changed_files) == (True, "2026-12-07.2", ("laws/I0050021.json",))
     snap = snapshots.load("tw_law", sources)
     assert snap.file("laws/I0050021.json").read_bytes() == newer
     assert snap.file_entry("laws/I0050021.json")["update_date"] == "2025/11/14 上午 12:00:00"
+    kept = snap.file_entry("laws/A0030322.json")
+    assert (kept["status"], kept["etag"], kept["update_date"], kept["dump"]) == (304, '"order-1"', UPDATE, "order")
+    assert ("byte for byte; carried over from version 2026-12-07: the order dump was not modified (HTTP 304, "
+            in kept["note"])
+    assert snap.file("laws/A0030322.json").read_bytes() == real("A0030322")
     new = [e for e in events(SOURCE.extract(snap)) if "#/LawHistories/5/" in e[0]]
     assert new == [
         ("laws/I0050021.json #/LawHistories/5/1", "promulgated", dt.date(2025, 11, 11),

@@ -75,14 +75,15 @@ def covered(wanted: list[Tracked], have: dict[str, Held]) -> list[Held] | None:
     return None if any(h is None for h in found) else list({h.name: h for h in found}.values())
 
 
-def carried(previous: Snapshot, h: Held, why: str, *, status: int | None = None,
-            etag: str | None = None) -> RecordedFile:
-    """The previous version's file ``h`` unchanged, with its provenance and a note saying why it was kept."""
+def carried(previous: Snapshot, h: Held, why: str, *, status: int | None = None, etag: str | None = None,
+            last_modified: str | None = None) -> RecordedFile:
+    """The previous version's file ``h`` unchanged, with its provenance and a note saying why it was kept;
+    ``etag`` / ``last_modified``: the validators of the answer that confirmed it (the next probe sends them)."""
     e = h.entry
     note = str(e.get("note") or "").split(CARRIED, 1)[0]
     return RecordedFile(name=h.name, body=previous.file(h.name).read_bytes(), url=e.get("url", ""),
                         params=e.get("params"), status=status or int(e.get("status", 200)),
-                        etag=etag or e.get("etag"), last_modified=e.get("last_modified"),
+                        etag=etag or e.get("etag"), last_modified=last_modified or e.get("last_modified"),
                         media_type=e.get("media_type"), retrieved_at=e.get("retrieved_at"),
                         note=f"{note}{CARRIED} from version {previous.version}: {why}",
                         extra={k: e[k] for k in EXTRA_KEYS if k in e})
@@ -143,13 +144,14 @@ def fetch_dump(fetcher: Fetcher, d: Dump, settings: Settings, previous: Snapshot
                        max_bytes=d.max_bytes)
     if resp.not_modified and kept:
         return [carried(previous, h, f"the {d.name} dump was not modified (HTTP 304, {resp.retrieved_at})",
-                        status=304, etag=resp.etag) for h in kept], False
+                        status=304, etag=resp.etag, last_modified=resp.last_modified) for h in kept], False
     if resp.not_modified:
         raise FetchError(SOURCE_ID, resp.url, "HTTP 304 to a request that was not conditional")
     member = dump.read_member(dump.unpack(resp.body, d, resp.url), d.member, resp.url)
     if kept and first.get("update_date") == member.update_date:
         return [carried(previous, h, f"the {d.name} dump downloaded {resp.retrieved_at} has the same "
-                        f"UpdateDate {member.update_date}") for h in kept], False
+                        f"UpdateDate {member.update_date}", etag=resp.etag, last_modified=resp.last_modified)
+                for h in kept], False
     return records(resp, member, d, wanted, settings), True
 
 
