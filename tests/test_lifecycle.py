@@ -100,3 +100,9 @@ def test_policy_status_on_agrees_with_policies_status_on_the_release_day(tmp_pat
         assert timeline == con.execute("SELECT count(*) FROM policy_events").fetchone()[0]
     finally:
         con.close()
+
+
+def test_an_amendment_shows_the_instrument_was_adopted():
+    tables = _tables([("amended", D(2022, 9, 1), "rep")], stated="adopted")
+    assert _status(tables, D(2022, 9, 1)) == ("adopted", "events")
+    assert _status(tables, D(2020, 1, 1)) == ("adopted", "mentions")      # before it: what the mentions state

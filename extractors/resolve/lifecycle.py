@@ -9,17 +9,20 @@
 Rules, on day ``d``, in order (a stage counts when its date is on or before ``d``; a month- or year-precise date
 counts from the first day of its period):
 
-1. **Precedence per stage.** For each instrument, stage and scope, only the stages stated by the highest-precedence
-   role that states it are used: primary legal record, then registry, then report (``sources.role``); the others
-   stay in ``policy_events`` as printed (:func:`stage_disagreements` flags those that disagree).
+1. **Precedence per stage.** For each instrument and kind of stage, only the stages stated by the
+   highest-precedence role that states that kind are used: primary legal record, then registry, then report
+   (``sources.role``); the others stay in ``policy_events`` as printed (:func:`stage_disagreements` flags those
+   that disagree).
 2. **Ended**: the latest of revoked, repealed, expired, withdrawn -> that status.
 3. **In force**: it entered into force, or a part applies -> ``partly_in_force`` while an entry-into-force or
    application stage is still ahead, else ``in_force``.
 4. **Adopted**: adopted, signed, promulgated or published -> ``adopted`` (not yet in force, or no entry into force
-   stated: an executive order's effect on signing is not assumed).
+   stated: an executive order's effect on signing is not assumed); an amendment or correction also shows that the
+   instrument had been adopted.
 5. **Proposed**: proposed, introduced or passed by one chamber -> ``proposed``.
-6. Dated stages, all later than ``d`` -> NULL (not yet). No dated stage -> ``status_stated`` (what the mentions
-   state, issue "Live sources"), when the instrument was issued on or before ``d`` or its date is unknown.
+6. Dated stages that establish it (any but amended or corrected), all later than ``d`` -> NULL (not yet).
+   Otherwise ``status_stated`` (what the mentions state, issue "Live sources"), when the instrument was issued on
+   or before ``d`` or its date is unknown. ``status_basis`` says whether the stages or the mentions decided.
 """
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ WITH ranked AS (
     SELECT e.policy_id, e.event, e.event_on,
            CASE s.role WHEN 'legal_record' THEN 1 WHEN 'registry' THEN 2 WHEN 'report' THEN 3 ELSE 4 END AS role_rank,
            min(CASE s.role WHEN 'legal_record' THEN 1 WHEN 'registry' THEN 2 WHEN 'report' THEN 3 ELSE 4 END)
-               OVER (PARTITION BY e.policy_id, e.event, coalesce(e.scope, '')) AS best_rank
+               OVER (PARTITION BY e.policy_id, e.event) AS best_rank
     FROM policy_events e JOIN sources s ON s.source_id = e.source_id
     WHERE e.event_on IS NOT NULL
 ), stages AS (
@@ -45,8 +48,9 @@ WITH ranked AS (
         min(event_on) FILTER (WHERE event IN ('entered_into_force', 'applies_from') AND event_on <= d) AS force_on,
         max(event_on) FILTER (WHERE event IN ('entered_into_force', 'applies_from') AND event_on <= d) AS force_last,
         count(*) FILTER (WHERE event IN ('entered_into_force', 'applies_from') AND event_on > d) AS ahead,
-        max(event_on) FILTER (WHERE event IN ('adopted', 'signed', 'promulgated', 'published') AND event_on <= d)
-            AS adopted_on,
+        max(event_on) FILTER (WHERE event IN ('adopted', 'signed', 'promulgated', 'published', 'amended', 'corrected')
+                              AND event_on <= d) AS adopted_on,
+        count(*) FILTER (WHERE event NOT IN ('amended', 'corrected')) AS establishing,
         max(event_on) FILTER (WHERE event IN ('proposed', 'introduced', 'passed') AND event_on <= d) AS proposed_on
     FROM ranked WHERE role_rank = best_rank
     GROUP BY policy_id
@@ -57,10 +61,11 @@ SELECT p.policy_id, p.jurisdiction, p.title,
         WHEN s.force_on IS NOT NULL THEN CASE WHEN s.ahead > 0 THEN 'partly_in_force' ELSE 'in_force' END
         WHEN s.adopted_on IS NOT NULL THEN 'adopted'
         WHEN s.proposed_on IS NOT NULL THEN 'proposed'
-        WHEN s.policy_id IS NOT NULL THEN NULL
+        WHEN s.establishing > 0 THEN NULL
         WHEN p.issued_on IS NULL OR p.issued_on <= d THEN p.status_stated
     END AS status,
-    CASE WHEN s.policy_id IS NOT NULL THEN 'events' ELSE 'mentions' END AS status_basis,
+    CASE WHEN coalesce(s.ended_on, s.force_on, s.adopted_on, s.proposed_on) IS NOT NULL OR s.establishing > 0
+         THEN 'events' ELSE 'mentions' END AS status_basis,
     CASE
         WHEN s.ended_on IS NOT NULL THEN s.ended_on
         WHEN s.force_on IS NOT NULL THEN CASE WHEN s.ahead > 0 THEN s.force_on ELSE s.force_last END
