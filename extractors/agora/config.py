@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import schemas
 from extractors.core.config import ConfigError, YamlDoc, read_yaml, require_keys
 
 SOURCE_ID = "agora"
@@ -17,11 +18,14 @@ SETTINGS_FILE = Path(__file__).with_name("settings.yaml")
 @dataclass(frozen=True)
 class Activity:
     """What one value of "Most recent activity" means: ``status`` (None: left empty), the status of a bill in that
-    state (``bill_status``), and the date column read as the issued date (``issued``)."""
+    state (``bill_status``), the date column read as the issued date (``issued``), and the ``policy_events`` stage
+    the activity is (``event``; ``bill_event`` for a bill; None: no event)."""
 
     status: str | None
     bill_status: str | None
     issued: str
+    event: str | None = None
+    bill_event: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Settings:
     subdivision_parents: dict[str, str]
     type_rules: tuple[TypeRule, ...]
     source: dict
+    no_proposed_event: frozenset[str] = frozenset()    # instrument types whose Proposed date is no proposed event
 
 
 def _pattern(doc: YamlDoc, keys: tuple, entry: str, value: object) -> re.Pattern:
@@ -65,7 +70,13 @@ def _activities(doc: YamlDoc) -> dict[str, Activity]:
         if spec["issued"] not in ("Most recent activity date", "Proposed date"):
             raise doc.error(("activities", name, "issued"), f"activity {name!r}",
                             "issued must be 'Most recent activity date' or 'Proposed date'")
-        out[str(name)] = Activity(spec["status"], spec.get("bill_status", spec["status"]), spec["issued"])
+        stages = schemas.tables()["policy_events"].column("event").enum or ()
+        for key in ("event", "bill_event"):
+            if spec.get(key) is not None and spec[key] not in stages:
+                raise doc.error(("activities", name, key), f"activity {name!r}",
+                                f"{key} {spec[key]!r} is not a stage of policy_events")
+        out[str(name)] = Activity(spec["status"], spec.get("bill_status", spec["status"]), spec["issued"],
+                                  spec.get("event"), spec.get("bill_event", spec.get("event")))
     return out
 
 
@@ -98,4 +109,5 @@ def load(path: Path = SETTINGS_FILE) -> Settings:
         jurisdiction_names={str(k): str(v) for k, v in j["names"].items()},
         government_of=_pattern(doc, ("jurisdictions", "government_of"), "government_of", j["government_of"]),
         subdivision_parents={str(k): str(v) for k, v in j["subdivision_parents"].items()},
-        type_rules=_type_rules(doc), source=dict(doc.data["source"]))
+        type_rules=_type_rules(doc), source=dict(doc.data["source"]),
+        no_proposed_event=frozenset((doc.data.get("proposed_event") or {}).get("not_types") or ()))

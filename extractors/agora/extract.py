@@ -21,6 +21,8 @@ not read). Each mention:
   local authority, and the machine-output marker when set);
 - ``url``: Link to document; ``licence`` and ``non_commercial``: AGORA's terms (settings ``source``), on every row.
 
+Events (``policy_events``): the Proposed date and the most recent activity as stages (:mod:`extractors.agora.events`).
+
 Quality flags (table policy_mentions): ``proposed_after_activity`` (warning: a Proposed date later than the most
 recent activity's date, e.g. AGORA 1137), ``proposed_date_missing`` (info), ``machine_output`` (info: "Summaries and
 tags may include unreviewed machine output" is true), ``defunct_bill`` (info), ``activity_unknown`` (warning: a
@@ -33,7 +35,7 @@ from extractors.core import normalise as nz
 from extractors.core.records import Extraction, add_mention
 from extractors.core.snapshots import Snapshot
 
-from extractors.agora import authorities, config, tables
+from extractors.agora import authorities, config, events, tables
 from extractors.agora.config import SOURCE_ID, Settings
 from extractors.agora.identifiers import identifier
 
@@ -138,6 +140,7 @@ def _document(ex: Extraction, row: dict[str, str], locator: str, auths: dict, se
     mention.update(status=status, licence=settings.source["licence"],
                    non_commercial=bool(settings.source.get("non_commercial")))
     key = mention["mention_id"]
+    events.add_row_events(ex, mention, row, act, settings, locator)
     _date_flags(ex, row, key, locator, activity)
     if problem:
         ex.flag("policy_mentions", key, "jurisdictions_disagree", problem, locator)

@@ -18,6 +18,8 @@ its document JSON when the version has one (locator ``documents/<n>.json``), els
 The citation of a full text read alone is composed: volume = publication year - 1935 (``rules.yaml``; the
 publication date is in the full text's URL), page = its first ``<PRTPAGE>``.
 
+**Events.** ``policy_events`` rows: signed, published and revoked (:mod:`.events`).
+
 **Relations.** ``policy_relations`` rows (``revokes``, ``supersedes``, ``amends``) come from the full texts
 (:mod:`.fulltext`: EO 14148 sec. 2 revokes EO 14110) and from the disposition notes (:mod:`.notes`: "Revoked
 by: EO 14148"), full texts first; one link stated in both places is one row (same ``relation_id``), with the
@@ -35,7 +37,7 @@ from urllib.parse import urlsplit
 
 from extractors.core.records import Extraction, add_mention, relation_id
 from extractors.core.snapshots import Snapshot
-from extractors.federal_register import fulltext, notes
+from extractors.federal_register import events, fulltext, notes
 from extractors.federal_register.config import SOURCE_ID, rules
 from extractors.federal_register.fetch import DOCUMENT_FILE, FULL_TEXT_FILE
 
@@ -140,14 +142,17 @@ def extract(snapshot: Snapshot) -> Extraction:
     ex = Extraction(snapshot.source_id or SOURCE_ID)
     docs = read_documents(snapshot)
     by_eo: dict[str, dict] = {}
+    docs_by_eo: dict[str, Document] = {}
     statements: list[fulltext.Statement] = []
     note_statements: list[fulltext.Statement] = []
     for number in sorted(docs):
         doc = docs[number]
         row = _mention(ex, doc)
         _check(ex, doc, row)
+        events.add_document_events(ex, doc, row, citation(doc.text, doc.xml_url) if doc.text else None)
         if doc.eo_number:
             by_eo.setdefault(doc.eo_number, row)
+            docs_by_eo.setdefault(doc.eo_number, doc)
         statements += doc.text.statements if doc.text else []
         found, unread = _note_statements(doc)
         note_statements += found
@@ -156,6 +161,7 @@ def extract(snapshot: Snapshot) -> Extraction:
                     f"disposition note label {label!r} is not in rules.yaml note_labels; not read",
                     f"{doc.json_name} #/disposition_notes", severity="info")
     relations(ex, statements + note_statements, by_eo)
+    events.add_revocations(ex, statements + note_statements, by_eo, docs_by_eo)
     return ex
 
 

@@ -78,6 +78,12 @@ def iso_date(printed: str | None) -> str | None:
     return f"{int(m.group(3)):04d}-{MONTHS.index(m.group(1)) + 1:02d}-{int(m.group(2)):02d}"
 
 
+def printed_date(text: str | None) -> str | None:
+    """The first date in ``text`` as the Federal Register prints it ("January 20, 2025"), or None."""
+    m = _DATE_RE.search(text or "")
+    return m.group(0) if m else None
+
+
 def parse(body: bytes) -> tuple[ET.Element, dict[ET.Element, int]]:
     """(root element, {element: line it starts on}). Raises FullTextError for XML that is not well formed or
     declares a document type."""

@@ -9,6 +9,7 @@ import os
 import re
 from pathlib import Path
 
+import schemas
 from extractors.core.config import YamlDoc, check_keys, read_yaml
 from extractors.core.records import SpecFileError
 
@@ -72,6 +73,10 @@ def _check_table(doc: YamlDoc, i: int, mappers: dict) -> None:
     _check_columns(doc, i, entry)
     for key in _PATTERN_KEYS:
         _pattern(doc, (*at, key), entry)
+    stages = schemas.tables()["policy_events"].column("event").enum or ()
+    if tspec.get("event") is not None and tspec["event"] not in stages:
+        raise doc.error((*at, "event"), entry, f"event {tspec['event']!r} is not a stage of policy_events "
+                        f"({', '.join(stages)})")
 
 
 def _check_columns(doc: YamlDoc, i: int, entry: str) -> None:

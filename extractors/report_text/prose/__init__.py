@@ -28,11 +28,15 @@ The reading, in order (rules in ``rules/prose.yaml``, per-source settings in ``s
    private bodies, and anything in skipped sections.
 6. **Relations.** Two titles in one sentence with a cue between them (撤銷: revokes, 取代: replaces ...) or
    before one of them (為因應 B ... A: A implements B) give one ``policy_relations`` row.
+7. **Stages.** A clause that states a stage of a named instrument with a date (2021 年推出《…》草案: proposed,
+   本法案在 2024 年完成立法: adopted, 同年 8 月上路: entered_into_force, 2026 年全面生效: applies_from, 發布 /
+   公布: published, 施行, 簽署, 撤銷, 修訂 ...) gives one ``policy_events`` row on that title's mention; cues
+   and the lines that justify them in ``rules/stages.yaml``; precision over recall (``prose/stages.py``).
 
 The modules, each importing only those listed before it: ``rules`` (the compiled vocabulary), ``places``
 (organisations and countries in text), ``layout`` (1, 2), ``titles`` (what a title is, 3), ``candidates``
 (where titles are printed, 3), ``context`` (4, 5 and 6), ``lists`` (declared lists and the document's own
-title), ``mentions`` (the rows).
+title), ``stages`` (7), ``mentions`` (the rows).
 """
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from extractors.report_text.prose.context import (date_near, issuer_below, issue
 from extractors.report_text.prose.layout import Unit, units
 from extractors.report_text.prose.lists import list_issuer, list_item, self_title, tab_list
 from extractors.report_text.prose.places import juris_of
+from extractors.report_text.prose.stages import stages
 from extractors.report_text.prose.titles import accept, clean_title, english_title
 
 
@@ -25,6 +26,7 @@ class _Document:
     lines: list[str]
     spec: dict
     seen: set[tuple[str, str]] = field(default_factory=set)
+    written: dict[tuple[str, str], dict] = field(default_factory=dict)   # (locator, title) -> its mention row
 
 
 def _is_named(unit: Unit, cand: Candidate, title: str, in_list: dict | None) -> bool:
@@ -81,17 +83,19 @@ def _add(doc: _Document, unit: Unit, cand: Candidate, title: str, cands: list[Ca
     status = (in_list or {}).get("status") or status_of(unit.text, cand)
     issuer = issuer_of(unit.text, cand) or next_issuer or (in_list and list_issuer(unit, doc.lines))
     kind, status = _passed(title, unit.text[cand.end:], status)
-    return add_mention(
+    row = doc.written[(locator, title)] = add_mention(
         doc.ex, jurisdiction=juris, title_printed=title, locator=locator, context=unit.context,
         issuer=issuer or None, issued_printed=_issued(unit, cand, cands), text=unit.text, status=status,
         instrument_type=kind, title_en=english_title(title, unit.text[cand.end:]),
         identifier=identifier_in(title))
+    return row
 
 
-def _unit_mentions(doc: _Document, unit: Unit, in_list: dict | None) -> list[tuple[Candidate, dict]]:
-    """The (candidate, mention row) pairs a unit adds, in order: relations are read between them."""
+def _unit_mentions(doc: _Document, unit: Unit, in_list: dict | None) -> tuple[list[tuple[Candidate, dict]], list]:
+    """The (candidate, mention row) pairs a unit adds, in order (relations are read between them), and the
+    (start, end, mention row) of every title it names, a title named again in the unit included (stages)."""
     cands = candidates(unit, doc.spec)
-    mentions = []
+    mentions, named = [], []
     for cand in cands:
         title = clean_title(cand.title)
         if not _is_named(unit, cand, title, in_list):
@@ -99,7 +103,10 @@ def _unit_mentions(doc: _Document, unit: Unit, in_list: dict | None) -> list[tup
         row = _add(doc, unit, cand, title, cands, in_list)
         if row is not None:
             mentions.append((cand, row))
-    return mentions
+        row = row or doc.written.get((unit.locator, title))
+        if row:
+            named.append((cand.start, cand.end, row))
+    return mentions, named
 
 
 def extract_mentions(ex: Extraction, lines: list[str], spec: dict) -> None:
@@ -124,7 +131,9 @@ def extract_mentions(ex: Extraction, lines: list[str], spec: dict) -> None:
         self_title(ex, lines, spec, doc.seen)
     for unit in units(lines, spec):
         in_list = next((x for p, x in lists if any(p.search(h.text) for h in unit.stack)), None)
-        relations(ex, unit, _unit_mentions(doc, unit, in_list))
+        mentions, named = _unit_mentions(doc, unit, in_list)
+        relations(ex, unit, mentions)
+        stages(ex, unit.text, unit.locator, named, slide=unit.context == "slide")
     for p, x in lists:
         if x.get("columns"):
             tab_list(ex, lines, p, x, spec, doc.seen)
