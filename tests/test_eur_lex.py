@@ -382,6 +382,23 @@ def test_an_amending_act_cellar_names_is_followed_and_gives_the_amended_stage(so
                     "CELEX:32026R1744")]
 
 
+def test_a_corrigendum_is_a_stage_of_the_act_it_corrects_not_an_act(sources, api):
+    """No corrigendum of the AI Act is recorded. Derived: the real row of the corrigendum 32024R1611R(01) in
+    JoshDoesIT's answer (no title, as CELLAR recorded it), presented as correcting the AI Act, so that the
+    ``corrects`` path runs on a real corrigendum row's cells."""
+    window = json.loads(WINDOW.read_bytes())["results"]["bindings"]
+    row = copy.deepcopy(next(r for r in window if r["celex"]["value"] == "32024R1611R(01)"))
+    row = {k: row[k] for k in ("celex", "type", "date")} | {"relation": {"type": "literal", "value": "corrects"}}
+    serve(api, related=related_answer([row]))
+    refresh(SOURCE, folder=sources, fetcher=fetcher(), now=NOW)
+    assert [r[0] for r in api.requests] == [RELATED, ACT, f"/act/{OMNIBUS}"]     # not asked for as an act
+    rows = rows_of(snapshots.load("eur_lex", sources))
+    assert [m["identifier"] for m in rows["policy_mentions"]] == [AI, OM]
+    assert [e for e in events(rows) if e[1] == "corrected"] == [
+        (AI, "corrected", "2024-06-13", "2024-06-13", "related/32024R1689.json #/results/bindings/0",
+         "CELEX:32024R1611R(01)")]
+
+
 def test_a_5xx_then_the_answer_is_retried(sources, api):
     serve(api)
     api.route(ACT, [Reply(status=503), Reply(body=LEGALIZE.read_bytes())])
