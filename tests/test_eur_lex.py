@@ -197,8 +197,8 @@ def test_bundled_version_extracts_the_ai_act_and_the_omnibus_with_exact_values()
     assert (om["title_printed"], om["identifier"], om["url"], om["issued_printed"], om["status"],
             om["instrument_type"], om["text"]) == (
         OMNIBUS_TITLE, "CELEX:32026R1744", "http://data.europa.eu/eli/reg/2026/1744/oj", "2026-07-08", "adopted",
-        "regulation", "CELEX: 32026R1744; ELI: http://data.europa.eu/eli/reg/2026/1744/oj; Official Journal: "
-                      "L 2026/1744, 24 July 2026")
+        "regulation", "CELEX: 32026R1744; ELI: http://data.europa.eu/eli/reg/2026/1744/oj; date of the document: "
+                      "20260708; Official Journal: L 2026/1744, 24 July 2026")
     assert events(rows) == BUNDLED_EVENTS
     assert all(e["scope"] is None and e["event_precision"] == "day" for e in rows["policy_events"])
     amended = rows["policy_events"][-1]

@@ -52,7 +52,7 @@ def _facts(act: Act) -> str:
     facts = [f"CELEX: {act.celex}"]
     eli = act.eli.value if act.eli else (act.document.eli if act.document else None)
     pairs = (("ELI", eli), ("resource type", act.rtype), ("in force", act.force.value if act.force else None),
-             ("date of the document", act.date.value if act.date else None),
+             ("date of the document", date.value if (date := lifecycle.dated(act)[0]) else None),
              ("entry into force", ", ".join(c.value for c in act.entry_force_dates()) or None),
              ("end of validity", act.end_validity.value if act.end_validity else None))
     facts += [f"{k}: {v}" for k, v in pairs if v]
