@@ -5,6 +5,7 @@ contract's Arrow schema (schemas/), so a row that does not fit the contract fail
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -162,6 +163,7 @@ def resolve_policies(combined_dir: Path, out: Path) -> dict[str, int]:
     per table); the ``sources`` rows give the resolver each source's role (legal record, registry, report).
     Raises OverrideError for a stale or malformed curation entry. Returns row counts."""
     from extractors import resolve
+    from extractors.resolve import lifecycle
 
     tables = _read_tables([combined_dir])
     roles = {s["source_id"]: s["role"] for s in tables["sources"]}       # precedence where sources disagree
@@ -170,6 +172,8 @@ def resolve_policies(combined_dir: Path, out: Path) -> dict[str, int]:
     for name in ("policies", "policy_mentions", "policy_relations", "policy_events"):
         tables[name] = resolved[name]
     tables["quality_flags"] += resolved["quality_flags"]
+    tables["quality_flags"] += lifecycle.stage_disagreements(tables["policy_events"], roles)
+    lifecycle.apply_status(tables, dt.datetime.now(dt.timezone.utc).date())     # status on the build day
     counts = _write_tables(tables, out)
     (out / OVERRIDES_FILE).write_text(json.dumps(resolved["overrides_applied"], sort_keys=True), encoding="utf-8")
     return counts

@@ -215,3 +215,39 @@ def grouped_bar_chart(chart_id: str, groups: list[str], series: list[tuple[str, 
         _value_axis(ax.yaxis, max(values.values()))
         _legend(fig, 5)
     return _render(chart_id, 300 + 22 * -(-len(series) // 5), draw)
+
+
+CHART_TIMELINE = "chart-policy-timeline"
+
+
+def timeline_chart(chart_id: str, lanes: list[str], points: list[tuple[str, float, str]],
+                   kinds: list[tuple[str, str]], ticks: list[tuple[float, str]]) -> str:
+    """Stages on a time axis, one lane per instrument (top to bottom in ``lanes`` order). ``points``: (lane,
+    x as a fractional year, kind); ``kinds``: (kind, colour) in legend order; ``ticks``: (x, label). Each marker
+    has the gid ``<chart id>:point:<lane>:<kind>:<x>``."""
+    if not points:
+        return empty_chart(chart_id)
+    row = {lane: i for i, lane in enumerate(lanes)}
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot()
+        for lane in lanes:
+            ax.axhline(row[lane], color=_GRID, linewidth=1, zorder=0)
+        for kind, colour in kinds:
+            mine = [(lane, x) for lane, x, k in points if k == kind]
+            if not mine:
+                continue
+            dots = ax.scatter([x for _, x in mine], [row[lane] for lane, _ in mine], s=46, color=colour,
+                              edgecolors="white", linewidths=0.8, zorder=3, label=kind.replace("_", " "))
+            dots.set_gid(f"{chart_id}:kind:{quote(kind, safe='')}")
+            for lane, x in mine:   # one invisible, addressable marker per stage, for readers and tests
+                m = ax.plot([x], [row[lane]], linestyle="none", marker="o", alpha=0)[0]
+                m.set_gid(f"{chart_id}:point:{quote(lane, safe='')}:{quote(kind, safe='')}:{x:.3f}")
+        ax.set_yticks(range(len(lanes)), lanes)
+        ax.set_ylim(len(lanes) - 0.5, -0.5)
+        ax.set_xticks([x for x, _ in ticks], [label for _, label in ticks])
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        _legend(fig, min(4, len(kinds)))
+    return _render(chart_id, 90 + 26 * len(lanes), draw)

@@ -17,12 +17,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from warehouse.release.charts import CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, number
+from warehouse.release.charts import CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, CHART_TIMELINE, number
 from warehouse.release.page_charts import read_release, page_charts
 from warehouse.release.versions import list_versions
 
-__all__ = ["CHART_PATENTS", "CHART_POLICY_TYPES", "CHART_POLICY_YEARS", "PAGE_FILE", "markdown_to_html",
-           "render_page", "write_page"]
+__all__ = ["CHART_PATENTS", "CHART_POLICY_TYPES", "CHART_POLICY_YEARS", "CHART_TIMELINE", "PAGE_FILE",
+           "markdown_to_html", "render_page", "write_page"]
 
 PAGE_FILE = "index.html"
 

@@ -1,4 +1,4 @@
-"""The release page's three charts and its quality-flag summary, read from the release's Parquet files.
+"""The release page's four charts and its quality-flag summary, read from the release's Parquet files.
 
 The figures come from :mod:`warehouse.charts`; this module only queries the data (DuckDB over the Parquet
 files, a missing file giving an empty chart) and chooses labels, colours and captions.
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.release.charts import (CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, grouped_bar_chart,
-                              hbar_chart, number, stacked_hbar_chart)
+from warehouse.release.charts import (CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, CHART_TIMELINE,
+                                      grouped_bar_chart, hbar_chart, number, stacked_hbar_chart, timeline_chart)
 
 _EXTRA_NAMES = {"EU": "European Union", "INT": "International", "WLD": "World"}
 # Tableau-10-like palette (colour-blind friendlier than defaults); grey is kept for "other".
@@ -30,6 +30,15 @@ _SQL = {
     "types": ("policies", "SELECT jurisdiction, instrument_type, count(*) FROM {t} GROUP BY ALL"),
     "years": ("policies",
               "SELECT jurisdiction, year(issued_on) AS y, count(*) FROM {t} GROUP BY ALL ORDER BY y"),
+    # instruments with at least two dated stages (a lifecycle to show), most stages first, at most 24
+    "timeline": ("policy_events",
+                 "WITH e AS (SELECT e.policy_id, e.event, e.event_on, p.jurisdiction, coalesce(p.title_en, p.title) "
+                 "AS title FROM {t} e JOIN read_parquet(replace(?, 'policy_events.parquet', 'policies.parquet')) p "
+                 "USING (policy_id) WHERE e.event_on IS NOT NULL), "
+                 "lanes AS (SELECT policy_id, count(DISTINCT (event, event_on)) AS n, min(event_on) AS first "
+                 "FROM e GROUP BY 1 HAVING n >= 2 ORDER BY n DESC, first, policy_id LIMIT 24) "
+                 "SELECT DISTINCT e.jurisdiction, e.title, e.policy_id, e.event, e.event_on, l.first "
+                 "FROM e JOIN lanes l USING (policy_id) ORDER BY l.first, e.policy_id, e.event_on, e.event"),
     "flags": ("quality_flags",
               "SELECT check_name, string_agg(DISTINCT severity, ', ' ORDER BY severity), "
               "string_agg(DISTINCT table_name, ', ' ORDER BY table_name), count(*) AS n "
@@ -77,8 +86,10 @@ def read_release(release_dir: Path) -> dict[str, list[tuple] | None]:
         out: dict[str, list[tuple] | None] = {}
         for key, (table, sql) in _SQL.items():
             path = Path(release_dir) / f"{table}.parquet"
-            out[key] = (con.execute(sql.format(t="read_parquet(?)"), [str(path)]).fetchall()
-                        if path.exists() else None)
+            query = sql.format(t="read_parquet(?)")
+            out[key] = (con.execute(query, [str(path)] * query.count("?")).fetchall()
+                        if path.exists() and (key != "timeline" or path.with_name("policies.parquet").exists())
+                        else None)
         return out
     finally:
         con.close()
@@ -159,7 +170,31 @@ def years_chart(rows: list[tuple] | None, type_rows: list[tuple] | None) -> Char
                  f"their year).{note}")
 
 
+_STAGE_COLOURS = {"proposed": "#bab0ac", "introduced": "#bab0ac", "passed": "#9c755f", "adopted": "#4e79a7",
+                  "signed": "#4e79a7", "promulgated": "#4e79a7", "published": "#76b7b2",
+                  "entered_into_force": "#59a14f", "applies_from": "#8cd17d", "amended": "#edc948",
+                  "corrected": "#edc948", "revoked": "#e15759", "repealed": "#e15759", "expired": "#ff9da7",
+                  "withdrawn": "#ff9da7"}
+
+
+def timeline_chart_of(rows: list[tuple] | None) -> Chart:
+    """The stages of the instruments with at least two dated stages (``policy_events``), one lane each."""
+    rows = rows or []
+    lanes = list(dict.fromkeys(f"{j}: {t if len(t) <= 38 else t[:37] + '…'}" for j, t, *_ in rows))
+    label = {pid: f"{j}: {t if len(t) <= 38 else t[:37] + '…'}" for j, t, pid, *_ in rows}
+    points = [(label[pid], d.year + (d.timetuple().tm_yday - 1) / 366, ev) for _, _, pid, ev, d, _ in rows]
+    kinds = [(k, c) for k, c in _STAGE_COLOURS.items() if any(ev == k for *_, ev, _, _ in rows)]
+    years = sorted({d.year for *_, d, _ in rows})
+    ticks = [(y, str(y)) for y in range(years[0], years[-1] + 2)] if years else []
+    desc = "; ".join(f"{label[pid]} {ev.replace('_', ' ')} {d.isoformat()}" for _, _, pid, ev, d, _ in rows)
+    return Chart(CHART_TIMELINE, "Lifecycle of instruments",
+                 timeline_chart(CHART_TIMELINE, lanes, points, kinds, ticks), desc or "No data in this release.",
+                 "Dated stages (policy_events) of the instruments with at least two, most stages first (at most "
+                 "24): proposal, adoption, publication, entry into force, each application stage, amendment, "
+                 "revocation. Month- or year-precise dates sit at the start of their period.")
+
+
 def page_charts(data: dict[str, list[tuple] | None]) -> list[Chart]:
     """The page's charts, in page order, from :func:`read_release`'s rows."""
     return [patents_chart(data["patents"]), types_chart(data["types"]),
-            years_chart(data["years"], data["types"])]
+            years_chart(data["years"], data["types"]), timeline_chart_of(data.get("timeline"))]

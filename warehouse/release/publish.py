@@ -104,9 +104,10 @@ def build_database(tables_dir: Path, db_path: Path) -> list[str]:
             con.execute(f'INSERT INTO "{name}" SELECT * FROM read_parquet(?)',
                         [str(tables_dir / f"{name}.parquet")])
         views = create_report_views(con)
-        from warehouse.release.views import create_country_profile
+        from warehouse.release.views import create_country_profile, create_lifecycle
 
         create_country_profile(con)
+        create_lifecycle(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()

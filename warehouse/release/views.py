@@ -109,3 +109,15 @@ def create_country_profile(con) -> str:
     for col, text in _column_comments().items():
         con.execute(f"COMMENT ON COLUMN {COUNTRY_PROFILE}.{quote_identifier(col)} IS {quote_literal(text)}")
     return COUNTRY_PROFILE
+
+
+def create_lifecycle(con) -> list[str]:
+    """Create the table macro ``policy_status_on(d)`` (the status rules of :mod:`extractors.resolve.lifecycle`,
+    the same text that derived ``policies.status``) and the ``country_timeline`` view in ``con``, which must
+    hold ``policies``, ``policy_events`` and ``sources``. Returns the view names."""
+    from extractors.resolve.lifecycle import COUNTRY_TIMELINE, STATUS_MACRO, TIMELINE_COMMENT
+
+    con.execute(STATUS_MACRO)
+    con.execute(COUNTRY_TIMELINE)
+    con.execute(f"COMMENT ON VIEW country_timeline IS {quote_literal(TIMELINE_COMMENT)}")
+    return ["country_timeline"]
