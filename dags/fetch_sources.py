@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, task
 
-LIVE_SOURCES = ("federal_register", "agora", "owid", "tw_law", "eur_lex")   # = warehouse.sources.LIVE_SOURCES
+LIVE_SOURCES = ("federal_register", "agora", "owid", "tw_law", "eur_lex", "kr_law", "jp_egov")   # = warehouse.sources.LIVE_SOURCES
 
 
 def source_asset(source_id: str) -> Asset:
