@@ -124,7 +124,7 @@ def schedule(value: str, line: int) -> list[Scheduled]:
     """One Scheduled per article (annex) of a 조문시행일자문자열 / 별표시행일자문자열 value (see module docstring)."""
     parts = _GROUP.split(value or "")
     out = []
-    for date, refs in zip(parts[1::2], parts[2::2]):
+    for date, refs in zip(parts[1::2], parts[2::2], strict=True):
         for ref in refs.split(","):
             if ref.strip():
                 out.append(Scheduled(ref.strip(), date, line, f"{date}:{refs.strip()}"))
