@@ -15,7 +15,6 @@ import pytest
 from live_server import Reply, StandIn
 
 import schemas
-from extractors import resolve
 from extractors.core import snapshots
 from extractors.core.fetch import FetchError, Fetcher, SchemaDrift
 from extractors.core.live import refresh
@@ -134,24 +133,6 @@ def test_bundled_rows_fit_the_contract_and_pass_expectations():
     assert "(Copyright Act of Japan, Article 13(i))" in src["licence"] and "Public Data License" in src["licence"]
     note = snapshots.load("jp_egov", ROOT / "sources").file_entry("translation/507AC0000000053.en.xml")["note"]
     assert note.startswith("the Japanese Law Translation Database System (Ministry of Justice), not an e-Gov answer")
-
-
-def test_the_act_resolves_to_one_policy_with_its_events():
-    """With the five reports: none names the AI Promotion Act, so it is a policy of its own, keyed by its
-    identifier, and its events follow it to the final policy id."""
-    from warehouse import sources
-
-    rows = [sources.extract(s).rows for s in snapshots.verify_all(ROOT / "sources")]
-    pick = lambda name: [r for x in rows for r in x[name]]            # noqa: E731
-    out = resolve.resolve(pick("policy_mentions"), pick("policy_relations"),
-                          roles={x["sources"][0]["source_id"]: x["sources"][0]["role"] for x in rows},
-                          events=pick("policy_events"))
-    (act,) = [p for p in out["policies"] if "JP-LAW:507AC0000000053" in (p["identifiers"] or "")]
-    assert (act["title"], act["jurisdiction"], act["title_en"]) == (
-        TITLE, "JP", "Act on Promotion of Research and Development, and Utilization of Artificial Intelligence-related "
-                     "Technology")
-    assert [e["event"] for e in out["policy_events"] if e["policy_id"] == act["policy_id"]] == [
-        "promulgated", "entered_into_force", "applies_from"]
 
 
 def test_the_bundle_script_rebuilds_the_version_byte_for_byte(tmp_path):

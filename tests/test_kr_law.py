@@ -2,18 +2,18 @@
 from a loopback stand-in of law.go.kr's Open API (tests/live_server.py) serving the real recorded answers in
 tests/fixtures/live/kr_law/ (see PROVENANCE.md there).
 
-Only three answers were recorded: the eflaw index (six versions), the elaw index and the text of the Act's
-version MST 282791 effective 2026-01-22. The texts of the other five versions are not: where a fetch asks for
-one, the stand-in serves :func:`derived_text`, the real text with only its 기본정보 header fields (법령ID,
-공포일자, 공포번호, 시행일자, 법령명_한글) changed to name that version. Every other changed body (an index
-listing a newer version, a renamed field, an error code, the server echoing the caller's OC) is derived from a
-real answer in the test that uses it, which says so.
+Three answers were recorded (the eflaw index: six versions; the elaw index; the text of MST 282791 effective
+2026-01-22). Where a fetch asks for another version's text, the stand-in serves :func:`derived_text`: the real
+text with only its 기본정보 header fields changed to name that version. Every other changed body (a newer
+version, a renamed field, an error code, the server echoing the caller's OC) is derived from a real answer in the
+test that uses it, which says so.
 """
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import re
+import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -22,7 +22,6 @@ import pytest
 from live_server import Reply, StandIn
 
 import schemas
-from extractors import resolve
 from extractors.core import snapshots
 from extractors.core.fetch import FetchError, Fetcher, SchemaDrift
 from extractors.core.live import refresh
@@ -40,14 +39,13 @@ OC = "atlas-dummy-oc"                      # a dummy user id: tests never reach 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)
 ACT = "인공지능 발전과 신뢰 기반 조성 등에 관한 기본법"
 DECREE = f"{ACT} 시행령"
-FIELDS = ("법령ID", "공포일자", "공포번호", "시행일자", "법령명_한글")
 
 
 def derived_text(row: lawxml.Row) -> bytes:
-    """The real text of MST 282791 (2026-01-22) with its 기본정보 naming the version ``row`` instead (the first
-    occurrence of each header field only; see the module docstring)."""
+    """The real text of MST 282791 (2026-01-22) with its 기본정보 fields naming the version ``row`` instead."""
     body = TEXT.decode("utf-8")
-    for field, key in zip(FIELDS, ("법령ID", "공포일자", "공포번호", "시행일자", "법령명한글"), strict=True):
+    for field in ("법령ID", "공포일자", "공포번호", "시행일자", "법령명_한글"):
+        key = field.replace("_", "")                        # 법령명_한글 in a text, 법령명한글 in the index
         pattern = re.compile(rf"(<{field}>(?:<!\[CDATA\[)?)[^<\]]*((?:\]\]>)?</{field}>)")
         body = pattern.sub(lambda m, v=row[key]: m.group(1) + v + m.group(2), body, count=1)
     return body.encode("utf-8")
@@ -63,16 +61,13 @@ def texts_to_serve(index: bytes, held: set[str]) -> list[Reply]:
 
 def serve(api: StandIn, index: bytes = INDEX, held: set[str] | None = None) -> None:
     held = {"text/014820/282791-20260122.xml"} if held is None else held
-    api.route(SEARCH_PATH, [Reply(body=index), Reply(body=ENGLISH)] * 5)
+    api.route(SEARCH_PATH, [Reply(body=index), Reply(body=ENGLISH)])
     api.route(SERVICE_PATH, texts_to_serve(index, held) or [Reply(status=404)])
 
 
 @pytest.fixture
 def sources(tmp_path, monkeypatch):
     folder = tmp_path / "sources"
-    (folder / "kr_law").mkdir(parents=True)
-    import shutil
-
     shutil.copytree(ROOT / "sources" / "kr_law" / "2026-12-05", folder / "kr_law" / "2026-12-05")
     (folder / "pins.yaml").write_text('kr_law: "2026-12-05"\n', encoding="utf-8")
     monkeypatch.setenv("ATLAS_SOURCES_DIR", str(folder))
@@ -100,10 +95,8 @@ def bundled():
     return SOURCE.extract(snapshots.load("kr_law", ROOT / "sources"))
 
 
-# --- the bundled first version -----------------------------------------------------------------------------
-
-
-def test_bundled_mentions_exact_values():
+# --- the bundled first version; then fetching ---------------------------------------------------------------
+def test_bundled_mentions_and_the_decree_implementing_the_act():
     act, decree = bundled().rows["policy_mentions"]
     pick = ("source_locator", "context", "jurisdiction", "title_printed", "title_en", "identifier", "issued_printed",
             "issued_on", "issued_precision", "instrument_type", "status", "url", "text")
@@ -123,6 +116,9 @@ def test_bundled_mentions_exact_values():
                     "CREATION OF A FOUNDATION FOR TRUST",      # the recorded typo, kept
         "identifier": "KR-LAW:015032", "issued_printed": "20260121", "instrument_type": "regulation",
         "url": "https://www.law.go.kr/LSW/lsInfoP.do?lsiSeq=282879&efYd=20260122"}
+    (rel,) = bundled().rows["policy_relations"]           # the Decree's name: "<the Act's name> 시행령"
+    assert (rel["policy_id"], rel["relation"], rel["related_policy_id"], rel["evidence"], rel["source_locator"]) == (
+        decree["policy_id"], "implements", act["policy_id"], DECREE, "index/eflaw.xml #/LawSearch/law[6]")
 
 
 def test_bundled_events_exact_values():
@@ -159,14 +155,6 @@ def test_bundled_events_exact_values():
     assert ex.rows["quality_flags"] == []
 
 
-def test_the_decree_implements_the_act():
-    ex = bundled()
-    act, decree = ex.rows["policy_mentions"]
-    (rel,) = ex.rows["policy_relations"]
-    assert (rel["policy_id"], rel["relation"], rel["related_policy_id"], rel["evidence"], rel["source_locator"]) == (
-        decree["policy_id"], "implements", act["policy_id"], DECREE, "index/eflaw.xml #/LawSearch/law[6]")
-
-
 def test_bundled_rows_fit_the_contract_and_pass_expectations():
     import pandas as pd
 
@@ -188,30 +176,9 @@ def test_bundled_rows_fit_the_contract_and_pass_expectations():
     assert src["licence"].startswith("Not protected by copyright: Korean statutes") and "Article 7(1)" in src["licence"]
 
 
-def test_the_act_resolves_to_one_policy_with_its_events():
-    """With the five reports: no report names the enacted Act or its Decree (the seeds print 2024 bills:
-    000 L1305, 表 3-10), so each is a policy of its own, keyed by its identifier, and its events follow it."""
-    from warehouse import sources
-
-    rows = [sources.extract(s).rows for s in snapshots.verify_all(ROOT / "sources")]
-    pick = lambda name: [r for x in rows for r in x[name]]            # noqa: E731
-    out = resolve.resolve(pick("policy_mentions"), pick("policy_relations"),
-                          roles={x["sources"][0]["source_id"]: x["sources"][0]["role"] for x in rows},
-                          events=pick("policy_events"))
-    act = [p for p in out["policies"] if "KR-LAW:014820" in (p["identifiers"] or "")]
-    assert len(act) == 1 and act[0]["title"] == ACT and act[0]["jurisdiction"] == "KR"
-    events = [e for e in out["policy_events"] if e["source_id"] == "kr_law" and e["policy_id"] == act[0]["policy_id"]]
-    assert len(events) == 13
-    mentions = [m for m in out["policy_mentions"] if m["policy_id"] == act[0]["policy_id"]]
-    assert [m["source_id"] for m in mentions] == ["kr_law"]
-
-
 def test_the_bundle_script_rebuilds_the_version_byte_for_byte(tmp_path):
     path = bundle.bundle(folder=tmp_path)
     assert path.name == "2026-12-05" and tree(path) == tree(ROOT / "sources" / "kr_law" / "2026-12-05")
-
-
-# --- fetching ----------------------------------------------------------------------------------------------
 
 
 def test_without_the_user_id_the_fetch_fails_naming_the_variable(sources, api, monkeypatch):
@@ -219,8 +186,7 @@ def test_without_the_user_id_the_fetch_fails_naming_the_variable(sources, api, m
     before = tree(sources)
     with pytest.raises(FetchError, match=r"set the environment variable ATLAS_KR_LAW_OC"):
         refresh(SOURCE, folder=sources, fetcher=fetcher(), now=NOW)
-    assert api.requests == [] and tree(sources) == before
-    assert "ATLAS_KR_LAW_OC" in read_status(sources)["kr_law"]["error"]
+    assert api.requests == [] and tree(sources) == before and "ATLAS_KR_LAW_OC" in read_status(sources)["kr_law"]["error"]
 
 
 def test_refresh_asks_for_the_texts_it_lacks_and_records_no_user_id(sources, api):
@@ -264,30 +230,22 @@ def test_a_5xx_then_success_is_retried(sources, api):
     assert result.changed and result.requests == 8 and api.count(SEARCH_PATH) == 3
 
 
-def test_a_timeout_that_persists_is_transient_and_names_no_user_id(sources, api):
-    api.route(SEARCH_PATH, body=INDEX, delay=0.5)
-    before = tree(sources)
-    with pytest.raises(FetchError, match=r"gave up after 2 attempts") as err:
+def test_errors_name_the_variable_never_the_user_id(sources, api):
+    api.route(SEARCH_PATH, body=INDEX, delay=0.5)           # a timeout that persists: transient, then given up
+    with pytest.raises(FetchError, match=r"ReadTimeout.*gave up after 2 attempts") as timeout:
         refresh(SOURCE, folder=sources, fetcher=fetcher(read_timeout=0.1, attempts=2), now=NOW)
-    assert str(err.value).startswith(f"source kr_law: {api.url}/DRF/lawSearch.do: ReadTimeout") and \
-        OC not in str(err.value)
-    assert tree(sources) == before and OC not in read_status(sources)["kr_law"]["error"]
-
-
-def test_an_error_naming_the_request_url_names_the_variable_not_the_user_id(sources, api):
     # a redirect off the allow-list: the fetcher's error names the requested URL, query and all
     api.route(SEARCH_PATH, status=302, headers={"Location": "https://open.law.go.kr/LSO/login.do"})
     with pytest.raises(FetchError) as err:
         refresh(SOURCE, folder=sources, fetcher=fetcher(), now=NOW)
-    assert str(err.value).startswith(f"source kr_law: {api.url}/DRF/lawSearch.do?OC=ATLAS_KR_LAW_OC&target=eflaw&")
-    assert "redirected to https://open.law.go.kr/LSO/login.do: host 'open.law.go.kr' is not" in str(err.value)
-    assert OC not in str(err.value) and OC not in read_status(sources)["kr_law"]["error"]
+    assert str(err.value).startswith(f"source kr_law: {api.url}/DRF/lawSearch.do?OC=ATLAS_KR_LAW_OC&target=eflaw&") \
+        and "redirected to https://open.law.go.kr/LSO/login.do: host 'open.law.go.kr' is not" in str(err.value)
+    assert OC not in str(err.value) + str(timeout.value) + read_status(sources)["kr_law"]["error"]
+    assert [p.name for p in (sources / "kr_law").iterdir()] == ["2026-12-05"]
 
 
 def test_a_renamed_field_is_schema_drift_naming_it(sources, api):
-    drifted = INDEX.replace(b"<\xea\xb3\xb5\xed\x8f\xac\xeb\xb2\x88\xed\x98\xb8>", b"<promulgationNo>").replace(
-        "</공포번호>".encode(), b"</promulgationNo>")           # derived: the real index with 공포번호 renamed
-    assert drifted != INDEX
+    drifted = INDEX.replace("공포번호>".encode(), b"promulgationNo>")    # derived: the real index, 공포번호 renamed
     api.route(SEARCH_PATH, body=drifted)
     before = tree(sources)
     with pytest.raises(SchemaDrift, match=r"index/eflaw\.xml: <law id='1'> has no <공포번호>"):
@@ -295,7 +253,7 @@ def test_a_renamed_field_is_schema_drift_naming_it(sources, api):
     assert tree(sources) == before
 
 
-def test_an_error_code_a_cut_body_and_a_missing_law_stop_the_fetch(sources, api):
+def test_an_error_code_a_cut_body_a_missing_law_or_another_text_stop_the_fetch(sources, api):
     coded = INDEX.replace(b"<resultCode>00</resultCode><resultMsg>success</resultMsg>",
                           "<resultCode>99</resultCode><resultMsg>실패</resultMsg>".encode())   # derived
     api.route(SEARCH_PATH, body=coded)
@@ -309,14 +267,12 @@ def test_an_error_code_a_cut_body_and_a_missing_law_stop_the_fetch(sources, api)
     api.route(SEARCH_PATH, [Reply(body=no_decree), Reply(body=ENGLISH)])
     with pytest.raises(FetchError, match=r"tracked law\(s\) 015032 are not in the eflaw search answers"):
         refresh(SOURCE, folder=sources, fetcher=fetcher(), now=NOW)
-
-
-def test_a_text_of_another_version_is_refused(sources, api):
     api.route(SEARCH_PATH, [Reply(body=INDEX), Reply(body=ENGLISH)])
     api.route(SERVICE_PATH, body=TEXT)           # the real text of 282791 / 2026-01-22, asked for as 268543
     with pytest.raises(FetchError, match=r"asked for 법령ID 014820 공포번호 20676 시행일자 20260122; the answer is "
                                          r"법령ID 014820 공포번호 21311 시행일자 20260122"):
         refresh(SOURCE, folder=sources, fetcher=fetcher(), now=NOW)
+    assert [p.name for p in (sources / "kr_law").iterdir()] == ["2026-12-05"]
 
 
 def test_a_newer_version_of_the_act_makes_a_version_with_its_events(sources, api):
