@@ -186,7 +186,7 @@ def test_without_the_user_id_the_fetch_fails_naming_the_variable(sources, api, m
     before = tree(sources)
     with pytest.raises(FetchError, match=r"set the environment variable ATLAS_KR_LAW_OC"):
         refresh(SOURCE, folder=sources, fetcher=fetcher(), now=NOW)
-    assert api.requests == [] and tree(sources) == before and "ATLAS_KR_LAW_OC" in read_status(sources)["kr_law"]["error"]
+    assert api.requests == [] and tree(sources) == before and "KR_LAW_OC" in read_status(sources)["kr_law"]["error"]
 
 
 def test_refresh_asks_for_the_texts_it_lacks_and_records_no_user_id(sources, api):
