@@ -9,12 +9,14 @@ reports is Taiwan's draft (L2416, jurisdiction TW). So curation/overrides.yaml h
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from extractors import resolve
 from extractors.core import snapshots
+from extractors.resolve import lifecycle
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,8 +27,9 @@ def resolved() -> dict:
 
     rows = [sources.extract(s).rows for s in snapshots.verify_all(ROOT / "sources")]
     pick = lambda name: [r for x in rows for r in x[name]]            # noqa: E731
-    return resolve.resolve(pick("policy_mentions"), pick("policy_relations"), events=pick("policy_events"),
-                           roles={x["sources"][0]["source_id"]: x["sources"][0]["role"] for x in rows})
+    out = resolve.resolve(pick("policy_mentions"), pick("policy_relations"), events=pick("policy_events"),
+                          roles={x["sources"][0]["source_id"]: x["sources"][0]["role"] for x in rows})
+    return {**out, "sources": pick("sources")}
 
 
 def _policy(out: dict, identifier: str) -> dict:
@@ -51,3 +54,19 @@ def test_the_decree_implements_the_act_between_final_policies(resolved):
     act, decree = _policy(resolved, "KR-LAW:014820"), _policy(resolved, "KR-LAW:015032")
     assert [(r["policy_id"], r["relation"], r["related_policy_id"]) for r in resolved["policy_relations"]
             if r["source_id"] == "kr_law"] == [(decree["policy_id"], "implements", act["policy_id"])]
+
+
+def test_status_on_a_day_follows_the_recorded_stages(resolved):
+    """policy_status_on (extractors/resolve/lifecycle.py) over these events: the Korean Act is partly in force
+    between 2026-01-22 and the articles that apply from 2026-07-21; Japan's Act between its promulgation
+    (2025-06-04, in force that day) and 2025-09-01, when chapters 3 and 4 apply."""
+    ids = {k: _policy(resolved, k)["policy_id"] for k in ("KR-LAW:014820", "KR-LAW:015032", "JP-LAW:507AC0000000053")}
+    on = {day: lifecycle.derive_status(resolved, dt.date.fromisoformat(day)) for day in (
+        "2025-03-01", "2025-07-01", "2026-01-21", "2026-03-01", "2026-08-01")}
+    assert {day: tuple(status[i][0] for i in ids.values()) for day, status in on.items()} == {
+        "2025-03-01": ("adopted", None, None),
+        "2025-07-01": ("adopted", None, "partly_in_force"),
+        "2026-01-21": ("adopted", "adopted", "in_force"),
+        "2026-03-01": ("partly_in_force", "in_force", "in_force"),
+        "2026-08-01": ("in_force", "in_force", "in_force"),
+    }
