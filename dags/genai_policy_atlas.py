@@ -29,7 +29,8 @@ from datetime import datetime, timedelta
 from airflow.sdk import Asset, AssetAny, AssetOrTimeSchedule, CronTriggerTimetable, dag, get_current_context, task, \
     teardown
 
-LIVE_SOURCES = ("federal_register", "agora", "owid", "tw_law", "eur_lex", "kr_law", "jp_egov")   # = warehouse.sources.LIVE_SOURCES
+# = warehouse.sources.LIVE_SOURCES (a test checks)
+LIVE_SOURCES = ("federal_register", "agora", "owid", "tw_law", "eur_lex", "kr_law", "jp_egov")
 # A fetch DAG that pinned a new snapshot updates its source's asset (dags/fetch_sources.py); the build runs then,
 # and weekly in any case (a document source or a curation change needs no fetch).
 SCHEDULE = AssetOrTimeSchedule(
