@@ -87,7 +87,7 @@ def test_query_latest_and_named_release(root, versions):
     assert printed_versions(result.output) == [versions[0]]
     assert f"release {versions[0]}: 1 row\n" in result.output
     policies = json.loads((root / versions[0] / "manifest.json").read_text(encoding="utf-8"))["row_counts"]["policies"]
-    assert re.search(rf"│\s*{policies}\s*│", result.output) and policies == 152
+    assert re.search(rf"│\s*{policies}\s*│", result.output) and policies == 159
 
 
 def test_query_csv_and_json(root):
@@ -358,7 +358,7 @@ def test_history_answers_as_of_queries(root, versions):
     finally:
         con.close()
     con = duckdb.connect(str(build_history(root)), read_only=True)   # rebuilt from scratch over the old file
-    assert con.execute("SELECT count(*) FROM sources").fetchone()[0] == 16      # 8 sources in each of 2 releases
+    assert con.execute("SELECT count(*) FROM sources").fetchone()[0] == 24      # 12 sources in each of 2 releases
     con.close()
 
 

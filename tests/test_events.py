@@ -245,9 +245,10 @@ def test_every_event_fits_the_contract_and_passes_expectations(extracted):
     staging.to_arrow("policy_events", rows)                      # raises when a row does not fit the schema
     frame = pd.DataFrame(rows, columns=[c.name for c in schemas.table("policy_events").columns])
     report = suites.validate_frames({"policy_events": frame})["tables"]["policy_events"]
-    assert ([e for e in report["expectations"] if not e["success"]], report["rows"]) == ([], 89)
+    assert ([e for e in report["expectations"] if not e["success"]], report["rows"]) == ([], 136)
     assert Counter(e["source_id"] for e in rows) == {S000: 58, "agora": 14, "federal_register": 7, S002: 6,
-                                                     "aigc-us-gb-kr-tw-2024": 2, "moda-2025-ai-industry-programme": 2}
+                                                     "aigc-us-gb-kr-tw-2024": 2, "moda-2025-ai-industry-programme": 2,
+                                                     "eur_lex": 11, "jp_egov": 3, "kr_law": 16, "tw_law": 17}
 
 
 # --- resolved ------------------------------------------------------------------------------------------------------
@@ -258,7 +259,7 @@ def test_events_follow_their_mentions_to_the_final_policies(extracted):
     roles = {sid: r["sources"][0]["role"] for sid, r in extracted.items()}
     out = resolve.resolve(rows["policy_mentions"], rows["policy_relations"], roles=roles,
                           events=rows["policy_events"])
-    assert len(out["policy_events"]) == len(rows["policy_events"]) == 89
+    assert len(out["policy_events"]) == len(rows["policy_events"]) == 136
     assert [f for f in out["quality_flags"] if f["table_name"] == "policy_events"] == []
     ident = {m["policy_id"]: m["identifier"] for m in out["policy_mentions"] if m["identifier"]}
     eo14110 = next(p for p, i in ident.items() if i == "EO 14110")
@@ -272,5 +273,9 @@ def test_events_follow_their_mentions_to_the_final_policies(extracted):
     assert sorted((e["event_on"].isoformat(), e["event"], e["source_id"]) for e in out["policy_events"]
                   if e["policy_id"] == ai_act) == [
         ("2021-01-01", "proposed", S000), ("2021-04-21", "proposed", "agora"), ("2024-01-01", "adopted", S000),
-        ("2024-03-13", "adopted", "agora"), ("2024-08-01", "entered_into_force", S000),
-        ("2026-01-01", "applies_from", S000)]
+        ("2024-03-13", "adopted", "agora"), ("2024-06-13", "adopted", "eur_lex"), ("2024-06-13", "signed", "eur_lex"),
+        ("2024-07-12", "published", "eur_lex"), ("2024-08-01", "entered_into_force", "eur_lex"),
+        ("2024-08-01", "entered_into_force", S000), ("2025-02-02", "applies_from", "eur_lex"),
+        ("2025-08-02", "applies_from", "eur_lex"), ("2026-01-01", "applies_from", S000),
+        ("2026-07-08", "amended", "eur_lex"), ("2026-08-02", "applies_from", "eur_lex"),
+        ("2027-08-02", "applies_from", "eur_lex")]

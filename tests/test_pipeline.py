@@ -127,8 +127,8 @@ def test_dag_run_publishes_a_release(airflow_db, atlas_dirs, release_date):
     assert set(manifest["inputs"]) == {str(p.relative_to(PROJECT_ROOT / "sources"))
                                        for pattern in ("*/*/document.txt", "*/*/SHA256SUMS")
                                        for p in (PROJECT_ROOT / "sources").glob(pattern)}
-    assert {sid for sid, s in manifest["sources"].items() if s["kind"] == "live"} == {"agora", "federal_register",
-                                                                                        "owid"}
+    assert {sid for sid, s in manifest["sources"].items() if s["kind"] == "live"} == {
+        "agora", "federal_register", "owid", "eur_lex", "kr_law", "jp_egov", "tw_law"}
     assert not any(s["stale_since"] for s in manifest["sources"].values())
     assert manifest["validation"]["success"] is True
     assert manifest["code_revision"]

@@ -328,7 +328,7 @@ def test_every_source_as_the_pipeline_resolves_them(extracted, seed):
     roles = {sid: rows["sources"][0]["role"] for sid, rows in extracted.items()}
     out = _resolve(_rows(extracted, sorted(extracted)), roles=roles)
     before = {p["policy_id"] for p in _resolve(seed)["policies"]}
-    assert len(out["policies"]) == 152 and before <= {p["policy_id"] for p in out["policies"]}
+    assert len(out["policies"]) == 159 and before <= {p["policy_id"] for p in out["policies"]}
     assert sorted(p["title"] for p in out["policies"] if p["non_commercial"]) == [
         "An Act concerning consumer protections in interactions with artificial intelligence systems.",
         "California SB 53", "Canadian Guardrails for Generative AI – Code of Practice",

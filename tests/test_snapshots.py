@@ -23,9 +23,11 @@ def pin(sources: Path, version: str) -> None:
 def test_bundled_sources_one_pinned_version_each():
     metas = snapshots.list_sources()
     assert [(m["source_id"], m["date_accessed"]) for m in metas] == [
-        ("agora", "2026-12-05"), ("aigc-us-gb-kr-tw-2024", VERSION), ("federal_register", "2026-12-05"),
-        ("ipas-2025-genai-study-guide", VERSION), ("moda-2025-ai-industry-programme", VERSION),
-        ("nstc-2024-ai-industry-law-report", VERSION), ("owid", "2026-12-05"), (SOURCE, VERSION)]
+        ("agora", "2026-12-05"), ("aigc-us-gb-kr-tw-2024", VERSION), ("eur_lex", "2026-12-05"),
+        ("federal_register", "2026-12-05"), ("ipas-2025-genai-study-guide", VERSION), ("jp_egov", "2026-12-05"),
+        ("kr_law", "2026-12-05"), ("moda-2025-ai-industry-programme", VERSION),
+        ("nstc-2024-ai-industry-law-report", VERSION), ("owid", "2026-12-05"), (SOURCE, VERSION),
+        ("tw_law", "2026-12-05")]
     assert metas[-1]["snapshot_file"] == f"{SOURCE}/{VERSION}/document.txt"
     assert snapshots.load(SOURCE).path == snapshots.sources_dir() / SOURCE / VERSION / "document.txt"
 
