@@ -289,7 +289,7 @@ def test_the_ai_act_record_is_the_policy_the_reports_name_ai_fa_an(extracted, wi
     assert (ai["identifiers"], ai["url"], ai["issued_printed"]) == (
         "CELEX:32024R1689", "http://data.europa.eu/eli/reg/2024/1689/oj", "2024-06-13")
     stages = sorted((e["event"], e["event_on"].isoformat()) for e in out["policy_events"]
-                    if e["policy_id"] == ai["policy_id"])
+                    if e["policy_id"] == ai["policy_id"] and e["source_id"] == "eur_lex")
     assert stages == [("adopted", "2024-06-13"), ("amended", "2026-07-08"), ("applies_from", "2025-02-02"),
                       ("applies_from", "2025-08-02"), ("applies_from", "2026-08-02"), ("applies_from", "2027-08-02"),
                       ("entered_into_force", "2024-08-01"), ("published", "2024-07-12"), ("signed", "2024-06-13")]

@@ -203,7 +203,7 @@ def _export(tmp_path: Path, name: str, rows: list[dict]) -> tuple[str, list[list
     import csv
 
     schema = schemas.arrow_schema(name)
-    filler = {"VARCHAR": "x", "INTEGER": 1, "BIGINT": 1, "DOUBLE": 1.0, "BOOLEAN": False}
+    filler = {"VARCHAR": "x", "INTEGER": 1, "BIGINT": 1, "DOUBLE": 1.0, "BOOLEAN": False, "DATE": dt.date(2026, 1, 1)}
     defaults = {c.name: None if c.nullable else filler[c.type] for c in schemas.table(name).columns}
     pq.write_table(pa.Table.from_pylist([{**defaults, **r} for r in rows], schema=schema),
                    tmp_path / f"{name}.parquet")

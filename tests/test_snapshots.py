@@ -28,7 +28,7 @@ def test_bundled_sources_one_pinned_version_each():
         ("kr_law", "2026-12-05"), ("moda-2025-ai-industry-programme", VERSION),
         ("nstc-2024-ai-industry-law-report", VERSION), ("owid", "2026-12-05"), (SOURCE, VERSION),
         ("tw_law", "2026-12-05")]
-    assert metas[-1]["snapshot_file"] == f"{SOURCE}/{VERSION}/document.txt"
+    assert next(m for m in metas if m["source_id"] == SOURCE)["snapshot_file"] == f"{SOURCE}/{VERSION}/document.txt"
     assert snapshots.load(SOURCE).path == snapshots.sources_dir() / SOURCE / VERSION / "document.txt"
 
 
