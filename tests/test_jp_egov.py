@@ -86,7 +86,7 @@ def test_bundled_mention_exact_values():
     (m,) = bundled().rows["policy_mentions"]
     assert {k: m[k] for k in ("source_locator", "context", "jurisdiction", "title_printed", "title_en", "identifier",
                               "issued_printed", "issued_on", "instrument_type", "status", "url", "text")} == {
-        "source_locator": "revisions/507AC0000000053.json #/revisions/0", "context": "record", "jurisdiction": "JP",
+        "source_locator": "revisions/507AC0000000053.json #/law_info", "context": "record", "jurisdiction": "JP",
         "title_printed": TITLE,
         "title_en": "Act on Promotion of Research and Development, and Utilization of Artificial Intelligence-related "
                     "Technology",
@@ -218,6 +218,6 @@ def test_a_newer_revision_makes_a_version_with_its_amended_event(sources, api):
         date(2026, 5, 20), "令和八年法律第十号",
         "revisions/507AC0000000053.json #/revisions/0/amendment_promulgate_date",
         f"{TITLE}の一部を改正する法律 (令和八年法律第十号), enforced from 2026-10-01")
-    assert ex.rows["policy_mentions"][0]["source_locator"] == "revisions/507AC0000000053.json #/revisions/0"
+    assert ex.rows["policy_mentions"][0]["source_locator"] == "revisions/507AC0000000053.json #/law_info"
     assert [e["event"] for e in ex.rows["policy_events"]] == ["promulgated", "entered_into_force", "applies_from",
                                                               "amended"]

@@ -125,13 +125,15 @@ def event_id(source_id: str, locator: str, policy: str, event: str, scope: str |
 def add_event(ex: Extraction, *, policy_id: str, event: str, printed: str | None, locator: str,
               text: str | None = None, scope: str | None = None, related_policy_id: str | None = None,
               related_identifier: str | None = None, on: "object | None" = None,
-              precision: str | None = None) -> dict:
+              precision: str | None = None, key: str | None = None) -> dict:
     """Append one ``policy_events`` row; returns it. ``policy_id`` is the provisional id of a mention of this
     source (:func:`policy_id` of its jurisdiction and title; resolve maps it to the final one, as for relations).
     ``printed`` is the date as printed; it is read with :func:`normalise.parse_date` unless ``on`` (a
     ``datetime.date``) and ``precision`` are given, e.g. from a structured record (``20260122``). A date that
     cannot be read becomes a ``date_unreadable`` flag and a NULL date. ``event`` must be in the contract's enum
-    (the stage names of ``schemas/tables.yaml`` policy_events)."""
+    (the stage names of ``schemas/tables.yaml`` policy_events). ``key`` replaces the locator in the event's id
+    where the locator moves between versions of a source without the stage changing (a JSON pointer into a list
+    that grows at its head): the id stays, so a release diff shows no change."""
     if on is None and printed:
         try:
             parsed = nz.parse_date(printed)
@@ -139,7 +141,7 @@ def add_event(ex: Extraction, *, policy_id: str, event: str, printed: str | None
             ex.flag("policy_events", policy_id, "date_unreadable", str(exc), locator)
             parsed = None
         on, precision = (parsed.value, parsed.precision) if parsed else (None, None)
-    row = {"event_id": event_id(ex.source_id, locator, policy_id, event, scope), "policy_id": policy_id,
+    row = {"event_id": event_id(ex.source_id, key or locator, policy_id, event, scope), "policy_id": policy_id,
            "event": event, "event_on": on, "event_precision": precision if on else None, "event_printed": printed,
            "scope": scope, "related_policy_id": related_policy_id, "related_identifier": related_identifier,
            "text": text, "licence": None, "non_commercial": None, "source_id": ex.source_id,

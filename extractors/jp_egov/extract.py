@@ -48,10 +48,16 @@ def _mention(ex: Extraction, law: config.Law, data: dict, title_en: str | None, 
     text = "; ".join(f"{k}: {v}" for k, v in (("law_num", info["law_num"]), ("abbrev", rev.get("abbrev")),
                                               ("category", rev.get("category"))) if v)
     return add_mention(ex, jurisdiction=JURISDICTION, title_printed=rev["law_title"],
-                       locator=f"{law.revisions_file} #/revisions/{i}", context="record",
+                       locator=f"{law.revisions_file} #/law_info", context="record",
                        issued_printed=info["promulgation_date"], text=text, status="revoked" if ended else "adopted",
                        instrument_type=kind or "other", title_en=title_en, identifier=f"JP-LAW:{law.law_id}",
                        url=s.law_page.format(law_id=law.law_id))
+
+
+def _key(data: dict, i: int) -> str:
+    """What identifies revision ``i`` across versions (its ``law_revision_id``): a newer revision is inserted at the
+    head of the list, which moves every JSON pointer but must not change the ids of stages already recorded."""
+    return f"revision {data['revisions'][i]['law_revision_id']}"
 
 
 def _own_states(ex: Extraction, pid: str, law: config.Law, data: dict, xml: egov.LawXml | None) -> None:
@@ -63,14 +69,14 @@ def _own_states(ex: Extraction, pid: str, law: config.Law, data: dict, xml: egov
         where = f"{law.revisions_file} #/revisions/{i}/amendment_enforcement_date"
         if n == 0:
             add_event(ex, policy_id=pid, event="entered_into_force", printed=when, locator=where,
-                      text=xml.main.text if xml and xml.main else None)
+                      text=xml.main.text if xml and xml.main else None, key=_key(data, i))
             continue
         scope = xml.scope if xml and xml.scope and len(dates) == 2 else None
         if scope is None:
             ex.flag("policy_events", pid, "enforcement_scope_unread", f"the law's state from {when} applies to "
                     "parts its 附則 does not name in one proviso; applies_from without scope", where)
         add_event(ex, policy_id=pid, event="applies_from", printed=when, locator=where, scope=scope,
-                  text=xml.proviso.text if scope else None)
+                  text=xml.proviso.text if scope else None, key=_key(data, i))
 
 
 def _changes(ex: Extraction, pid: str, law: config.Law, data: dict, s: config.Settings) -> None:
@@ -81,6 +87,7 @@ def _changes(ex: Extraction, pid: str, law: config.Law, data: dict, s: config.Se
             seen.add(("amended", r["amendment_law_id"]))
             add_event(ex, policy_id=pid, event="amended", printed=r["amendment_promulgate_date"],
                       locator=f"{where}/amendment_promulgate_date", related_identifier=r["amendment_law_num"],
+                      key=_key(data, i),
                       text=f"{r['amendment_law_title']} ({r['amendment_law_num']}), enforced from "
                            f"{r['amendment_enforcement_date'] or r.get('amendment_scheduled_enforcement_date')}")
         status = str(r["repeal_status"])
@@ -91,7 +98,7 @@ def _changes(ex: Extraction, pid: str, law: config.Law, data: dict, s: config.Se
         if event and (event, status) not in seen:
             seen.add((event, status))
             add_event(ex, policy_id=pid, event=event, printed=r["repeal_date"], locator=f"{where}/repeal_date",
-                      text=f"repeal_status {status}")
+                      text=f"repeal_status {status}", key=_key(data, i))
 
 
 def extract(snapshot: Snapshot) -> Extraction:
