@@ -162,3 +162,14 @@ def record_attempt(source_id: str, *, ok: bool, when: datetime, error: str | Non
              "# the last good fetch. The build reports stale sources in the manifest, the page and quality_flags.\n"
     _atomic_write(folder / STATUS_FILE, header + _dump(dict(sorted(status.items()))))
     return status[source_id]
+
+
+def carried(previous, name: str, etag: str | None = None) -> RecordedFile:
+    """The previous version's file ``name`` (``previous``: a verified ``Snapshot``) as a file of a new version:
+    the same bytes and provenance (URL, parameters, status, ETag, retrieval time, note), for a response that was
+    not asked for again or answered 304; ``etag`` replaces the ETag when a 304 sent a new one."""
+    e = previous.file_entry(name) or {}
+    return RecordedFile(name=name, body=previous.file(name).read_bytes(), url=e.get("url", ""),
+                        params=e.get("params"), status=int(e.get("status", 200)), etag=etag or e.get("etag"),
+                        last_modified=e.get("last_modified"), media_type=e.get("media_type"),
+                        retrieved_at=e.get("retrieved_at"), note=e.get("note"))

@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 
 from extractors.core.fetch import FetchError, Fetcher, Response
-from extractors.core.snapshot_writer import RecordedFile
+from extractors.core.snapshot_writer import RecordedFile, carried
 from extractors.core.snapshots import Snapshot
 
 from extractors.eur_lex import config, sparql
@@ -36,14 +36,6 @@ from extractors.eur_lex.config import CELEX_RE, Settings
 
 log = logging.getLogger(__name__)
 
-
-def carried(previous: Snapshot, name: str) -> RecordedFile:
-    """The previous version's file ``name`` as a file of the new version: same bytes and provenance."""
-    e = previous.file_entry(name) or {}
-    return RecordedFile(name=name, body=previous.file(name).read_bytes(), url=e.get("url", ""),
-                        params=e.get("params"), status=int(e.get("status", 200)), etag=e.get("etag"),
-                        last_modified=e.get("last_modified"), media_type=e.get("media_type"),
-                        retrieved_at=e.get("retrieved_at"), note=e.get("note"))
 
 
 def ask(fetcher: Fetcher, query: str, settings: Settings) -> Response:

@@ -29,7 +29,7 @@ import re
 from urllib.parse import urlsplit
 
 from extractors.core.fetch import FetchError, Fetcher, Response, SchemaDrift
-from extractors.core.snapshot_writer import RecordedFile
+from extractors.core.snapshot_writer import RecordedFile, carried
 from extractors.core.snapshots import Snapshot
 from extractors.federal_register import fulltext, search
 from extractors.federal_register.config import rules, settings
@@ -52,15 +52,6 @@ def tracked(previous: Snapshot | None) -> dict[str, dict[str, str]]:
                 out.setdefault(m.group("n"), {})[kind] = entry["name"]
     return out
 
-
-def carried(previous: Snapshot, name: str, etag: str | None = None) -> RecordedFile:
-    """The previous version's file ``name`` as a file of the new version: same bytes and provenance (URL,
-    parameters, status, ETag, retrieval time); ``etag`` replaces the ETag when a 304 sent a new one."""
-    e = previous.file_entry(name) or {}
-    return RecordedFile(name=name, body=previous.file(name).read_bytes(), url=e.get("url", ""),
-                        params=e.get("params"), status=int(e.get("status", 200)), etag=etag or e.get("etag"),
-                        last_modified=e.get("last_modified"), media_type=e.get("media_type"),
-                        retrieved_at=e.get("retrieved_at"), note=e.get("note"))
 
 
 def check_document(resp: Response, number: str, keys: list[str]) -> dict:

@@ -21,7 +21,7 @@ import os
 from urllib.parse import urlsplit
 
 from extractors.core.fetch import FetchError, Fetcher, Response, SchemaDrift
-from extractors.core.snapshot_writer import RecordedFile
+from extractors.core.snapshot_writer import RecordedFile, carried
 from extractors.core.snapshots import Snapshot
 
 from extractors.jp_egov import config, egov
@@ -39,14 +39,6 @@ def _checked(resp: Response, read, what: str):
     except egov.EgovError as exc:
         raise (SchemaDrift if exc.field else FetchError)(SOURCE_ID, resp.url, f"{what}: {exc}") from exc
 
-
-def carried(previous: Snapshot, name: str) -> RecordedFile:
-    """The previous version's file ``name`` with its provenance (not asked for again)."""
-    e = previous.file_entry(name) or {}
-    return RecordedFile(name=name, body=previous.file(name).read_bytes(), url=e.get("url", ""),
-                        params=e.get("params"), status=int(e.get("status", 200)), etag=e.get("etag"),
-                        last_modified=e.get("last_modified"), media_type=e.get("media_type"),
-                        retrieved_at=e.get("retrieved_at"), note=e.get("note"))
 
 
 def law_xml(fetcher: Fetcher, law: config.Law, data: dict) -> RecordedFile:

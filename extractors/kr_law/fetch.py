@@ -30,7 +30,7 @@ import re
 from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
 
 from extractors.core.fetch import FetchError, Fetcher, Response, SchemaDrift, TransientFetchError
-from extractors.core.snapshot_writer import RecordedFile
+from extractors.core.snapshot_writer import RecordedFile, carried
 from extractors.core.snapshots import Snapshot
 
 from extractors.kr_law import config, lawxml
@@ -91,14 +91,6 @@ class Session:
                             etag=file.etag, last_modified=file.last_modified, media_type=file.media_type,
                             retrieved_at=file.retrieved_at, note=file.note)
 
-
-def carried(previous: Snapshot, name: str) -> RecordedFile:
-    """The previous version's file ``name`` with its provenance (a text already held: not asked for again)."""
-    e = previous.file_entry(name) or {}
-    return RecordedFile(name=name, body=previous.file(name).read_bytes(), url=e.get("url", ""),
-                        params=e.get("params"), status=int(e.get("status", 200)), etag=e.get("etag"),
-                        last_modified=e.get("last_modified"), media_type=e.get("media_type"),
-                        retrieved_at=e.get("retrieved_at"), note=e.get("note"))
 
 
 def search(session: Session, s: config.Search, settings: config.Settings) -> tuple[RecordedFile, lawxml.Answer]:
