@@ -32,7 +32,8 @@ from extractors.core.config import ConfigError, read_yaml
 from extractors.core.snapshot_writer import RecordedFile
 
 PROJECT_NAME = "GenAI-Policy-Atlas"
-PROJECT_URL = "https://github.com/genai-policy-atlas/genai-policy-atlas"
+# Where an API operator can read about the client; set ATLAS_PROJECT_URL to the repository the deployment runs.
+PROJECT_URL = os.environ.get("ATLAS_PROJECT_URL") or "https://github.com/genai-policy-atlas/genai-policy-atlas"
 USER_AGENT = f"{PROJECT_NAME}/0.1 (open dataset pipeline; +{PROJECT_URL})"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
