@@ -173,3 +173,13 @@ def carried(previous, name: str, etag: str | None = None) -> RecordedFile:
                         params=e.get("params"), status=int(e.get("status", 200)), etag=etag or e.get("etag"),
                         last_modified=e.get("last_modified"), media_type=e.get("media_type"),
                         retrieved_at=e.get("retrieved_at"), note=e.get("note"))
+
+
+def write_first_version(source_id: str, files: list[RecordedFile], meta: dict, *, accessed: datetime,
+                        folder: Path | None = None) -> Path:
+    """Write (and pin) a source's first version, bundled from recorded responses (each package's ``bundle.py``),
+    dated ``accessed``; returns its folder. Raises SnapshotError when that version exists: it is never rewritten."""
+    folder = folder or sources_dir()
+    if (folder / source_id / accessed.date().isoformat()).exists():
+        raise SnapshotError(f"{source_id}/{accessed.date().isoformat()} exists; a version is never rewritten")
+    return write_version(source_id, files, meta, accessed=accessed, folder=folder)

@@ -20,8 +20,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from extractors.core.snapshot_writer import RecordedFile, write_version
-from extractors.core.snapshots import PROJECT_ROOT, SnapshotError, sources_dir
+from extractors.core.snapshot_writer import RecordedFile, write_first_version
+from extractors.core.snapshots import PROJECT_ROOT, SnapshotError
 from extractors.federal_register import SOURCE, fulltext
 from extractors.federal_register.config import rules
 
@@ -64,11 +64,8 @@ def recorded_files(fixtures: Path = FIXTURES) -> list[RecordedFile]:
 def bundle(fixtures: Path = FIXTURES, folder: Path | None = None) -> Path:
     """Write (and pin) the first version in ``folder`` (default: the sources folder); returns its path.
     Raises SnapshotError when the source already has that version."""
-    folder = folder or sources_dir()
-    if (folder / SOURCE.source_id / ACCESSED.date().isoformat()).exists():
-        raise SnapshotError(f"{SOURCE.source_id}/{ACCESSED.date().isoformat()} exists; a version is never rewritten")
-    return write_version(SOURCE.source_id, recorded_files(fixtures), {**SOURCE.meta(), "origin": ORIGIN},
-                         accessed=ACCESSED, folder=folder)
+    return write_first_version(SOURCE.source_id, recorded_files(fixtures), {**SOURCE.meta(), "origin": ORIGIN},
+                               accessed=ACCESSED, folder=folder)
 
 
 if __name__ == "__main__":
