@@ -27,8 +27,8 @@ import hashlib
 from datetime import datetime, timezone
 from pathlib import Path
 
-from extractors.core.snapshot_writer import RecordedFile, write_version
-from extractors.core.snapshots import SnapshotError, sources_dir
+from extractors.core.snapshot_writer import RecordedFile, write_first_version
+from extractors.core.snapshots import SnapshotError
 
 from extractors.eur_lex import SOURCE
 
@@ -97,12 +97,8 @@ def bundled_files(folder: Path = FIXTURES) -> list[RecordedFile]:
 def write(folder: Path | None = None) -> Path:
     """Write (and pin) the bundled version into ``folder`` (default: the sources folder); returns its path.
     Raises SnapshotError when the folder already has a version of that day (a version is never rewritten)."""
-    folder = folder or sources_dir()
-    existing = folder / SOURCE.source_id / ACCESSED.date().isoformat()
-    if existing.exists():
-        raise SnapshotError(f"source {SOURCE.source_id}: {existing} exists; the bundled version is written once")
-    return write_version(SOURCE.source_id, bundled_files(), {**SOURCE.meta(), "origin": ORIGIN},
-                         accessed=ACCESSED, folder=folder)
+    return write_first_version(SOURCE.source_id, bundled_files(), {**SOURCE.meta(), "origin": ORIGIN},
+                               accessed=ACCESSED, folder=folder)
 
 
 def main() -> None:
