@@ -189,7 +189,7 @@ def _policy_row(juris: str, key: str, group: list[dict], revoked_by: dict[str, l
         "issued_precision": date.get("issued_precision"), "issued_printed": date.get("issued_printed"),
         "instrument_type": kind, "status": status, "status_basis": "mentions", "status_as_of": None,
         "status_stated": status, "summary": values["summary"],
-        "identifiers": identifiers_of(group), "url": values["url"],
+        "identifiers": identifiers_of(group), "url": values["url"], "url_source": values["url_source"],
         "licence": licence, "non_commercial": non_commercial,
         "genai_specific": genai, "mention_count": len(group),
         "source_count": len({m["source_id"] for m in group}),
