@@ -93,7 +93,8 @@ def english_title(mention: dict) -> str | None:
 
 def canonical_values(pool: list[dict], first: dict, roles: Roles) -> tuple[dict, list[dict]]:
     """(title_en, issuer, summary, url and url_source of a policy; the mentions they were taken from), per the
-    module docstring; ``url_source`` is ``<source_id> <locator>`` of the record or printed line the url is from. ``pool`` is :func:`value_pool` of its mentions, ``first`` the primary mention (the title's)."""
+    module docstring; ``url_source`` is ``<source_id> <locator>`` of the record or printed line the url is from.
+    ``pool`` is :func:`value_pool` of its mentions, ``first`` the primary mention (the title's)."""
     order = [first, *sorted(pool, key=lambda m: (not is_document(m), roles.rank(m)))]
     picked = {"title_en": _first(order, english_title), "issuer": _first(order, lambda m: m.get("issuer_printed")),
               "summary": _first(order, lambda m: m.get("text")),

@@ -68,8 +68,9 @@ def key(text: str) -> str:
 
 
 def printed_url(text: str) -> str:
-    """The URL printed at the start of ``text``, up to a space and ``(``, ``(Accessed``, a Chinese character or full-width sign (and
-    a comma before it), a closing ``>`` or the end of the line; trailing ``.`` ``,`` ``;`` ``)`` dropped."""
+    """The URL printed at the start of ``text``, up to a space and ``(``, ``(Accessed``, a Chinese character or
+    full-width sign (and a comma before it), a closing ``>`` or the end of the line; trailing ``.`` ``,`` ``;``
+    ``)`` dropped."""
     end = _URL_END.search(text, len("https://"))
     return text[:end.start() if end else len(text)].strip().rstrip(".,;)")
 
