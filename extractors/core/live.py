@@ -2,7 +2,8 @@
 
 A live source is a package ``extractors/<source_id>/`` with a ``settings.yaml`` (``fetch``: how to reach it;
 ``source``: the metadata every snapshot version records: title, publisher, language, licence, attribution,
-non_commercial, role, url) and a module-level ``SOURCE = LiveSource(...)`` naming two functions:
+non_commercial, role, url, coverage: what it covers in words) and a module-level ``SOURCE = LiveSource(...)``
+naming two functions:
 
 - ``fetch(fetcher, previous) -> list[RecordedFile] | None``: the complete set of files a build of this source
   needs (a 304 carries the previous version's bytes over), or None when a cheap probe shows nothing changed
@@ -31,7 +32,7 @@ from extractors.core.snapshot_writer import RecordedFile, record_attempt, write_
 log = logging.getLogger(__name__)
 
 SOURCE_META_KEYS = ("title", "publisher", "language", "licence", "attribution", "non_commercial", "role", "url",
-                    "origin")
+                    "origin", "coverage")
 
 
 def _default_fingerprint(name: str, body: bytes) -> bytes:

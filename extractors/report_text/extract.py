@@ -14,6 +14,7 @@ from extractors.core.config import YamlDoc
 from extractors.core.records import Extraction, apply_source_terms, source_row
 from extractors.core.snapshots import Snapshot
 from extractors.report_text import prose
+from extractors.report_text.prose import notes
 from extractors.report_text.mappers import budget_checks, budgets, budgets_by_year, indicators, kpis, market, \
     market_columns, market_terms, patents, policies
 from extractors.report_text.spec_check import DEFAULT_SPECS_DIR, read_prose_spec, read_table_spec, specs_dir, \
@@ -137,7 +138,8 @@ def _check_list_of_tables(ex: Extraction, lines: list[str]) -> None:
 
 def extract_source(snapshot: Snapshot) -> Extraction:
     """All dataset rows one source yields: its ``sources`` row, its tables as printed, mapped rows, policy
-    mentions found in its prose, and quality flags.
+    mentions found in its prose (with the links its footnotes and reference lists print for them:
+    :mod:`extractors.report_text.prose.notes`), and quality flags.
 
     A table spec with ``target: report_tables`` is kept as printed only. Raises TableError / SpecError
     (naming the source and table) when a table its spec names cannot be found or read: a malformed table
@@ -160,5 +162,6 @@ def extract_source(snapshot: Snapshot) -> Extraction:
     if tspecs:
         _check_list_of_tables(ex, lines)
     prose.extract_mentions(ex, lines, load_prose_spec(snapshot.source_id))
+    notes.link_urls(ex, lines)      # the links its notes print for the instruments
     apply_source_terms(ex, ex.rows["sources"][0])
     return ex
