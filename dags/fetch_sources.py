@@ -1,10 +1,10 @@
 """
 ### GenAI Policy Atlas: one fetch DAG per live source
 
-``fetch_<source_id>`` (weekly; monthly for `patentsview`, whose bulk files are released at most monthly and whose
-downloads are counted against a yearly quota) runs ``warehouse.pipeline.fetch``: the source's API is asked what changed (its cheap
-change probe and conditional requests); what changed becomes a new, never-rewritten snapshot version in
-`sources/<source_id>/`, pinned for the next build. The task's outlet, the asset ``source_<source_id>``, then
+``fetch_<source_id>`` (weekly; monthly for `patentsview`, whose bulk files are released at most monthly and
+whose downloads count against a yearly quota) runs ``warehouse.pipeline.fetch``: the source's API is asked what
+changed (its cheap change probe and conditional requests); what changed becomes a new, never-rewritten snapshot
+version in `sources/<source_id>/`, pinned for the next build. The task's outlet, the asset ``source_<source_id>``, then
 triggers the build DAG (`genai_policy_atlas`, scheduled on these assets or weekly).
 
 - **Upstream unchanged**: no snapshot is written and the task ends *skipped*, with the reason in its log: no asset

@@ -125,13 +125,16 @@ GROUP BY a.assignee_id, loc.country ORDER BY a.assignee_id, loc.country NULLS LA
 
 
 def _tallies(con) -> dict[str, int]:
-    return dict(zip(("genai_patents", "no_grant_year", "no_filing_year", "withdrawn"), con.execute(
+    patents = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE grant_year IS NULL), count(*) FILTER (WHERE filing_year IS NULL),"
-        " (SELECT count(*) FROM pat WHERE withdrawn) FROM genai").fetchone())) | dict(zip(
-        ("inventor_rows", "unlocated_inventors", "patents_without_located_inventor"), con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE country IS NULL), (SELECT count(*) FROM genai g WHERE NOT "
-            "EXISTS (SELECT 1 FROM inv WHERE inv.patent_id = g.patent_id AND inv.country IS NOT NULL)) FROM inv"
-        ).fetchone()))
+        " (SELECT count(*) FROM pat WHERE withdrawn) FROM genai").fetchone()
+    inventors = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE country IS NULL), (SELECT count(*) FROM genai g WHERE NOT "
+        "EXISTS (SELECT 1 FROM inv WHERE inv.patent_id = g.patent_id AND inv.country IS NOT NULL)) FROM inv"
+    ).fetchone()
+    names = ("genai_patents", "no_grant_year", "no_filing_year", "withdrawn", "inventor_rows", "unlocated_inventors",
+             "patents_without_located_inventor")
+    return dict(zip(names, (*patents, *inventors), strict=True))
 
 
 def recount(paths: dict[str, Path], codes: list[str], *, memory_limit: str = "2GB",
