@@ -14,7 +14,7 @@ import hashlib
 import json
 import shutil
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -136,7 +136,7 @@ def test_recount_exact_values_from_the_fetched_version(dirs, api):
                    "g_location_disambiguated.disambig_country), by filing year (g_application.filing_date); "
                    "fractional counting: each inventor carries 1/n of the patent (n: its inventors), a country the "
                    "shares of its inventors.",
-        "definition_version": "genai-cpc-1", "data_release": "2025-10-14", "publisher": "USPTO PatentsView",
+        "definition_version": "genai-cpc-1", "data_release": date(2025, 10, 14), "publisher": "USPTO PatentsView",
         "source_id": "patentsview", "source_locator": "g_cpc_current.tsv.zip"}
     assignees = {(r["applicant"], r["jurisdiction"]): (r["period_start"], r["period_end"], r["patents"])
                  for r in rows.values() if r["basis"] == "assignee"}
@@ -174,7 +174,7 @@ def test_a_new_release_of_one_file_downloads_only_that_file(dirs, api):
     assert [f["detail"] for f in ex.rows["quality_flags"] if f["check_name"] == "definition_title_mismatch"] == [
         "G06N3/0475: g_cpc_title prints 'Generative models'; definition genai-cpc-1 (CPC 2023.01) says "
         "'Generative networks'; the code is still counted: review extractors/patentsview/definition.yaml"]
-    assert _rows(ex)["patentsview:genai-cpc-1:total:grant_year:whole:ALL:2023"]["data_release"] == "2026-01-13"
+    assert _rows(ex)["patentsview:genai-cpc-1:total:grant_year:whole:ALL:2023"]["data_release"] == date(2026, 1, 13)
 
 
 def _zip(member: str, body: bytes) -> bytes:

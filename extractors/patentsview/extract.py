@@ -28,6 +28,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import schemas
@@ -61,9 +62,10 @@ def unzipped(snapshot: Snapshot, name: str) -> Path:
     return target
 
 
-def data_release(snapshot: Snapshot) -> str | None:
-    """The latest ``fileReleaseDate`` (its date, ``YYYY-MM-DD``) among the version's data files."""
-    dates = [str(f["file_release_date"])[:10] for f in snapshot.files if f.get("file_release_date")]
+def data_release(snapshot: Snapshot) -> date | None:
+    """The latest ``fileReleaseDate`` (its date: ``2025-10-14 09:12:00`` -> 2025-10-14) of the version's files."""
+    dates = [date.fromisoformat(str(f["file_release_date"])[:10]) for f in snapshot.files
+             if f.get("file_release_date")]
     return max(dates) if dates else None
 
 
