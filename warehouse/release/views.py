@@ -16,8 +16,8 @@ COUNTRY_PROFILE = "country_profile"
 
 _VIEW_COMMENT = (
     "One row per jurisdiction found in policies, patent_counts (reported families) or market_figures (scope; WLD "
-    "excluded): policy counts in total, per instrument type and GenAI-specific; first and latest issued_on; GenAI patent "
-    "families (country total, and the sum over its top applicants); number of market figures. Built from the "
+    "excluded): policy counts in total, per instrument type and GenAI-specific; first and latest issued_on; GenAI "
+    "patent families (country total, and the sum over its top applicants); number of market figures. Built from the "
     "tables of this release.")
 
 
