@@ -244,3 +244,15 @@ def test_the_definition_is_data_and_its_widening_is_off():
     widened = dataclasses.replace(copy.copy(d), widened=True)
     assert widened.words() == "CPC G06N3/045, G06N3/0455, G06N3/0475 or G06N3/094 (CPC 2023.01; definition " \
                               "genai-cpc-1)"
+
+
+def test_atlas_fetch_skips_the_source_without_a_key(dirs, api, monkeypatch):
+    from typer.testing import CliRunner
+
+    from warehouse.cli import app
+
+    monkeypatch.delenv("ATLAS_PATENTSVIEW_API_KEY")
+    result = CliRunner().invoke(app, ["fetch", "patentsview"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and api.requests == []
+    assert result.output.startswith("patentsview: skipped: source patentsview: http://127.0.0.1:")
+    assert "no API key configured" in result.output
