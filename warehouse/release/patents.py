@@ -107,7 +107,7 @@ def codebook_markdown() -> str:
 
 def page_section(release_dir: Path) -> dict:
     """The page's patent section: the definition in words and the reconciliation rows (empty without a
-    recount, or when ``patent_counts.parquet`` is missing)."""
+    recount, when ``patent_counts.parquet`` is missing, or in a release older than the recount columns)."""
     import duckdb
 
     from extractors.patentsview import config
@@ -117,7 +117,10 @@ def page_section(release_dir: Path) -> dict:
     if path.exists():
         table = f"read_parquet({quote_literal(str(path))})"
         with duckdb.connect() as con:
-            rows = con.execute(f"SELECT jurisdiction, period_start, period_end, reported_families, "
-                               f"recount_us_grants_whole, recount_us_grants_fractional FROM "
-                               f"({reconciliation_sql(table)}) WHERE recount_basis IS NOT NULL").fetchall()
+            try:
+                rows = con.execute(f"SELECT jurisdiction, period_start, period_end, reported_families, "
+                                   f"recount_us_grants_whole, recount_us_grants_fractional FROM "
+                                   f"({reconciliation_sql(table)}) WHERE recount_basis IS NOT NULL").fetchall()
+            except duckdb.BinderException:      # a release made before the recount columns existed
+                rows = []
     return {"definition": config.definition().words(), "rows": rows}
