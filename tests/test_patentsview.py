@@ -199,8 +199,9 @@ def test_without_an_api_key_the_fetch_says_so_and_requests_nothing(dirs, api, mo
 def test_the_quota_reached_refuses_the_download_and_writes_nothing(dirs, api):
     refresh(SOURCE, folder=dirs["sources"], fetcher=fetcher(), now=DAY1)
     key_id = config.key_fingerprint(KEY)
+    now = datetime.now(timezone.utc)                 # the ledger counts back from the time of the fetch
     for i in range(19):          # with the first fetch's download: 20 in the last 365 days
-        ledger.enter(key_id, "g_cpc_current.tsv.zip", DAY1 - timedelta(days=300 - i), dirs["sources"])
+        ledger.enter(key_id, "g_cpc_current.tsv.zip", now - timedelta(days=300 - i), dirs["sources"])
     api.route(PRODUCT_PATH, body=product(g_cpc_current="2026-01-13 08:00:00"))    # derived: a newer release
     before, served = tree(dirs["sources"]), len(api.requests)
     with pytest.raises(QuotaExceeded, match=r"g_cpc_current.tsv.zip: 20 downloads with this API key in the last "
@@ -224,7 +225,8 @@ def test_a_download_cut_short_is_not_retried_and_the_last_good_version_stays(dir
     assert sorted((dirs["cache"] / "sha256").iterdir()) == cached
     assert list(cache.staging_dir().iterdir()) == []
     assert snapshots.load("patentsview", dirs["sources"]).version == "2026-12-06"
-    assert len(ledger.recent(config.key_fingerprint(KEY), "g_patent.tsv.zip", DAY2, 365, dirs["sources"])) == 2
+    now = datetime.now(timezone.utc)
+    assert len(ledger.recent(config.key_fingerprint(KEY), "g_patent.tsv.zip", now, 365, dirs["sources"])) == 2
 
 
 def test_a_cached_file_that_went_missing_is_named(dirs, api):
