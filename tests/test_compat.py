@@ -60,7 +60,7 @@ def test_release_database_opens_in_duckdb_1_1(release):
     assert len(queries) == 10               # 8 + "What the data covers": the sources and Korea queries
     queries += ["SELECT count(*) FROM country_profile", "SELECT * FROM report_table_3_13 ORDER BY row_index",
                 "SELECT policy_id, status, status_basis, status_since FROM policy_status_on(DATE '2025-06-01')",
-                "SELECT count(*) FROM country_timeline"]
+                "SELECT count(*) FROM country_timeline", "SELECT * FROM patent_reconciliation"]
     old = read_with(COMPAT_PYTHON, release / "atlas.duckdb", queries)
     new = read_with(sys.executable, release / "atlas.duckdb", queries)
     assert old["version"] == "1.1.3" and new["version"].split(".")[0] == "2"

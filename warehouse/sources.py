@@ -15,7 +15,8 @@ from extractors.core import coverage, snapshot_writer, snapshots
 from extractors.core.live import LiveSource
 from extractors.core.records import Extraction, apply_source_terms, flag_row, source_file_rows, source_row
 
-LIVE_SOURCES = ("federal_register", "agora", "owid", "tw_law", "eur_lex", "kr_law", "jp_egov")
+LIVE_SOURCES = ("federal_register", "agora", "owid", "tw_law", "eur_lex", "kr_law", "jp_egov",
+                "patentsview")
 
 
 class UnknownSource(ValueError):

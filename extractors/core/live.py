@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from extractors.core import snapshots
+from extractors.core import cache, snapshots
 from extractors.core.config import read_yaml, ConfigError
 from extractors.core.fetch import Fetcher, SourceSettings, load_settings
 from extractors.core.records import Extraction
@@ -92,13 +92,16 @@ def previous_snapshot(source_id: str, folder: Path | None = None) -> snapshots.S
 
 
 def _digests(source: LiveSource, files: list[RecordedFile]) -> dict[str, str]:
-    return {f.name: hashlib.sha256(source.fingerprint(f.name, f.body)).hexdigest() for f in files}
+    """Fingerprint per file; a file kept in the cache is judged on its sha256 (its bytes are not read)."""
+    return {f.name: f.extra["sha256"] if cache.is_cached(f.extra)
+            else hashlib.sha256(source.fingerprint(f.name, f.body)).hexdigest() for f in files}
 
 
 def _previous_digests(source: LiveSource, prev: snapshots.Snapshot | None) -> dict[str, str]:
     if prev is None:
         return {}
-    return {f["name"]: hashlib.sha256(source.fingerprint(f["name"], prev.file(f["name"]).read_bytes())).hexdigest()
+    return {f["name"]: f["sha256"] if cache.is_cached(f)
+            else hashlib.sha256(source.fingerprint(f["name"], prev.file(f["name"]).read_bytes())).hexdigest()
             for f in prev.files}
 
 

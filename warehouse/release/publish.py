@@ -105,11 +105,13 @@ def build_database(tables_dir: Path, db_path: Path) -> list[str]:
                         [str(tables_dir / f"{name}.parquet")])
         views = create_report_views(con)
         from warehouse.release.budget_views import create_budget_views
+        from warehouse.release.patents import create_reconciliation
         from warehouse.release.views import create_country_profile, create_lifecycle
 
         create_country_profile(con)
         create_lifecycle(con)
         create_budget_views(con)
+        create_reconciliation(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -182,7 +184,9 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str], 
             for name in schemas.tables():
                 shutil.copy2(tables_dir / f"{name}.parquet", tmp / f"{name}.parquet")
             shutil.copy2(validation_file, tmp / "validation.json")
-            (tmp / "codebook.md").write_text(schemas.codebook_markdown(), encoding="utf-8")
+            from warehouse.release.patents import codebook_markdown as patents_codebook
+
+            (tmp / "codebook.md").write_text(schemas.codebook_markdown() + patents_codebook(), encoding="utf-8")
             views = build_database(tmp, tmp / DUCKDB_FILE)
             changes = diff_releases(root / previous if previous else None, tmp)
             write_changes(changes, tmp, previous, version)
