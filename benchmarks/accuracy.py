@@ -477,6 +477,30 @@ def measure_kpis(reference: dict, rows: list[dict]) -> dict:
             "note": "precision = extracted statement rows matched by at least one reference figure / rows in scope"}
 
 
+# --- old and new scopes ------------------------------------------------------------------------
+
+def by_sample(ref_name: str, reference: dict, res: dict) -> dict:
+    """Figures summed over the scopes of each sample: ``old`` (the scopes the extractor was tuned on; a scope
+    without a ``sample`` key is old) and ``new`` (scopes chosen for issue 15 before any extractor change).
+
+    Precision is tp / (tp + fp), for kpis (many figures to one statement row) matched rows / rows in scope.
+    Returns ``{sample: {"scopes", "tp", "fp", "fn", "precision", "recall"}}``."""
+    out: dict[str, dict] = {}
+    for scope in reference["scopes"]:
+        s = res.get("scopes", {}).get(scope["id"])
+        if s is None:
+            continue
+        g = out.setdefault(scope.get("sample", "old"), {"scopes": [], "tp": 0, "fp": 0, "fn": 0, "extracted": 0})
+        g["scopes"].append(scope["id"])
+        for k in ("tp", "fp", "fn", "extracted"):
+            g[k] += s.get(k, 0)
+    for g in out.values():
+        hits = g["extracted"] - g["fp"] if ref_name == "kpis" else g["tp"]
+        g["precision"] = _ratio(hits, hits + g["fp"])
+        g["recall"] = _ratio(g["tp"], g["tp"] + g["fn"])
+    return out
+
+
 # --- driver ------------------------------------------------------------------------------------
 
 def measure(tables: dict[str, list[dict]], reference_dir: Path | None = None) -> dict:
@@ -504,6 +528,7 @@ def measure(tables: dict[str, list[dict]], reference_dir: Path | None = None) ->
             res = measure_numeric(ref_name, reference, rows)
         res["table"] = table
         res["reference_records"] = n_ref
+        res["samples"] = by_sample(ref_name, reference, res)
         if not rows:
             res["status"] = "not extracted (table empty)"
         results[ref_name] = res
@@ -532,6 +557,13 @@ def report(results: dict, timing: dict, out=sys.stdout, max_items: int = 200) ->
             continue
         p(f"{name:<16}{res['status']:<30}{res['reference_records']:>5}"
           f"{res['tp']:>5}{res['fp']:>5}{res['fn']:>5}{_fmt(res['precision']):>11}{_fmt(res['recall']):>8}")
+    p("")
+    p("== old and new scopes (tests/reference/README.md: 'old' = tuned on, 'new' = sampled for issue 15) ==")
+    p(f"{'table':<16}{'sample':<8}{'tp':>5}{'fp':>5}{'fn':>5}{'precision':>11}{'recall':>8}  scopes")
+    for name, res in results.items():
+        for sample, g in sorted(res.get("samples", {}).items(), reverse=True):
+            p(f"{name:<16}{sample:<8}{g['tp']:>5}{g['fp']:>5}{g['fn']:>5}{_fmt(g['precision']):>11}"
+              f"{_fmt(g['recall']):>8}  {', '.join(g['scopes'])}")
     for name, res in results.items():
         if "scopes" not in res:
             continue
