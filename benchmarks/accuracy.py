@@ -71,14 +71,17 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _in_scope(row: dict, scope: dict) -> tuple[int, int] | None:
-    """The row's line range when it is in the scope (same source, overlapping lines), else None."""
+    """The row's line range when it is in the scope (same source, overlapping lines), else None. A row that
+    names further places printing it (kpis ``other_locators``, "L1639-1639; L1659-1659") is in the scope
+    when any of them is; the first such range is returned."""
     if row.get("source_id") != scope["source_id"]:
         return None
-    loc = parse_locator(row.get("source_locator"))
-    if loc is None:
-        return None
-    rng = (loc[1], loc[2])
-    return rng if _overlaps(rng, tuple(scope["lines"])) else None
+    locators = [row.get("source_locator"), *[x for x in (row.get("other_locators") or "").split("; ") if x]]
+    for loc in filter(None, map(parse_locator, locators)):
+        rng = (loc[1], loc[2])
+        if _overlaps(rng, tuple(scope["lines"])):
+            return rng
+    return None
 
 
 def _num_equal(a, b) -> bool:
@@ -403,15 +406,17 @@ def _match_in_scopes(reference: dict, rows: list[dict], find) -> dict:
         cands = [(row, rng) for row in rows if (rng := _in_scope(row, scope))]
         used: set[int] = set()
         s_tp = 0
+        s_fn = 0
         for ref in refs:
             hit = find(ref, cands, used)
             if hit is None:
-                misses.append(f"{scope['id']}: {_describe(ref)}")
+                if not ref.get("optional"):   # an unmatched optional record is not a miss
+                    s_fn += 1
+                    misses.append(f"{scope['id']}: {_describe(ref)}")
                 continue
-            used.add(hit[0])
-            s_tp += 1
+            used.add(hit[0])                  # a matched optional record: neither tp nor fp
+            s_tp += 0 if ref.get("optional") else 1
             matches.append((scope["id"], ref, cands[hit[0]][0], hit[1]))
-        s_fn = len(refs) - s_tp
         s_fp = len(cands) - len(used)
         extras += [f"{scope['id']}: {_row_desc(row)}" for j, (row, _) in enumerate(cands) if j not in used]
         tp, fp, fn = tp + s_tp, fp + s_fp, fn + s_fn
@@ -449,13 +454,16 @@ def measure_numeric(name: str, reference: dict, rows: list[dict]) -> dict:
 
 
 def measure_kpis(reference: dict, rows: list[dict]) -> dict:
-    """Many figures to one statement row: parsed (target/baseline value) or printed (figure in the statement)."""
+    """One reference target to one row (a row per printed target, issue 15): parsed (target value equal) or
+    printed (the figure inside the row's value_printed, listed). A baseline record matches the row of its
+    target (``由 32.5%(2023 年)提升至 50%`` is one row), so rows already matched stay candidates for it."""
     def find(ref, cands, used):
         how = None
+        baseline = ref.get("role") == "baseline"
         for j, (row, rng) in enumerate(cands):
-            if not _overlaps(_ref_range(ref), rng):
+            if not _overlaps(_ref_range(ref), rng) or (j in used and not baseline):
                 continue
-            field = "baseline_value" if ref.get("role") == "baseline" else "target_value"
+            field = "baseline_value" if baseline else "target_value"
             if _num_equal(row.get(field), ref["value"]):
                 return (j, "parsed")
             figure = re.match(r"[\d,.]+\s*\S?", ref["value_printed"]).group(0)
@@ -463,10 +471,12 @@ def measure_kpis(reference: dict, rows: list[dict]) -> dict:
                 how = (j, "printed")
         return how
 
-    m = _match_in_scopes(reference, rows, find)
+    # targets first: a baseline then finds its target's row already matched
+    ordered = {**reference, "records": sorted(reference["records"], key=lambda r: r.get("role") == "baseline")}
+    m = _match_in_scopes(ordered, rows, find)
     tp, fp, fn = m["tp"], m["fp"], m["fn"]
     per_scope = {sid: {"tp": s["tp"], "fp": s["fp"], "fn": s["fn"], "extracted": s["extracted"],
-                       "precision": _ratio(s["matched"], s["extracted"]), "recall": _ratio(s["tp"], s["refs"])}
+                       "precision": _ratio(s["matched"], s["extracted"]), "recall": _ratio(s["tp"], s["tp"] + s["fn"])}
                  for sid, s in m["scopes"].items()}
     printed_only = [f"{sid}: {_describe(ref)} (only inside {row.get('value_printed')!r})"
                     for sid, ref, row, note in m["matches"] if note == "printed"]
