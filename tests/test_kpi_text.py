@@ -130,7 +130,7 @@ def test_every_printed_value_is_on_its_line(extracted):
                     line = lines[int(_LOC.match(other).group(1)) - 1]
                     assert _figure(printed).replace(" ", "") in line.replace(" ", ""), (sid, other, printed)
                 checked += 1
-    assert checked == 57 + 5 + 59      # kpis of 003 and 002, market_figures of 000
+    assert checked == 57 + 5 + 59 + 7 + 1   # kpis of 003 and 002; market_figures of 000 (tables), 003 and 001 (text)
 
 
 def test_kpi_text_section_without_end_names_its_entry(tmp_path, monkeypatch):
