@@ -6,15 +6,17 @@ the heading line and of the first line after the section). Rules, shared with th
 (units and currencies from ``extractors/core/rules/units.yaml`` through :func:`extractors.core.normalise.parse_unit`,
 ranges as printed, 萬/億/兆 read as printed with their base value):
 
-* paragraphs: a line that does not end a sentence (。：) continues on the next non-empty line (a page break);
+* paragraphs: a line that does not end a sentence (。：) continues on the next non-empty line (a page break),
+  unless that line is a heading (``#``, ``一、``, ``(一)``, ``1.``);
 * a figure is an amount ``NUMBER [萬億兆] currency`` or a range ``2.6 兆至 4.4 兆美元``, or a percentage;
-* its metric is read from the words of its sentence: ``GDP`` right after it or the last of 複合年均成長率 (cagr),
+* its metric is read from the words of its sentence: ``GDP`` right after it or the last of 複合年均成長率 or
+  CAGR (cagr),
   GDP (gdp_impact for an amount, gdp_growth_contribution for a percentage), 市場產值/市場規模/產值 (market_size,
   amounts only), 佔/占 with 價值/產值/市場 (share_of_value, percentages only) before it; a figure with none of
   them (a survey share, a company's saving) is not a market figure;
-* publisher: the organisation named after ``…機構`` in the paragraph (國際知名統計機構 Statista, 國際研究機構
-  麥肯錫 (McKinsey)), else the 資料來源 line of the figure the paragraph points to (如圖1所示: ``by Statista``);
-  a figure without one is left out;
+* publisher: the last organisation named after ``…機構`` before the figure in its paragraph (國際知名統計機構
+  Statista, 國際研究機構 麥肯錫 (McKinsey)), else the 資料來源 line of the figure the paragraph points to
+  (如圖1所示: ``by Statista``); a figure without one is left out;
 * scope: 全球 in the paragraph -> WLD, else 臺灣/我國 -> TW;
 * period: the last year (``2030 年``) or year range (``2023-2030 年`` -> basis period) printed before the figure in
   its sentence, publication dates (``2023 年 6 月所公布``) and titles in 《》 aside; ``每年`` after it -> per_year;
@@ -42,6 +44,7 @@ _PCT_RE = re.compile(rf"(?P<value>{NUMBER})\s*(?P<vunit>%|％)")
 _PUBLISHER_RE = re.compile(r"機構\s*(?P<pub>麥肯錫\s*[(（]\s*McKinsey\s*[)）]|麥肯錫"
                            r"|[A-Za-z][A-Za-z]*(?: [A-Z][A-Za-z]*)*)")
 _FIGURE_REF_RE = re.compile(r"如圖\s*(\d+)")
+_HEADING_RE = re.compile(r"^(?:#|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+\.\s)")
 _YEARS_RE = re.compile(r"《[^》]*》|(\d{4})\s*年?\s*[-–~至]\s*(\d{4})\s*年"
                        r"|(\d{4})\s*年(\s*\d{1,2}\s*月\s*所?\s*(?:發布|公布))?")
 
@@ -52,6 +55,9 @@ def _paragraphs(lines: list[str], start: int, end: int) -> list[list[tuple[int, 
         text = lines[i].strip()
         if not text:
             continue
+        if cur and _HEADING_RE.match(text):
+            out.append(cur)
+            cur = []
         cur.append((i + 1, text))
         if re.search(r"[。：:]$", text):
             out.append(cur)
@@ -62,9 +68,9 @@ def _paragraphs(lines: list[str], start: int, end: int) -> list[list[tuple[int, 
 def _metric(prefix: str, after: str, is_pct: bool) -> str | None:
     if re.match(r"\s*GDP", after):
         return "gdp_growth_contribution" if is_pct else "gdp_impact"
-    words = re.findall(r"複合年均成長率|GDP|市場產值|市場規模|產值|佔|占", prefix)
+    words = re.findall(r"複合年均成長率|CAGR|GDP|市場產值|市場規模|產值|佔|占", prefix)
     last = words[-1] if words else None
-    if last == "複合年均成長率":
+    if last in ("複合年均成長率", "CAGR"):
         return "cagr"
     if last == "GDP":
         return "gdp_growth_contribution" if is_pct else "gdp_impact"
@@ -98,10 +104,11 @@ def _figure_publisher(lines: list[str], number: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def _publisher(text: str, lines: list[str]) -> str | None:
-    m = _PUBLISHER_RE.search(text)
-    if m:
-        return re.sub(r"\s+", " ", m.group("pub")).strip()
+def _publisher(text: str, pos: int, lines: list[str]) -> str | None:
+    """The publisher of a figure at ``pos`` of a paragraph (see the module docstring)."""
+    named = [m for m in _PUBLISHER_RE.finditer(text) if m.start() < pos]
+    if named:
+        return re.sub(r"\s+", " ", named[-1].group("pub")).strip()
     ref = _FIGURE_REF_RE.search(text)
     return _figure_publisher(lines, ref.group(1)) if ref else None
 
@@ -123,13 +130,13 @@ def _rows_of_paragraph(ex: Extraction, para, lines: list[str], section: str) -> 
     for line_no, text in para:
         offsets.append((len(joined), line_no))
         joined += text
-    publisher = _publisher(joined, lines)
     scope = "WLD" if "全球" in joined else "TW" if re.search(r"臺灣|我國", joined) else None
     rows = []
     for k, (start, end, low, high, unit_text, printed, is_pct) in enumerate(_figures_of(joined)):
         sentence_start = max(joined.rfind("。", 0, start), joined.rfind("；", 0, start)) + 1
         prefix = joined[sentence_start:start]
         metric = _metric(prefix, joined[end:end + 6], is_pct)
+        publisher = _publisher(joined, start, lines)
         if metric is None or publisher is None or scope is None:
             continue
         line_no = max(ln for off, ln in offsets if off <= start)
