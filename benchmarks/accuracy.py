@@ -70,18 +70,19 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
 
 
+def _row_ranges(row: dict) -> list[tuple[int, int]]:
+    """Line ranges of a row's ``source_locator`` and of its ``other_locators`` (kpis, market_figures)."""
+    locators = [row.get("source_locator"), *[x for x in (row.get("other_locators") or "").split("; ") if x]]
+    return [(loc[1], loc[2]) for loc in filter(None, map(parse_locator, locators))]
+
+
 def _in_scope(row: dict, scope: dict) -> tuple[int, int] | None:
     """The row's line range when it is in the scope (same source, overlapping lines), else None. A row that
     names further places printing it (kpis ``other_locators``, "L1639-1639; L1659-1659") is in the scope
     when any of them is; the first such range is returned."""
     if row.get("source_id") != scope["source_id"]:
         return None
-    locators = [row.get("source_locator"), *[x for x in (row.get("other_locators") or "").split("; ") if x]]
-    for loc in filter(None, map(parse_locator, locators)):
-        rng = (loc[1], loc[2])
-        if _overlaps(rng, tuple(scope["lines"])):
-            return rng
-    return None
+    return next((rng for rng in _row_ranges(row) if _overlaps(rng, tuple(scope["lines"]))), None)
 
 
 def _num_equal(a, b) -> bool:
@@ -454,14 +455,17 @@ def measure_numeric(name: str, reference: dict, rows: list[dict]) -> dict:
 
 
 def measure_kpis(reference: dict, rows: list[dict]) -> dict:
-    """One reference target to one row (a row per printed target, issue 15): parsed (target value equal) or
-    printed (the figure inside the row's value_printed, listed). A baseline record matches the row of its
+    """One reference target to one row (a row per printed target, issue 15) printed on one of the reference's
+    lines (any of the row's locators): parsed (target value equal) or printed (the figure inside the row's
+    value_printed, listed). A baseline record matches the row of its
     target (``由 32.5%(2023 年)提升至 50%`` is one row), so rows already matched stay candidates for it."""
     def find(ref, cands, used):
         how = None
         baseline = ref.get("role") == "baseline"
-        for j, (row, rng) in enumerate(cands):
-            if not _overlaps(_ref_range(ref), rng) or (j in used and not baseline):
+        ref_lines = ref.get("lines") or [ref["line"]]
+        for j, (row, _) in enumerate(cands):
+            on_line = any(_overlaps((ln, ln), rng) for ln in ref_lines for rng in _row_ranges(row))
+            if not on_line or (j in used and not baseline):
                 continue
             field = "baseline_value" if baseline else "target_value"
             if _num_equal(row.get(field), ref["value"]):

@@ -41,7 +41,7 @@ def _at(rows, line: int) -> list[dict]:
 def test_text_targets_one_row_each(moda):
     k = moda.rows["kpis"]
     text = [r for r in k if r["source_locator"].startswith("L")]
-    assert len(k) == 57 and len(text) == 37          # 20 rows of 表 1 (test_tables_programme) + 37 from the text
+    assert len(k) == 55 and len(text) == 35          # 20 rows of 表 1 (test_tables_programme) + 35 from the text
     # L1635 "全程培育 AI 整合型人才 2,000 人次、種子教師 40 位及導入 40 家企業實戰培育"
     assert [(r["target_value"], r["target_unit"], r["period_basis"], r["value_printed"]) for r in _at(k, 1635)] == [
         (2000.0, "人次", "period_total", "全程培育 AI 整合型人才 2,000 人次"),
@@ -50,9 +50,12 @@ def test_text_targets_one_row_each(moda):
     # L1640 "每年培育…至少 35 隊 AI 產業艦隊、全程培育至少 140 隊 AI 產業艦隊"
     assert [(r["target_value"], r["comparator"], r["period_basis"], r["qualifier"]) for r in _at(k, 1640)] == [
         (35.0, "at_least", "per_year", "至少"), (140.0, "at_least", "period_total", "至少")]
-    # L1660 "…普及率在 2028 年可提升至 50%(2023 年約 32.5%)": the year printed with the target
-    r = _at(k, 1660)[0]
-    assert (r["target_value"], r["baseline_value"], r["baseline_year"], r["target_year"]) == (50.0, 32.5, 2023, 2028)
+    # L1660 "…普及率在 2028 年可提升至 50%(2023 年約 32.5%)" is 表 1 L264's target (same target, baseline and
+    # year): one row; its printed year 2028 is the programme's end year 表 1 L264 gets (L1538)
+    assert _at(k, 1660) == []
+    r = [r for r in k if r["source_locator"] == "表 1 L264-267"][0]
+    assert (r["target_value"], r["baseline_value"], r["baseline_year"], r["target_year"], r["other_locators"]) == \
+        (50.0, 32.5, 2023, 2028, "L1660-1660")
     # L1667 "計畫全程促進 AI 相關投資達新臺幣 50 億元，整體 AI 應用服務產值提升達 100 億元"
     assert [(r["target_value"], r["target_unit"], r["qualifier"]) for r in _at(k, 1667)] == [
         (50.0, "億元", "達"), (100.0, "億元", "達")]
@@ -130,7 +133,7 @@ def test_every_printed_value_is_on_its_line(extracted):
                     line = lines[int(_LOC.match(other).group(1)) - 1]
                     assert _figure(printed).replace(" ", "") in line.replace(" ", ""), (sid, other, printed)
                 checked += 1
-    assert checked == 57 + 5 + 59 + 7 + 1   # kpis of 003 and 002; market_figures of 000 (tables), 003 and 001 (text)
+    assert checked == 55 + 5 + 59 + 7 + 1   # kpis of 003 and 002; market_figures of 000 (tables), 003 and 001 (text)
 
 
 def test_kpi_text_section_without_end_names_its_entry(tmp_path, monkeypatch):

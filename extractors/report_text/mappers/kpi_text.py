@@ -22,7 +22,9 @@ Document 003 (MODA's programme plan) prints its targets in 表 1 and again, with
   same value kind, and the printed targets' subjects (parentheses, digits, Latin letters, qualifier words and
   punctuation removed) share at least :data:`SAME_SUBJECT` of their character bigrams (Dice coefficient) while
   one of them has at most :data:`OWN_BIGRAMS` bigrams of its own (數位經濟產業 … 500 人次 and 製造產業 … 500 人次
-  share most words, but each names its own industry: two targets);
+  share most words, but each names its own industry: two targets); a target printed with its baseline is the
+  same target as another with the same target and baseline value and baseline year, whatever the words
+  (表 1 L264 由 32.5%(2023 年)提升至 50% = L1660 提升至 50%(2023 年約 32.5%));
 * a footnote's targets restate targets of the body (003 footnote ²: 綜上所述，本計畫每年培養…): each joins the
   kept target with the same value, unit and kind whose subject is most alike, whatever the share; it stays a
   row of its own only when no such target exists.
@@ -107,6 +109,11 @@ def _same_target(row: dict, kept: list[dict], footnote: bool) -> dict | None:
     cands = [k for k in kept if row["target_value"] is not None and k["target_value"] == row["target_value"]
              and k["target_unit"] == row["target_unit"] and k["value_kind"] == row["value_kind"]
              and k["source_locator"] != row["source_locator"]]
+    if row["baseline_value"] is not None:
+        twin = [k for k in cands if (k["baseline_value"], k["baseline_year"]) ==
+                (row["baseline_value"], row["baseline_year"])]
+        if twin:
+            return twin[0]
     scored = sorted(((likeness(k["value_printed"], row["value_printed"], strict=not footnote), -i)
                      for i, k in enumerate(cands)), reverse=True)
     if scored and (footnote or scored[0][0] >= SAME_SUBJECT):
