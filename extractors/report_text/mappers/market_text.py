@@ -14,9 +14,11 @@ ranges as printed, 萬/億/兆 read as printed with their base value):
   GDP (gdp_impact for an amount, gdp_growth_contribution for a percentage), 市場產值/市場規模/產值 (market_size,
   amounts only), 佔/占 with 價值/產值/市場 (share_of_value, percentages only) before it; a figure with none of
   them (a survey share, a company's saving) is not a market figure;
-* publisher: the last organisation named after ``…機構`` before the figure in its paragraph (國際知名統計機構
-  Statista, 國際研究機構 麥肯錫 (McKinsey)), else the 資料來源 line of the figure the paragraph points to
-  (如圖1所示: ``by Statista``); a figure without one is left out;
+* publisher: the last organisation named after ``…機構`` before the figure in its paragraph, as printed (國際知名
+  統計機構 Statista; 國際研究機構麥肯錫 (McKinsey) -> 麥肯錫, the bracketed English name aside), else the 資料來源
+  line of the figure the paragraph points to (如圖1所示: ``by Statista``); a figure without one is left out.
+  :func:`extractors.report_text.mappers.market_terms.finish_source` then gives it the English name of
+  ``rules/market.yaml`` (``publisher``; the printed name in ``publisher_printed``) and its publication date;
 * scope: 全球 in the paragraph -> WLD, else 臺灣/我國 -> TW;
 * period: the last year (``2030 年``) or year range (``2023-2030 年`` -> basis period) printed before the figure in
   its sentence, publication dates (``2023 年 6 月所公布``) and titles in 《》 aside; ``每年`` after it -> per_year;
@@ -41,8 +43,8 @@ def _money_re() -> re.Pattern:
 
 
 _PCT_RE = re.compile(rf"(?P<value>{NUMBER})\s*(?P<vunit>%|％)")
-_PUBLISHER_RE = re.compile(r"機構\s*(?P<pub>麥肯錫\s*[(（]\s*McKinsey\s*[)）]|麥肯錫"
-                           r"|[A-Za-z][A-Za-z]*(?: [A-Z][A-Za-z]*)*)")
+_PUBLISHER_RE = re.compile(r"機構\s*(?:(?P<zh>[\u4e00-\u9fff]{2,8})\s*(?:[(（]\s*[A-Za-z][^)）]*[)）])?"
+                           r"|(?P<en>[A-Za-z][A-Za-z.&]*(?: [A-Z][A-Za-z.&]*)*))")
 _FIGURE_REF_RE = re.compile(r"如圖\s*(\d+)")
 _HEADING_RE = re.compile(r"^(?:#|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+\.\s)")
 _YEARS_RE = re.compile(r"《[^》]*》|(\d{4})\s*年?\s*[-–~至]\s*(\d{4})\s*年"
@@ -108,7 +110,7 @@ def _publisher(text: str, pos: int, lines: list[str]) -> str | None:
     """The publisher of a figure at ``pos`` of a paragraph (see the module docstring)."""
     named = [m for m in _PUBLISHER_RE.finditer(text) if m.start() < pos]
     if named:
-        return re.sub(r"\s+", " ", named[-1].group("pub")).strip()
+        return named[-1].group("zh") or named[-1].group("en")
     ref = _FIGURE_REF_RE.search(text)
     return _figure_publisher(lines, ref.group(1)) if ref else None
 
