@@ -40,8 +40,8 @@ def table_entry(tspec: object, i: int) -> str:
 def read_table_spec(path: Path, source_id: str, mappers: dict) -> YamlDoc:
     """Parse and check a table spec. ``mappers``: {(target, layout): mapper}. Raises SpecFileError (file, line,
     table, cause) for invalid YAML, a source_id that is not the file's, ``tables`` that is not a list of
-    mappings with table_id and target, a target/layout no mapper reads, a column number that is not an integer
-    or a pattern that does not compile."""
+    mappings with table_id and target, a target/layout no mapper reads, a column number that is not an integer,
+    a ``kpi_text`` or ``market_text`` section without section/start/end, or a pattern that does not compile."""
     doc = read_yaml(path, SpecFileError)
     spec = doc.data
     if not isinstance(spec, dict):
@@ -54,6 +54,14 @@ def read_table_spec(path: Path, source_id: str, mappers: dict) -> YamlDoc:
     _pattern(doc, ("programme_period",), "programme_period")
     for i in range(len(spec.get("tables") or [])):
         _check_table(doc, i, mappers)
+    for name in ("kpi_text", "market_text"):
+        for i, sec in enumerate(spec.get(name) or []):
+            entry = f"{name} entry {i + 1}"
+            missing = [k for k in ("section", "start", "end") if not isinstance(sec, dict) or sec.get(k) is None]
+            if missing:
+                raise doc.error((name, i), entry, f"missing key {missing[0]!r} (section, start, end)")
+            for key in ("start", "end", "heading"):
+                _pattern(doc, (name, i, key), entry)
     return doc
 
 
