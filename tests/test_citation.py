@@ -57,3 +57,12 @@ def test_bibtex_entry_has_a_proper_key(monkeypatch):
         "  note         = {Licensed under CC-BY-4.0; also cite the source documents whose values you use},\n"
         "}\n")
     assert re.fullmatch(r"@misc\{[a-z0-9_]+,\n(  [a-z]+ += .*,\n)+\}\n", citation_bibtex(MANIFEST))
+
+
+def test_readme_how_to_cite_shows_what_a_release_writes(monkeypatch):
+    monkeypatch.delenv("ATLAS_PROJECT_URL", raising=False)
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How to cite\n", 1)[1]
+    bibtex = re.search(r"```bibtex\n(.*?)```", section, flags=re.S).group(1)
+    assert bibtex == citation_bibtex({"version": "2026.11.21", "created": "2026-11-21T12:00:00+00:00"})
+    assert f"> {fetch.PROJECT_URL}\n" in section

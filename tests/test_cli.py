@@ -363,6 +363,9 @@ def test_history_answers_as_of_queries(root, versions):
 
 
 def test_build_runs_the_main_job(root, versions, tmp_path, monkeypatch):
+    import airflow.sdk.listener  # noqa: F401  (the build's progress listener imports Airflow: do it outside the
+    #                              CliRunner, whose streams close after the command, so its logging holds none)
+
     from warehouse import run
 
     target = tmp_path / "built"

@@ -66,30 +66,29 @@ def _terminal(stream: TextIO) -> TextIO:
 
 @contextmanager
 def captured_output(log_path: Path) -> Iterator[tuple[TextIO, TextIO]]:
-    """Redirect this process's stdout and stderr (file descriptors 1 and 2, and ``sys.stdout`` / ``sys.stderr``)
-    into ``log_path`` (appended; folders created) until the block ends; yields ``(out, err)``, text streams on the
-    original stdout and stderr. Raises OSError when the log file cannot be opened."""
+    """Redirect this process's file descriptors 1 and 2 (what ``sys.stdout`` / ``sys.stderr``, logging handlers and
+    child processes write to) into ``log_path`` (appended; folders created) until the block ends; yields
+    ``(out, err)``, text streams on the original stdout and stderr. The ``sys.stdout`` / ``sys.stderr`` objects are
+    left in place, so a logging handler created meanwhile never holds a stream that closes with the block. Raises
+    OSError when the log file cannot be opened."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     out, err = _terminal(sys.stdout), _terminal(sys.stderr)
-    saved = (os.dup(1), os.dup(2), sys.stdout, sys.stderr)
-    log = open(log_path, "a", encoding="utf-8", errors="replace", buffering=1)
-    try:
-        os.dup2(log.fileno(), 1)
-        os.dup2(log.fileno(), 2)
-        sys.stdout = sys.stderr = log
-        yield out, err
-    finally:
-        for stream in (sys.stdout, sys.stderr, out, err):
-            stream.flush()
-        os.dup2(saved[0], 1)
-        os.dup2(saved[1], 2)
-        os.close(saved[0])
-        os.close(saved[1])
-        sys.stdout, sys.stderr = saved[2], saved[3]
-        log.close()
-        for stream in (out, err):
-            if stream not in (saved[2], saved[3]):
-                stream.close()
+    saved = (os.dup(1), os.dup(2))
+    with open(log_path, "ab", buffering=0) as log:
+        try:
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+            yield out, err
+        finally:
+            for stream in (sys.stdout, sys.stderr, out, err):
+                stream.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+            for stream in (out, err):
+                if stream not in (sys.stdout, sys.stderr):
+                    stream.close()
 
 
 def _source(task_instance) -> str | None:
