@@ -39,3 +39,18 @@ def test_codebook_rules(monkeypatch):
         "| a | DOUBLE | yes | range 0.5.. | d |",
         "| b | INTEGER | no | one of x, y; vocabulary: jurisdiction; range ..10; pattern `^a$` | d2 |",
         "| c | VARCHAR | yes |  |  |", ""])
+
+
+def test_every_instrument_type_is_defined_and_aligned():
+    # schemas/vocabularies/instrument_types.yaml defines exactly the contract's enum, and the codebook shows it
+    defined = schemas.value_definitions()["instrument_type"]
+    for name in ("policies", "policy_mentions"):
+        assert set(defined) == set(schemas.table(name).column("instrument_type").enum)
+    for value, d in defined.items():
+        assert d["definition"].strip() and d["examples"], value
+        assert value == "other" or d["oecd_ai"], value
+    assert defined["strategy"]["oecd_ai"][0] == "Governance | Strategies, agendas and plans"
+    text = schemas.codebook_markdown()
+    assert "\n## Values of `instrument_type`\n" in text
+    assert "| strategy | A government's statement of goals" in text
+    assert "| Governance \\| Strategies, agendas and plans |" in text     # the pipe of a label escaped

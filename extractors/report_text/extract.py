@@ -15,7 +15,7 @@ from extractors.core.records import Extraction, apply_source_terms, source_row
 from extractors.core.snapshots import Snapshot
 from extractors.report_text import prose
 from extractors.report_text.mappers import budget_checks, budgets, budgets_by_year, indicators, kpis, market, \
-    market_columns, patents, policies
+    market_columns, market_terms, patents, policies
 from extractors.report_text.spec_check import DEFAULT_SPECS_DIR, read_prose_spec, read_table_spec, specs_dir, \
     table_entry
 from extractors.report_text.tables import CAPTION_RE, ReportTable, caption_id, cell, find_captions, find_tables
@@ -25,7 +25,7 @@ SPECS_DIR = DEFAULT_SPECS_DIR     # the specs in the tree; ``$ATLAS_SPECS_DIR`` 
 MAPPERS = {**policies.MAPPERS, **patents.MAPPERS, **market.MAPPERS, **market_columns.MAPPERS,
            **indicators.MAPPERS, **budgets.MAPPERS, **budgets_by_year.MAPPERS, **kpis.MAPPERS}
 # run after all of a source's tables are mapped, in this order
-_SOURCE_STEPS = [budget_checks.finish_source, kpis.finish_source]
+_SOURCE_STEPS = [budget_checks.finish_source, kpis.finish_source, market_terms.finish_source]
 
 
 def _spec_doc(source_id: str, folder: Path | None = None) -> YamlDoc | None:

@@ -16,7 +16,7 @@ from extractors.core.records import SpecFileError
 DEFAULT_SPECS_DIR = Path(__file__).with_name("specs")
 # keys of a table spec whose values are column numbers, lists of column numbers, or regular expressions
 _INT_KEYS = ("item_column", "amount_column", "total_column", "label_column", "segment_column", "subject_column",
-             "country_column", "category_column", "header_rows", "width", "lines_per_row")
+             "country_column", "category_column", "header_rows", "width", "lines_per_row", "row_group_column")
 _INT_LIST_KEYS = ("year_columns", "required", "group_columns")
 _PATTERN_KEYS = ("item_pattern", "issued_pattern", "programme_pattern", "value_pattern")
 _PROSE_PATTERN_LISTS = ("heading_levels", "heading_patterns", "not_headings", "skip_sections", "stop",

@@ -167,6 +167,8 @@ def _policy_row(juris: str, key: str, group: list[dict], revoked_by: dict[str, l
     date = pick_date(group, pid, first["title"], roles, flags) or {}
     status = pick_status(group, revoked_by.get(pid, []), pid, first["title"], roles, flags)
     kind = first["instrument_type"]
+    if kind == "other":     # the primary title tells no type, another mention's does (NDIF 研究協作平台)
+        kind = next((m["instrument_type"] for m in group if m["instrument_type"] != "other"), kind)
     if kind == "bill" and status == "adopted":
         kind = "law"        # 法案 also translates "Act": a sentence says it was passed
     genai = any(nz.genai_specific(m["title"], m["text"] if m["context"] == "table" else None)

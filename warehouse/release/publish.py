@@ -104,10 +104,12 @@ def build_database(tables_dir: Path, db_path: Path) -> list[str]:
             con.execute(f'INSERT INTO "{name}" SELECT * FROM read_parquet(?)',
                         [str(tables_dir / f"{name}.parquet")])
         views = create_report_views(con)
+        from warehouse.release.budget_views import create_budget_views
         from warehouse.release.views import create_country_profile, create_lifecycle
 
         create_country_profile(con)
         create_lifecycle(con)
+        create_budget_views(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
