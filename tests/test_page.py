@@ -381,6 +381,20 @@ def test_coverage_columns_are_shown_when_the_sources_table_has_them(release, tmp
     assert "Coverage dates are not recorded" not in section
 
 
+def test_page_states_the_release_as_of_date_and_each_source_coverage(release):
+    # the manifest's as_of (the last day any source speaks for) heads the page; the sources table of the built
+    # release carries coverage columns, and the page shows each source's own values
+    manifest, validation = _load(release)
+    text = write_page(release, manifest, validation).read_text(encoding="utf-8")
+    assert manifest["as_of"]["latest"]
+    assert re.search(r"<th[^>]*>Data as of</th>\s*<td[^>]*>" + re.escape(manifest["as_of"]["latest"]) + " ", text)
+    sources = {r["source_id"]: r for r in pq.read_table(release / "sources.parquet").to_pylist()}
+    section = _section(text, "sources", "downloads")
+    row = re.search(r'<tr id="source-tier-2025-genai-global-economy">.*?</tr>', section, flags=re.S).group(0)
+    as_of = sources["tier-2025-genai-global-economy"]["as_of"]
+    assert f'data-column="as_of">{as_of.isoformat()}</td>' in row
+
+
 def _policies(release: Path) -> list[tuple]:
     con = duckdb.connect()
     rows = con.execute("SELECT jurisdiction, instrument_type, issued_on, status, title, title_en FROM read_parquet(?)",

@@ -28,6 +28,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from warehouse.release.charts import CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, CHART_TIMELINE, number
+from warehouse.release.package import as_of_sentence
 from warehouse.release.page_charts import read_release, page_charts
 from warehouse.release.page_data import coverage_columns, downloads, how_to_cite, policy_rows, source_rows
 from warehouse.release.patents import page_section as patent_section
@@ -192,7 +193,8 @@ def render_page(release_dir: Path, manifest: dict, validation: dict, changes_mar
         script=Markup(SCRIPT), script_hash=SCRIPT_HASH,
         title=f"GenAI Policy Atlas — release {version}",
         meta=[("Version", version), ("Created", manifest.get("created", "")), ("Code revision", revision),
-              ("Schema version", manifest.get("schema_version", ""))],
+              ("Schema version", manifest.get("schema_version", "")),
+              ("Data as of", as_of_sentence(manifest).strip().removeprefix("Data as of ") or "not recorded")],
         dirty=revision.endswith("+dirty"), inputs=manifest.get("inputs") or {},
         row_counts=_row_counts(manifest), validation=_validation(validation),
         changes_html=changes_html, changes_note=_changes_note(release_dir, manifest, changes_markdown),
