@@ -57,7 +57,7 @@ def release(tmp_path_factory) -> Path:
 
 def test_release_database_opens_in_duckdb_1_1(release):
     queries = readme_queries()
-    assert len(queries) == 10               # 8 + "What the data covers": the sources and Korea queries
+    assert len(queries) == 11               # 9 + "What the data covers": the sources and Korea queries
     queries += ["SELECT count(*) FROM country_profile", "SELECT * FROM report_table_3_13 ORDER BY row_index",
                 "SELECT policy_id, status, status_basis, status_since FROM policy_status_on(DATE '2025-06-01')",
                 "SELECT count(*) FROM country_timeline", "SELECT * FROM patent_reconciliation"]

@@ -81,6 +81,30 @@ def test_one_changed_number_is_one_changed_record_per_table_that_holds_it(releas
     assert diff.content_digest(releases["second"]) != diff.content_digest(releases["changed"])
 
 
+def readme_changes_query() -> str:
+    """README question 7 ("What changed since the last release?"): the SQL block that reads ``changes``."""
+    text = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    [sql] = [b for b in re.findall(r"```sql\n(.*?)```", text, flags=re.S) if "FROM changes" in b]
+    return sql
+
+
+def test_readme_question_7_answers_what_changed_from_the_release_database(releases):
+    import duckdb
+
+    con = duckdb.connect(str(releases["changed"] / "atlas.duckdb"), read_only=True)
+    rows = con.execute(readme_changes_query()).fetchall()
+    comment = con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'changes'").fetchone()[0]
+    con.close()
+    # the one changed printed number, and the document's checksum: the same rows as changes.parquet
+    assert [r[:4] for r in rows] == [
+        ("patent_counts", "changed", f"{SOURCE_000}:3-13:CN:*", "patent_families"),
+        ("report_tables", "changed", f"{SOURCE_000}|3-13|1|2", "value"),
+        ("sources", "changed", SOURCE_000, "sha256")]
+    assert rows[0][4:] == ("38210", "38211") and rows[1][4:] == ("38,210", "38,211")
+    assert comment == f"Record-level changes since release {releases['first'].name}."
+    assert len(rows) == pq.read_metadata(releases["changed"] / "changes.parquet").num_rows
+
+
 def test_diff_is_deterministic_and_symmetric(releases):
     forward = diff.diff_releases(releases["second"], releases["changed"])
     assert forward.equals(diff.diff_releases(releases["second"], releases["changed"]))

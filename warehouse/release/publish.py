@@ -118,6 +118,24 @@ def build_database(tables_dir: Path, db_path: Path) -> list[str]:
     return views
 
 
+def load_changes(db_path: Path, changes_file: Path, previous: str | None) -> None:
+    """Copy ``changes.parquet`` into the release database as table ``changes`` (``table_name``, ``record_key``,
+    ``change``, ``field``, ``old_value``, ``new_value``: :func:`warehouse.release.diff.changes_schema`), so "what
+    changed since the last release" is one query on ``atlas.duckdb``; its comment names the previous version."""
+    import duckdb
+
+    from warehouse.release.sql import quote_literal
+
+    since = f"release {previous}" if previous else "nothing (first release: every record is added)"
+    con = duckdb.connect(str(db_path), config=DUCKDB_CONFIG)
+    try:
+        con.execute("CREATE TABLE changes AS SELECT * FROM read_parquet(?)", [str(changes_file)])
+        con.execute(f"COMMENT ON TABLE changes IS {quote_literal('Record-level changes since ' + since + '.')}")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
 def list_releases(root: Path | None = None) -> list[str]:
     """Published versions in ``root`` (default: :func:`releases_dir`), oldest first (hidden temporaries are not
     releases)."""
@@ -191,6 +209,7 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str], 
             views = build_database(tmp, tmp / DUCKDB_FILE)
             changes = diff_releases(root / previous if previous else None, tmp)
             write_changes(changes, tmp, previous, version)
+            load_changes(tmp / DUCKDB_FILE, tmp / "changes.parquet", previous)
             con = duckdb.connect(str(tmp / DUCKDB_FILE), read_only=True)
             counts = {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in schemas.tables()}
             con.close()
