@@ -57,7 +57,7 @@ HOST_SPECIFIC = {
 # whose worker died stops heart-beating; after this long the scheduler fails that try and, with retries > 0,
 # queues the next try, which any live worker takes (docker-compose.yml keeps the default).
 FAULT_TIMING = {
-    "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "20",
+    "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "30",
     "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "3",
     "ATLAS_RETRY_DELAY_SECONDS": "2",
 }
