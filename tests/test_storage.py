@@ -67,8 +67,10 @@ def test_validate_and_publish_read_tables_from_another_filesystem(atlas_dirs, me
 
 def test_a_failed_run_on_another_filesystem_is_kept_and_marked(memory_work):
     pipeline.extract(SOURCE, "run-f")
+    pipeline.extract(SOURCE, "run-g")                    # another run's folder: fsspec's memory store dates it 0
     assert staging.clean_scratch("run-f", succeeded=False) == []
     assert (memory_work / "run-f" / staging.FAILED_MARK).exists()
+    assert (memory_work / "run-g" / "extract").exists(), "a folder without a time is never taken for a leftover"
 
 
 def test_the_releases_url_must_be_a_posix_filesystem(monkeypatch, tmp_path):

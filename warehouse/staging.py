@@ -44,7 +44,15 @@ def _remove(folder: UPath) -> None:
 
 
 def _is_stale(folder: UPath, now: float) -> bool:
-    return not (folder / FAILED_MARK).exists() and now - folder.stat().st_mtime > STALE_AFTER_SECONDS
+    """Unmarked and untouched for a day. An object store's "folder" (a key prefix) may have no time, or 0: then it
+    is never taken for a leftover (it may be a running run's)."""
+    if (folder / FAILED_MARK).exists():
+        return False
+    try:
+        mtime = folder.stat().st_mtime
+    except (OSError, AttributeError, NotImplementedError):
+        return False
+    return bool(mtime) and now - mtime > STALE_AFTER_SECONDS
 
 
 def clean_scratch(run_id: str, succeeded: bool) -> list[UPath]:
