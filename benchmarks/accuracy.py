@@ -70,15 +70,19 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
 
 
+def _row_ranges(row: dict) -> list[tuple[int, int]]:
+    """Line ranges of a row's ``source_locator`` and of its ``other_locators`` (kpis, market_figures)."""
+    locators = [row.get("source_locator"), *[x for x in (row.get("other_locators") or "").split("; ") if x]]
+    return [(loc[1], loc[2]) for loc in filter(None, map(parse_locator, locators))]
+
+
 def _in_scope(row: dict, scope: dict) -> tuple[int, int] | None:
-    """The row's line range when it is in the scope (same source, overlapping lines), else None."""
+    """The row's line range when it is in the scope (same source, overlapping lines), else None. A row that
+    names further places printing it (kpis ``other_locators``, "L1639-1639; L1659-1659") is in the scope
+    when any of them is; the first such range is returned."""
     if row.get("source_id") != scope["source_id"]:
         return None
-    loc = parse_locator(row.get("source_locator"))
-    if loc is None:
-        return None
-    rng = (loc[1], loc[2])
-    return rng if _overlaps(rng, tuple(scope["lines"])) else None
+    return next((rng for rng in _row_ranges(row) if _overlaps(rng, tuple(scope["lines"]))), None)
 
 
 def _num_equal(a, b) -> bool:
@@ -403,15 +407,17 @@ def _match_in_scopes(reference: dict, rows: list[dict], find) -> dict:
         cands = [(row, rng) for row in rows if (rng := _in_scope(row, scope))]
         used: set[int] = set()
         s_tp = 0
+        s_fn = 0
         for ref in refs:
             hit = find(ref, cands, used)
             if hit is None:
-                misses.append(f"{scope['id']}: {_describe(ref)}")
+                if not ref.get("optional"):   # an unmatched optional record is not a miss
+                    s_fn += 1
+                    misses.append(f"{scope['id']}: {_describe(ref)}")
                 continue
-            used.add(hit[0])
-            s_tp += 1
+            used.add(hit[0])                  # a matched optional record: neither tp nor fp
+            s_tp += 0 if ref.get("optional") else 1
             matches.append((scope["id"], ref, cands[hit[0]][0], hit[1]))
-        s_fn = len(refs) - s_tp
         s_fp = len(cands) - len(used)
         extras += [f"{scope['id']}: {_row_desc(row)}" for j, (row, _) in enumerate(cands) if j not in used]
         tp, fp, fn = tp + s_tp, fp + s_fp, fn + s_fn
@@ -449,13 +455,19 @@ def measure_numeric(name: str, reference: dict, rows: list[dict]) -> dict:
 
 
 def measure_kpis(reference: dict, rows: list[dict]) -> dict:
-    """Many figures to one statement row: parsed (target/baseline value) or printed (figure in the statement)."""
+    """One reference target to one row (a row per printed target, issue 15) printed on one of the reference's
+    lines (any of the row's locators): parsed (target value equal) or printed (the figure inside the row's
+    value_printed, listed). A baseline record matches the row of its
+    target (``由 32.5%(2023 年)提升至 50%`` is one row), so rows already matched stay candidates for it."""
     def find(ref, cands, used):
         how = None
-        for j, (row, rng) in enumerate(cands):
-            if not _overlaps(_ref_range(ref), rng):
+        baseline = ref.get("role") == "baseline"
+        ref_lines = ref.get("lines") or [ref["line"]]
+        for j, (row, _) in enumerate(cands):
+            on_line = any(_overlaps((ln, ln), rng) for ln in ref_lines for rng in _row_ranges(row))
+            if not on_line or (j in used and not baseline):
                 continue
-            field = "baseline_value" if ref.get("role") == "baseline" else "target_value"
+            field = "baseline_value" if baseline else "target_value"
             if _num_equal(row.get(field), ref["value"]):
                 return (j, "parsed")
             figure = re.match(r"[\d,.]+\s*\S?", ref["value_printed"]).group(0)
@@ -463,10 +475,12 @@ def measure_kpis(reference: dict, rows: list[dict]) -> dict:
                 how = (j, "printed")
         return how
 
-    m = _match_in_scopes(reference, rows, find)
+    # targets first: a baseline then finds its target's row already matched
+    ordered = {**reference, "records": sorted(reference["records"], key=lambda r: r.get("role") == "baseline")}
+    m = _match_in_scopes(ordered, rows, find)
     tp, fp, fn = m["tp"], m["fp"], m["fn"]
     per_scope = {sid: {"tp": s["tp"], "fp": s["fp"], "fn": s["fn"], "extracted": s["extracted"],
-                       "precision": _ratio(s["matched"], s["extracted"]), "recall": _ratio(s["tp"], s["refs"])}
+                       "precision": _ratio(s["matched"], s["extracted"]), "recall": _ratio(s["tp"], s["tp"] + s["fn"])}
                  for sid, s in m["scopes"].items()}
     printed_only = [f"{sid}: {_describe(ref)} (only inside {row.get('value_printed')!r})"
                     for sid, ref, row, note in m["matches"] if note == "printed"]
@@ -475,6 +489,30 @@ def measure_kpis(reference: dict, rows: list[dict]) -> dict:
             "precision": _ratio(n_rows - fp, n_rows), "recall": _ratio(tp, tp + fn), "scopes": per_scope,
             "misses": m["misses"], "extras": m["extras"], "value_notes": printed_only,
             "note": "precision = extracted statement rows matched by at least one reference figure / rows in scope"}
+
+
+# --- old and new scopes ------------------------------------------------------------------------
+
+def by_sample(ref_name: str, reference: dict, res: dict) -> dict:
+    """Figures summed over the scopes of each sample: ``old`` (the scopes the extractor was tuned on; a scope
+    without a ``sample`` key is old) and ``new`` (scopes chosen for issue 15 before any extractor change).
+
+    Precision is tp / (tp + fp), for kpis (many figures to one statement row) matched rows / rows in scope.
+    Returns ``{sample: {"scopes", "tp", "fp", "fn", "precision", "recall"}}``."""
+    out: dict[str, dict] = {}
+    for scope in reference["scopes"]:
+        s = res.get("scopes", {}).get(scope["id"])
+        if s is None:
+            continue
+        g = out.setdefault(scope.get("sample", "old"), {"scopes": [], "tp": 0, "fp": 0, "fn": 0, "extracted": 0})
+        g["scopes"].append(scope["id"])
+        for k in ("tp", "fp", "fn", "extracted"):
+            g[k] += s.get(k, 0)
+    for g in out.values():
+        hits = g["extracted"] - g["fp"] if ref_name == "kpis" else g["tp"]
+        g["precision"] = _ratio(hits, hits + g["fp"])
+        g["recall"] = _ratio(g["tp"], g["tp"] + g["fn"])
+    return out
 
 
 # --- driver ------------------------------------------------------------------------------------
@@ -504,6 +542,7 @@ def measure(tables: dict[str, list[dict]], reference_dir: Path | None = None) ->
             res = measure_numeric(ref_name, reference, rows)
         res["table"] = table
         res["reference_records"] = n_ref
+        res["samples"] = by_sample(ref_name, reference, res)
         if not rows:
             res["status"] = "not extracted (table empty)"
         results[ref_name] = res
@@ -532,6 +571,13 @@ def report(results: dict, timing: dict, out=sys.stdout, max_items: int = 200) ->
             continue
         p(f"{name:<16}{res['status']:<30}{res['reference_records']:>5}"
           f"{res['tp']:>5}{res['fp']:>5}{res['fn']:>5}{_fmt(res['precision']):>11}{_fmt(res['recall']):>8}")
+    p("")
+    p("== old and new scopes (tests/reference/README.md: 'old' = tuned on, 'new' = sampled for issue 15) ==")
+    p(f"{'table':<16}{'sample':<8}{'tp':>5}{'fp':>5}{'fn':>5}{'precision':>11}{'recall':>8}  scopes")
+    for name, res in results.items():
+        for sample, g in sorted(res.get("samples", {}).items(), reverse=True):
+            p(f"{name:<16}{sample:<8}{g['tp']:>5}{g['fp']:>5}{g['fn']:>5}{_fmt(g['precision']):>11}"
+              f"{_fmt(g['recall']):>8}  {', '.join(g['scopes'])}")
     for name, res in results.items():
         if "scopes" not in res:
             continue

@@ -31,7 +31,8 @@ from airflow.sdk import Asset, AssetAny, AssetOrTimeSchedule, CronTriggerTimetab
     teardown
 
 # = warehouse.sources.LIVE_SOURCES (a test checks)
-LIVE_SOURCES = ("federal_register", "agora", "owid", "tw_law", "eur_lex", "kr_law", "jp_egov")
+LIVE_SOURCES = ("federal_register", "agora", "owid", "tw_law", "eur_lex", "kr_law", "jp_egov",
+                "patentsview")
 # A fetch DAG that pinned a new snapshot updates its source's asset (dags/fetch_sources.py); the build runs then,
 # and weekly in any case (a document source or a curation change needs no fetch).
 SCHEDULE = AssetOrTimeSchedule(

@@ -149,8 +149,22 @@ def codebook_markdown() -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(CODEBOOK_TEMPLATE.parent), autoescape=False,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
+    used = {c.name for t in tables().values() for c in t.columns}
+    vocabularies = {name: v for name, v in value_definitions().items() if name in used}
     return env.get_template(CODEBOOK_TEMPLATE.name).render(schema_version=schema_version(),
-                                                           tables=list(tables().values()))
+                                                           tables=list(tables().values()), vocabularies=vocabularies)
+
+
+VOCABULARY_DIR = Path(__file__).parent / "vocabularies"
+
+
+@lru_cache(maxsize=1)
+def value_definitions() -> dict[str, dict[str, dict]]:
+    """Column name -> value -> its definition, from ``schemas/vocabularies/<column>s.yaml`` (``types:`` maps each
+    value to ``definition``, ``examples``, ``oecd_ai`` and ``agora``, lists of strings). Only
+    ``instrument_types.yaml`` (column ``instrument_type``) exists."""
+    doc = yaml.safe_load((VOCABULARY_DIR / "instrument_types.yaml").read_text(encoding="utf-8"))
+    return {"instrument_type": doc["types"]}
 
 
 @lru_cache(maxsize=1)

@@ -11,12 +11,16 @@ def test_codebook_lists_every_table_and_column():
     assert text.startswith(f"# Codebook (schema version {schemas.schema_version()})\n\n## `sources`\n\n"
                            "One row per source the release was built from: a document snapshot, or the pinned "
                            "snapshot version of a live source (an API or registry fetched by `atlas fetch`), with its "
-                           "terms of use.\n\n"
-                           "Primary key: source_id\n\n"
-                           "| column | type | null | rule | description |\n|---|---|---|---|---|\n"
-                           "| source_id | VARCHAR | no |  | Stable identifier of the source. |\n"
-                           "| kind | VARCHAR | no | one of document, live | document: a report snapshot read as "
-                           "printed; live: responses of an API, registry or data file recorded by atlas fetch. |\n")
+                           "terms of use and what it covers. What the data covers: every report row (most "
+                           "policies, and all budgets, KPIs, market figures and patent counts) comes from five "
+                           "Chinese-language Taiwanese secondary documents published between January 2024 and March "
+                           "2025")
+    assert ("Per source: as_of, coverage_start, coverage_end and coverage; the release's as_of dates are in "
+            "manifest.json (as_of).\n\nPrimary key: source_id\n\n"
+            "| column | type | null | rule | description |\n|---|---|---|---|---|\n"
+            "| source_id | VARCHAR | no |  | Stable identifier of the source. |\n"
+            "| kind | VARCHAR | no | one of document, live | document: a report snapshot read as "
+            "printed; live: responses of an API, registry or data file recorded by atlas fetch. |\n") in text
     assert "| size_bytes | BIGINT | no | range 1.. | Size of the snapshot in bytes. |\n" in text
     assert "| published_precision | VARCHAR | yes | one of day, month, year | Precision of published_on. |\n" in text
     assert "Primary key: source_id, table_id, row_index, column_index\n" in text
@@ -39,3 +43,18 @@ def test_codebook_rules(monkeypatch):
         "| a | DOUBLE | yes | range 0.5.. | d |",
         "| b | INTEGER | no | one of x, y; vocabulary: jurisdiction; range ..10; pattern `^a$` | d2 |",
         "| c | VARCHAR | yes |  |  |", ""])
+
+
+def test_every_instrument_type_is_defined_and_aligned():
+    # schemas/vocabularies/instrument_types.yaml defines exactly the contract's enum, and the codebook shows it
+    defined = schemas.value_definitions()["instrument_type"]
+    for name in ("policies", "policy_mentions"):
+        assert set(defined) == set(schemas.table(name).column("instrument_type").enum)
+    for value, d in defined.items():
+        assert d["definition"].strip() and d["examples"], value
+        assert value == "other" or d["oecd_ai"], value
+    assert defined["strategy"]["oecd_ai"][0] == "Governance | Strategies, agendas and plans"
+    text = schemas.codebook_markdown()
+    assert "\n## Values of `instrument_type`\n" in text
+    assert "| strategy | A government's statement of goals" in text
+    assert "| Governance \\| Strategies, agendas and plans |" in text     # the pipe of a label escaped

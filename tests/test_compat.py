@@ -57,16 +57,48 @@ def release(tmp_path_factory) -> Path:
 
 def test_release_database_opens_in_duckdb_1_1(release):
     queries = readme_queries()
-    assert len(queries) == 7
+    assert len(queries) == 10               # 8 + "What the data covers": the sources and Korea queries
     queries += ["SELECT count(*) FROM country_profile", "SELECT * FROM report_table_3_13 ORDER BY row_index",
                 "SELECT policy_id, status, status_basis, status_since FROM policy_status_on(DATE '2025-06-01')",
-                "SELECT count(*) FROM country_timeline"]
+                "SELECT count(*) FROM country_timeline", "SELECT * FROM patent_reconciliation"]
     old = read_with(COMPAT_PYTHON, release / "atlas.duckdb", queries)
     new = read_with(sys.executable, release / "atlas.duckdb", queries)
     assert old["version"] == "1.1.3" and new["version"].split(".")[0] == "2"
-    assert old["rows"][0][0] == ["CN", 1, 38210, 7887, 20.6]          # README question 1: China first
+    first = next(i for i, q in enumerate(queries) if "FROM patent_counts c" in q)
+    assert old["rows"][first][0] == ["CN", 1, 38210, 7887, 20.6]      # README question 1: China first
     for sql, rows_old, rows_new in zip(queries, old["rows"], new["rows"], strict=True):
         assert sorted(map(json.dumps, rows_old)) == sorted(map(json.dumps, rows_new)), sql
+    answers = dict(zip(queries, old["rows"], strict=True))
+    _check_strategies(next(a for q, a in answers.items() if "instrument_type = 'strategy'" in q))
+    _check_budget(next(a for q, a in answers.items() if "FROM budget_year_totals" in q))
+    _check_forecasts(next(a for q, a in answers.items() if "row_group = 'macro'" in q))
+
+
+def _check_strategies(rows):
+    """README question 4: national AI strategies and since when (as the release's sources print them)."""
+    by_country = {r[0]: (r[1], r[2]) for r in rows}
+    assert set(by_country) == {"TW", "GB", "US", "JP", "KR"}
+    # 003 L66-68: 臺灣 AI 行動計畫(2018-2021), 2017 年 7 月; 001 L166-181: the UK's 國家人工智慧戰略, 2021年
+    assert by_country["TW"][0] == "2017-07-01" and by_country["TW"][1][0] == "臺灣 AI 行動計畫(2018-2021)"
+    assert "臺灣 AI 行動計畫 2.0" in by_country["TW"][1]
+    assert by_country["GB"] == ("2021-01-01", ["國家人工智慧戰略"])
+    assert not any("路線圖" in t and "AI" not in t and "人工智慧" not in t for _, ts in by_country.values() for t in ts)
+
+
+def _check_budget(rows):
+    """README question 5: one non-overlapping total per year; 2025 is 表 5's printed 總計 (003 L1586: 8.265)."""
+    assert [(r[1], r[2], r[7]) for r in rows] == [(2025, 8.265, "matches_printed_total"),
+                                                 (2026, 9.5, "matches_printed_total"),
+                                                 (2027, 9.5, "matches_printed_total"),
+                                                 (2028, 9.5, "matches_printed_total")]
+
+
+def _check_forecasts(rows):
+    """README question 6: world GDP impacts of the 表 2-3 macro group only (000 L413-416), never Deloitte's
+    fraud losses (L420, negative group) nor a one-country figure."""
+    assert [r[1] for r in rows] == ["高盛", "麥肯錫", "摩根大通", "MarketsandMarkets"]
+    assert [r[0] for r in rows] == ["Goldman Sachs", "McKinsey & Company", "J.P. Morgan", "MarketsandMarkets"]
+    assert [r[2] for r in rows] == ["2023-03-26", "2023-06-14", "2024-02-01", "2024-04-01"]
 
 
 def test_history_database_opens_in_duckdb_1_1(release):

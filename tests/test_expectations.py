@@ -53,9 +53,9 @@ def test_failed_rows_are_named_by_the_key(patents_report):
 
 
 def test_an_expectation_that_cannot_run_fails_with_gx_message(patents_report):
-    missing = _entry(patents_report, "patent_counts", "expect_column_values_to_not_be_null", column="jurisdiction")
+    missing = _entry(patents_report, "patent_counts", "expect_column_values_to_not_be_null", column="basis")
     assert (missing["success"], missing["severity"], missing["unexpected_count"]) == (False, "critical", None)
-    assert 'column "jurisdiction"' in missing["exception"] and "does not exist" in missing["exception"]
+    assert 'column "basis"' in missing["exception"] and "does not exist" in missing["exception"]
     assert patents_report["tables"]["patent_counts"]["success"] is False
     assert patents_report["success"] is False
     with pytest.raises(suites.ValidationFailed) as failed:
@@ -63,8 +63,8 @@ def test_an_expectation_that_cannot_run_fails_with_gx_message(patents_report):
     text = str(failed.value)
     assert ('table patent_counts: expect_column_values_to_be_between on patent_families failed for 1 row(s), '
             'e.g. [{"patent_families": -3, "record_id": "r2"}]') in text
-    assert 'table patent_counts: expect_column_values_to_not_be_null on jurisdiction failed for None row(s), e.g. []' \
-        in text and 'column "jurisdiction" in BatchData does not exist' in text
+    assert 'table patent_counts: expect_column_values_to_not_be_null on basis failed for None row(s), e.g. []' \
+        in text and 'column "basis" in BatchData does not exist' in text
     assert "on patent_families failed for 2 row(s)" not in text          # the warning does not block
 
 

@@ -217,7 +217,15 @@ def test_parse_period_unreadable():
     ("《生成式人工智慧服務管理暫行辦法》", "regulation", True),                      # with title marks
     ("生成式人工智能服务管理暂行办法", "regulation", True),                         # simplified script
     ("關於加快傳統製造業轉型升級的指導意見", "guideline", False),                  # L1191-1194
-    ("智慧旅遊創新發展行動計畫", "programme", False),                              # L1206
+    ("智慧旅遊創新發展行動計畫", "strategy", False),      # L1206: an action plan is a plan (OECD.AI strategies)
+    ("臺灣 AI 行動計畫 2.0", "strategy", False),                                  # moda L93
+    ("AI 協調計畫", "strategy", False),                                           # nstc L334
+    ("算力基礎設施高品質發展行動計畫", "infrastructure", False),                   # L1151
+    ("人工智慧規則指南手冊", "guideline", False),                                   # nstc L397
+    ("AI 時代個資安全使用方針", "guideline", False),                                # L1339
+    ("人工智慧風險分級框 架", "framework", False),                                  # L2422: a line-wrap space
+    ("新一代AI創新發展試驗區", "programme", False),                                 # nstc L366
+    ("加強投資 AI 新創方案", "funding", False),                                    # L2476
     ("中共中央關於進一步全面深化改革推動中國式現代化的決定", "strategy", False),    # L1211-1215
 ])
 def test_instrument_type_and_genai_specific(title, kind, genai):

@@ -212,3 +212,15 @@ def test_reference_list_mentions_are_labelled(prose_rows):
     # 004's 參考書目 (L1269-1283) lists the guidelines it is based on: named there, not discussed
     listed = [m for m in prose_rows["004"].rows["policy_mentions"] if m["context"] == "reference_list"]
     assert listed and all(1269 <= int(LOCATOR_RE.match(m["source_locator"]).group(1)) <= 1283 for m in listed)
+
+
+def test_the_sentence_tells_bill_or_law(prose_rows):
+    # 004 L1119: 符合現行的資料隱私保護規範，如…《加州消費者隱私法案》: listed among the rules in force, an act
+    line = snapshots.load(SOURCES["004"]).lines[1119 - 1]
+    assert "現行" in line.split("《加州消費者隱私法案》")[0]
+    m = _at(_mentions(prose_rows, "004", "加州消費者隱私法案"), 1119)
+    assert (m["instrument_type"], m["status"]) == ("law", "adopted")
+    # 000 L2416: 國科會預告《人工智慧基本法》草案: the draft of a law is a bill
+    assert "《人工智慧基本法》草案" in snapshots.load(SOURCES["000"]).lines[2416 - 1]
+    m = _at(_mentions(prose_rows, "000", "人工智慧基本法"), 2416)
+    assert (m["instrument_type"], m["status"]) == ("bill", "proposed")

@@ -454,7 +454,7 @@ def test_market_figures_2_3(extraction):
     assert len(rows) == 8
     for r, (line, publisher, scope, direction, period, printed, low, high, unit) in zip(rows, IMPACT_2_3, strict=True):
         assert r["source_locator"] == f"表 2-3 L{line}-{line}"
-        assert (r["publisher"], r["scope"], r["direction"]) == (publisher, scope, direction)
+        assert (r["publisher_printed"], r["scope"], r["direction"]) == (publisher, scope, direction)
         assert (r["period_start"], r["period_end"], r["period_basis"]) == period
         assert (r["value_printed"], r["value_low"], r["value_high"]) == (printed, low, high)
         assert (r["unit"], r["currency"], r["metric"]) == (unit, "USD", "genai_economic_impact")
@@ -480,7 +480,7 @@ POLICIES_LINE_TABLES = {
         ("能源部生成式人工智慧指南 (第2版公眾版本)", "能源部", dt.date(2024, 6, 1), "month", "guideline"),
         ("FASST", "能源部", dt.date(2024, 7, 1), "month", "other"),
         ("國家人工智慧研究機構計畫", "NSF", dt.date(2020, 1, 1), "year", "programme"),   # "2020年、2023年7月"
-        ("國家人工智慧資源試點計畫", "NSF", dt.date(2024, 1, 1), "month", "programme"),
+        ("國家人工智慧資源試點計畫", "NSF", dt.date(2024, 1, 1), "month", "infrastructure"),   # AI 資源: a resource
         ("NDIF 研究協作平台", "NSF", dt.date(2024, 5, 1), "month", "infrastructure"),
     ],
     "3-4": [   # L1014-1016

@@ -10,6 +10,7 @@ give it (adopted).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -132,7 +133,12 @@ def test_report_policies_carry_their_identifiers(seed):
     assert len(out["policies"]) == 144
     assert {p["title"]: p["identifiers"] for p in out["policies"] if p["identifiers"]} == {
         "第 14110 號行政命令": "EO 14110", "第14179號行政命令": "EO 14179"}
-    assert all(p["non_commercial"] is False and p["url"] is None for p in out["policies"])
+    assert all(p["non_commercial"] is False for p in out["policies"])
+    # the reports' own links: the footnote or reference-list line printing them (extractors/report_text/prose/notes.py)
+    linked = [p for p in out["policies"] if p["url"]]
+    assert len(linked) == 16
+    assert all(re.fullmatch(r"(?:tier-2025-genai-global-economy|aigc-us-gb-kr-tw-2024) L\d+", p["url_source"])
+               for p in linked)
     assert not _flags(out, "sources_disagree") and not _flags(out, "identifiers_conflict")
     # reviewed joins of AGORA records are skipped without AGORA, and not counted
     assert out["overrides_applied"]["policies"] == len(

@@ -151,16 +151,22 @@ def test_productivity_figures(extraction):
     rows = {r["record_id"].rsplit(":", 1)[1]: r for r in _rows(extraction, "market_figures", "2-4")}
     assert sorted(rows) == ["c1", "c2", "c3", "c4", "c5"]
     c1 = rows["c1"]                                      # L559-562 column 1: 麥肯錫 全球 2023-2040 0.1~0.6
-    assert (c1["publisher"], c1["scope"], c1["period_start"], c1["period_end"], c1["value_low"],
+    assert (c1["publisher_printed"], c1["scope"], c1["period_start"], c1["period_end"], c1["value_low"],
             c1["value_high"]) == ("麥肯錫", "WLD", 2023, 2040, 0.1, 0.6)
-    assert (rows["c2"]["publisher"], rows["c2"]["value_printed"], rows["c2"]["period_basis"]) == ("高盛", "1.4", None)
+    assert (rows["c2"]["publisher_printed"], rows["c2"]["value_printed"], rows["c2"]["period_basis"]) == \
+        ("高盛", "1.4", None)
     # L560 prints "零售和消費用品業 銀行業 醫藥" in column 3 for columns 3-5; L562 ⟶1.2~2.0⟶2.8~4.7⟶2.6~4.5
-    assert [(rows[c]["segment"], rows[c]["value_printed"], rows[c]["period_basis"], rows[c]["publisher"])
+    assert [(rows[c]["segment"], rows[c]["value_printed"], rows[c]["period_basis"], rows[c]["publisher_printed"])
             for c in ("c3", "c4", "c5")] == [("零售和消費用品業", "1.2~2.0", "per_year", "麥肯錫"),
                                              ("銀行業", "2.8~4.7", "per_year", "麥肯錫"),
                                              ("醫藥業", "2.6~4.5", "per_year", "麥肯錫")]
     assert {r["metric"] for r in rows.values()} == {"genai_productivity_impact"}
     assert {r["currency"] for r in rows.values()} == {None}
+    # L558 spans 宏觀生產力影響 over columns 1-2 and 產業生產力影響 over columns 3-5
+    assert [(rows[c]["row_group"], rows[c]["row_group_printed"]) for c in sorted(rows)] == \
+        [("macro", "宏觀生產力影響")] * 2 + [("industry", "產業生產力影響")] * 3
+    assert [rows[c]["publisher"] for c in sorted(rows)] == ["McKinsey & Company", "Goldman Sachs"] + \
+        ["McKinsey & Company"] * 3
 
 
 def test_productivity_flags(extraction):

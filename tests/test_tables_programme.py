@@ -156,21 +156,29 @@ def test_budget_totals_expectations_are_warnings(moda):
 # --- KPIs --------------------------------------------------------------------------------------
 
 def test_kpi_targets_table_1(moda):
-    k = moda.rows["kpis"]
-    assert len(k) == 11                 # 9 printed rows, L268 and L270 split into numbered statements (3 + 2)
+    k = _table(moda.rows["kpis"], "1")
+    assert len(k) == 20                 # one row per printed target of 9 printed rows (issue 15)
     # L264 "數位經濟產業之 AI 應用普及率由 32.5%(2023 年)提升至 50%"; L267 "及估算" continues its 衡量標準
     r = _one(k, source_locator="表 1 L264-267")
     assert (r["baseline_value"], r["baseline_year"], r["target_value"], r["target_unit"]) == (32.5, 2023, 50.0, "%")
     assert r["measure"].endswith("逐年調查及估算") and r["agency"] == "數位發展部數位產業署"
     assert (r["period_basis"], r["target_year"]) == ("by_end", 2028)   # L1538 本計畫期程自 114 年至 117 年
-    # L263 "每年培育數位經濟產業 AI 應用人才至少 500 人次"
-    r = _one(k, source_locator="表 1 L263-263")
-    assert (r["target_value"], r["target_unit"], r["comparator"], r["period_basis"], r["target_year"]) == \
-        (500.0, "人次", "at_least", "per_year", None)
-    # L268 "1.吸引 400,000 人次參與 … 2.達成 80 件 … 3.輔導 100 家 …" (agency from the merged cell, L262)
+    # L263 "每年培育數位經濟產業 AI 應用人才至少 500 人次(培育女性人才不少於三分之一)，每年補足…缺口 10%以上"
+    r500, r10 = [r for r in k if r["source_locator"] == "表 1 L263-263"]
+    assert (r500["target_value"], r500["target_unit"], r500["comparator"], r500["period_basis"],
+            r500["target_year"]) == (500.0, "人次", "at_least", "per_year", None)
+    assert r500["qualifier"] == "至少 (培育女性人才不少於三分之一)"
+    assert (r10["target_value"], r10["target_unit"], r10["value_printed"]) == \
+        (10.0, "%", "每年補足數位經濟產業人才缺口 10%以上")
+    # L268 "1.吸引 400,000 人次參與 … 2.達成 80 件 …，其中至少 80%… 3.輔導 100 家 …，並完成其中 80 項 …"
     parts = [r for r in k if r["source_locator"] == "表 1 L268-268"]
-    assert [(r["target_value"], r["target_unit"]) for r in parts] == [(400000.0, "人次"), (80.0, "件"), (100.0, "家")]
+    assert [(r["target_value"], r["target_unit"]) for r in parts] == \
+        [(400000.0, "人次"), (80.0, "件"), (80.0, "%"), (100.0, "家"), (80.0, "項")]
+    assert [r["record_id"].split(":", 1)[1] for r in parts] == ["1:r3:0", "1:r3:1", "1:r3:1:1", "1:r3:2", "1:r3:2:1"]
     assert {r["agency"] for r in parts} == {"數位發展部數位產業署"}
+    # L270 "…於 40 家企業(8 個產業)…": the parenthesis qualifies 40 家, it is not a target of its own
+    r = _one(k, source_locator="表 1 L270-270", target_value=40.0)
+    assert (r["value_printed"], r["qualifier"]) == ("以三大類應用驗證於 40 家企業(8 個產業)", "(8 個產業)")
     # L271 經濟部 產業發展署: 製造業導入 AI 應用普及率由 12.3%(2023 年)升至 50%
     r = _one(k, source_locator="表 1 L271-271")
     assert (r["agency"], r["baseline_value"], r["target_value"]) == ("經濟部產業發展署", 12.3, 50.0)

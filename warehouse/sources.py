@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import importlib
 
-from extractors.core import snapshot_writer, snapshots
+from extractors.core import coverage, snapshot_writer, snapshots
 from extractors.core.live import LiveSource
 from extractors.core.records import Extraction, apply_source_terms, flag_row, source_file_rows, source_row
 
-LIVE_SOURCES = ("federal_register", "agora", "owid", "tw_law", "eur_lex", "kr_law", "jp_egov")
+LIVE_SOURCES = ("federal_register", "agora", "owid", "tw_law", "eur_lex", "kr_law", "jp_egov",
+                "patentsview")
 
 
 class UnknownSource(ValueError):
@@ -40,11 +41,12 @@ def _reader(snap: snapshots.Snapshot):
 
 def extract(snap: snapshots.Snapshot) -> Extraction:
     """Extract one verified snapshot with its reader, then give it what every source has: its ``sources`` row
-    (stale when its last fetch failed, with a ``source_stale`` quality flag), its ``source_files`` rows, and the
+    (stale when its last fetch failed, with a ``source_stale`` quality flag; what it covers and as of when, by
+    :mod:`extractors.core.coverage`), its ``source_files`` rows, and the
     source's licence and ``non_commercial`` on every row that does not carry its own."""
     ex = _reader(snap)(snap)
     status = snapshot_writer.read_status().get(snap.source_id) or {}
-    src = source_row(snap, status)
+    src = coverage.fill(source_row(snap, status), snap.meta, snap.files, ex.rows)
     ex.rows["sources"] = [src]
     ex.rows["source_files"] = source_file_rows(snap)
     apply_source_terms(ex, src)

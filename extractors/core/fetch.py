@@ -66,6 +66,11 @@ class QuotaExceeded(FetchError):
     """The server asked us to wait longer than the source allows (``Retry-After`` over ``max_retry_after``)."""
 
 
+class NotConfigured(FetchError):
+    """The source cannot be fetched here: a credential it needs (an API key) is not configured. The fetch is
+    skipped, not failed: the build goes on with what is pinned (nothing, for a source never fetched)."""
+
+
 class SchemaDrift(FetchError):
     """A response whose shape changed: a missing JSON key, a renamed CSV column. Names the field."""
 
@@ -167,6 +172,11 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (parsed - datetime.now(timezone.utc)).total_seconds()) if parsed else None
 
 
+def same_host(a: str, b: str) -> bool:
+    """Whether two URLs name the same host (request headers such as an API key stay with their host)."""
+    return urlsplit(a).hostname == urlsplit(b).hostname
+
+
 class Fetcher:
     """One ``requests`` session for one source. ``sleep`` and ``clock`` can be replaced in tests."""
 
@@ -183,12 +193,15 @@ class Fetcher:
         return self.settings.base() + "/" + path.lstrip("/")
 
     def get(self, path_or_url: str, params: dict | None = None, *, etag: str | None = None,
-            last_modified: str | None = None, max_bytes: int | None = None) -> Response:
+            last_modified: str | None = None, max_bytes: int | None = None,
+            headers: dict | None = None) -> Response:
         """GET with retries (see module docstring); ``path_or_url`` is a path on the base URL or a full URL on an
-        allowed host. Returns the final Response (2xx or 304). Raises FetchError (permanent), QuotaExceeded,
-        or TransientFetchError once the attempts run out."""
+        allowed host; ``headers``: extra request headers (an API key), sent to the first host only (dropped on a
+        redirect to another host). Returns the final Response (2xx or 304). Raises FetchError (permanent),
+        QuotaExceeded, or TransientFetchError once the attempts run out."""
         url = path_or_url if "://" in path_or_url else self.url(path_or_url)
-        headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
+        headers = {**(headers or {}), **{k: v for k, v in (("If-None-Match", etag),
+                                                            ("If-Modified-Since", last_modified)) if v}}
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(TransientFetchError),
             stop=tenacity.stop_after_attempt(self.settings.attempts), wait=self._wait, sleep=self._sleep,
@@ -236,6 +249,7 @@ class Fetcher:
                 if resp.status_code in REDIRECT_STATUSES and resp.headers.get("location"):
                     target = urljoin(resp.url, resp.headers["location"])
                     self._check_host(target, requested=resp.url)
+                    headers = headers if same_host(url, target) else {}
                     url, params = target, None
                     continue
                 return self._answer(resp, params, max_bytes)

@@ -2,7 +2,8 @@
 
 A live source is a package ``extractors/<source_id>/`` with a ``settings.yaml`` (``fetch``: how to reach it;
 ``source``: the metadata every snapshot version records: title, publisher, language, licence, attribution,
-non_commercial, role, url) and a module-level ``SOURCE = LiveSource(...)`` naming two functions:
+non_commercial, role, url, coverage: what it covers in words) and a module-level ``SOURCE = LiveSource(...)``
+naming two functions:
 
 - ``fetch(fetcher, previous) -> list[RecordedFile] | None``: the complete set of files a build of this source
   needs (a 304 carries the previous version's bytes over), or None when a cheap probe shows nothing changed
@@ -22,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from extractors.core import snapshots
+from extractors.core import cache, snapshots
 from extractors.core.config import read_yaml, ConfigError
 from extractors.core.fetch import Fetcher, SourceSettings, load_settings
 from extractors.core.records import Extraction
@@ -31,7 +32,7 @@ from extractors.core.snapshot_writer import RecordedFile, record_attempt, write_
 log = logging.getLogger(__name__)
 
 SOURCE_META_KEYS = ("title", "publisher", "language", "licence", "attribution", "non_commercial", "role", "url",
-                    "origin")
+                    "origin", "coverage")
 
 
 def _default_fingerprint(name: str, body: bytes) -> bytes:
@@ -91,13 +92,16 @@ def previous_snapshot(source_id: str, folder: Path | None = None) -> snapshots.S
 
 
 def _digests(source: LiveSource, files: list[RecordedFile]) -> dict[str, str]:
-    return {f.name: hashlib.sha256(source.fingerprint(f.name, f.body)).hexdigest() for f in files}
+    """Fingerprint per file; a file kept in the cache is judged on its sha256 (its bytes are not read)."""
+    return {f.name: f.extra["sha256"] if cache.is_cached(f.extra)
+            else hashlib.sha256(source.fingerprint(f.name, f.body)).hexdigest() for f in files}
 
 
 def _previous_digests(source: LiveSource, prev: snapshots.Snapshot | None) -> dict[str, str]:
     if prev is None:
         return {}
-    return {f["name"]: hashlib.sha256(source.fingerprint(f["name"], prev.file(f["name"]).read_bytes())).hexdigest()
+    return {f["name"]: f["sha256"] if cache.is_cached(f)
+            else hashlib.sha256(source.fingerprint(f["name"], prev.file(f["name"]).read_bytes())).hexdigest()
             for f in prev.files}
 
 

@@ -338,6 +338,7 @@ def _instrument_rules() -> list[tuple[str, re.Pattern]]:
 def instrument_type(title: str) -> str:
     """Instrument type from the printed title: first matching rule of rules/instrument_types.yaml."""
     key = to_traditional(re.sub(r"^[《「『〈]+|[》」』〉]+$", "", title.strip()))
+    key = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", key)   # a line wrap inside a word
     for kind, pattern in _instrument_rules():
         if pattern.search(key):
             return kind

@@ -170,6 +170,8 @@ def source_row(snapshot: Snapshot, status: dict | None = None) -> dict:
         "published_precision": precision, "language": m["language"], "sha256": m["sha256"],
         "size_bytes": int(m["size_bytes"]), "licence": m.get("licence"), "origin": m["origin"],
         "snapshot_file": m["snapshot_file"],
+        # filled from the extracted rows by extractors.core.coverage.fill (warehouse.sources.extract)
+        "as_of": None, "coverage_start": None, "coverage_end": None, "coverage": m.get("coverage"),
     }
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from extractors.core import cache
 from extractors.core.config import read_yaml
 from extractors.core.snapshots import ORIGIN_FILE, PINS_FILE, SnapshotConfigError, SnapshotError, sources_dir
 
@@ -31,7 +32,9 @@ STATUS_FILE = "fetch_status.yaml"
 @dataclass(frozen=True)
 class RecordedFile:
     """One response to keep: ``name`` is its path inside the version (``documents/2023-24283.json``), ``body`` the
-    bytes as received; the rest is provenance copied into ``origin.yaml``."""
+    bytes as received; the rest is provenance copied into ``origin.yaml``. A file kept in the cache outside git
+    (:mod:`extractors.core.cache`) has an empty ``body`` and ``extra`` ``{"store": "cache", "sha256": ...,
+    "size_bytes": ...}`` (see :func:`cached_file`): its entry names the cached bytes, the folder holds none."""
 
     name: str
     body: bytes
@@ -96,6 +99,12 @@ def write_version(source_id: str, files: list[RecordedFile], meta: dict, *, acce
     try:
         entries = []
         for f in sorted(files, key=lambda f: f.name):
+            if cache.is_cached(f.extra):
+                if not cache.path_of(f.extra["sha256"]).is_file():
+                    raise SnapshotError(f"source {source_id}: {f.name} is not in the cache "
+                                        f"({cache.path_of(f.extra['sha256'])})")
+                entries.append(f.entry())
+                continue
             target = tmp / f.name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(f.body)
@@ -183,3 +192,11 @@ def write_first_version(source_id: str, files: list[RecordedFile], meta: dict, *
     if (folder / source_id / accessed.date().isoformat()).exists():
         raise SnapshotError(f"{source_id}/{accessed.date().isoformat()} exists; a version is never rewritten")
     return write_version(source_id, files, meta, accessed=accessed, folder=folder)
+
+
+def cached_file(name: str, sha256: str, size: int, url: str, **provenance) -> RecordedFile:
+    """A recorded file whose bytes are in the cache under ``sha256`` (put there by
+    :func:`extractors.core.cache.put`); ``provenance``: the other RecordedFile fields (params, status, etag,
+    retrieved_at, note, media_type) and ``extra`` keys for the entry."""
+    extra = {**provenance.pop("extra", {}), cache.STORE_KEY: cache.STORE_CACHE, "sha256": sha256, "size_bytes": size}
+    return RecordedFile(name=name, body=b"", url=url, extra=extra, **provenance)

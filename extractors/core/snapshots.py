@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from extractors.core import cache
 from extractors.core.config import ConfigError, read_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -74,10 +75,13 @@ class Snapshot:
         return list(self.meta.get("files") or [])
 
     def file(self, name: str) -> Path:
-        """Path of the recorded file ``name`` (as listed in ``files:``). Raises SnapshotError when not listed."""
-        if not any(f["name"] == name for f in self.files):
+        """Path of the recorded file ``name`` (as listed in ``files:``): in the version folder, or in the cache by
+        its sha256 for a ``store: cache`` entry (:mod:`extractors.core.cache`). Raises SnapshotError when not
+        listed."""
+        entry = self.file_entry(name)
+        if entry is None:
             raise SnapshotError(f"source {self.source_id}: version {self.version} has no file {name!r}")
-        return self.folder / name
+        return cache.path_of(entry["sha256"]) if cache.is_cached(entry) else self.folder / name
 
     def file_entry(self, name: str) -> dict | None:
         """The ``files:`` entry of ``name`` (URL, status, ETag ...), or None."""
@@ -172,9 +176,12 @@ def verify(meta: dict, folder: Path | None = None) -> Snapshot:
 
 
 def _verify_file(sid: str, version: Path, entry: dict) -> None:
-    """One recorded response of a live source's version must match its ``files:`` entry."""
-    path = version / entry["name"]
+    """One recorded response of a live source's version must match its ``files:`` entry (a ``store: cache`` entry:
+    the file of that sha256 in the cache)."""
+    path = cache.path_of(entry["sha256"]) if cache.is_cached(entry) else version / entry["name"]
     shown = f"{version.parent.name}/{version.name}/{entry['name']}"
+    if cache.is_cached(entry):
+        shown += f" (in the cache: {path})"
     if not path.is_file():
         raise SnapshotError(f"source {sid}: recorded file {shown} is missing")
     if path.stat().st_size != int(entry["size_bytes"]) or sha256_file(path) != entry["sha256"]:

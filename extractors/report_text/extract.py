@@ -14,8 +14,9 @@ from extractors.core.config import YamlDoc
 from extractors.core.records import Extraction, apply_source_terms, source_row
 from extractors.core.snapshots import Snapshot
 from extractors.report_text import prose
-from extractors.report_text.mappers import budget_checks, budgets, budgets_by_year, indicators, kpis, market, \
-    market_columns, patents, policies
+from extractors.report_text.prose import notes
+from extractors.report_text.mappers import budget_checks, budgets, budgets_by_year, indicators, kpi_text, kpis, \
+    market, market_columns, market_terms, market_text, patents, policies
 from extractors.report_text.spec_check import DEFAULT_SPECS_DIR, read_prose_spec, read_table_spec, specs_dir, \
     table_entry
 from extractors.report_text.tables import CAPTION_RE, ReportTable, caption_id, cell, find_captions, find_tables
@@ -25,7 +26,9 @@ SPECS_DIR = DEFAULT_SPECS_DIR     # the specs in the tree; ``$ATLAS_SPECS_DIR`` 
 MAPPERS = {**policies.MAPPERS, **patents.MAPPERS, **market.MAPPERS, **market_columns.MAPPERS,
            **indicators.MAPPERS, **budgets.MAPPERS, **budgets_by_year.MAPPERS, **kpis.MAPPERS}
 # run after all of a source's tables are mapped, in this order
-_SOURCE_STEPS = [budget_checks.finish_source, kpis.finish_source]
+# (market_text before market_terms: the running-text figures get the English publisher and publication date too)
+_SOURCE_STEPS = [budget_checks.finish_source, kpi_text.map_kpi_text, kpis.finish_source, kpi_text.merge_repeats,
+                 market_text.map_market_text, market_terms.finish_source]
 
 
 def _spec_doc(source_id: str, folder: Path | None = None) -> YamlDoc | None:
@@ -137,7 +140,8 @@ def _check_list_of_tables(ex: Extraction, lines: list[str]) -> None:
 
 def extract_source(snapshot: Snapshot) -> Extraction:
     """All dataset rows one source yields: its ``sources`` row, its tables as printed, mapped rows, policy
-    mentions found in its prose, and quality flags.
+    mentions found in its prose (with the links its footnotes and reference lists print for them:
+    :mod:`extractors.report_text.prose.notes`), and quality flags.
 
     A table spec with ``target: report_tables`` is kept as printed only. Raises TableError / SpecError
     (naming the source and table) when a table its spec names cannot be found or read: a malformed table
@@ -160,5 +164,6 @@ def extract_source(snapshot: Snapshot) -> Extraction:
     if tspecs:
         _check_list_of_tables(ex, lines)
     prose.extract_mentions(ex, lines, load_prose_spec(snapshot.source_id))
+    notes.link_urls(ex, lines)      # the links its notes print for the instruments
     apply_source_terms(ex, ex.rows["sources"][0])
     return ex

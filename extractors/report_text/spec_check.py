@@ -16,7 +16,7 @@ from extractors.core.records import SpecFileError
 DEFAULT_SPECS_DIR = Path(__file__).with_name("specs")
 # keys of a table spec whose values are column numbers, lists of column numbers, or regular expressions
 _INT_KEYS = ("item_column", "amount_column", "total_column", "label_column", "segment_column", "subject_column",
-             "country_column", "category_column", "header_rows", "width", "lines_per_row")
+             "country_column", "category_column", "header_rows", "width", "lines_per_row", "row_group_column")
 _INT_LIST_KEYS = ("year_columns", "required", "group_columns")
 _PATTERN_KEYS = ("item_pattern", "issued_pattern", "programme_pattern", "value_pattern")
 _PROSE_PATTERN_LISTS = ("heading_levels", "heading_patterns", "not_headings", "skip_sections", "stop",
@@ -40,8 +40,8 @@ def table_entry(tspec: object, i: int) -> str:
 def read_table_spec(path: Path, source_id: str, mappers: dict) -> YamlDoc:
     """Parse and check a table spec. ``mappers``: {(target, layout): mapper}. Raises SpecFileError (file, line,
     table, cause) for invalid YAML, a source_id that is not the file's, ``tables`` that is not a list of
-    mappings with table_id and target, a target/layout no mapper reads, a column number that is not an integer
-    or a pattern that does not compile."""
+    mappings with table_id and target, a target/layout no mapper reads, a column number that is not an integer,
+    a ``kpi_text`` or ``market_text`` section without section/start/end, or a pattern that does not compile."""
     doc = read_yaml(path, SpecFileError)
     spec = doc.data
     if not isinstance(spec, dict):
@@ -54,6 +54,14 @@ def read_table_spec(path: Path, source_id: str, mappers: dict) -> YamlDoc:
     _pattern(doc, ("programme_period",), "programme_period")
     for i in range(len(spec.get("tables") or [])):
         _check_table(doc, i, mappers)
+    for name in ("kpi_text", "market_text"):
+        for i, sec in enumerate(spec.get(name) or []):
+            entry = f"{name} entry {i + 1}"
+            missing = [k for k in ("section", "start", "end") if not isinstance(sec, dict) or sec.get(k) is None]
+            if missing:
+                raise doc.error((name, i), entry, f"missing key {missing[0]!r} (section, start, end)")
+            for key in ("start", "end", "heading"):
+                _pattern(doc, (name, i, key), entry)
     return doc
 
 

@@ -35,6 +35,9 @@ documents and recorded by live sources. Rules, in order:
 4. ``genai_specific`` is true when any mention's title, or the summary cell of a table mention, meets the
    rule of :func:`extractors.normalise.genai_specific` (prose sentences do not decide: they often name GenAI
    next to a general instrument).
+4b. **Scope** (:mod:`extractors.resolve.scope`): ``ai_instrument`` (the instrument names AI in a title or a
+   table's summary, or an AI registry records it), ``level`` and ``subdivision`` (a place printed in a title or
+   issuer: 加州 -> US-CA, 臺北市 -> TW-TPE).
 5. **Field overrides.** ``set`` entries of ``curation/overrides.yaml`` change the resolved rows last.
 
 The keys and ids are in :mod:`extractors.resolve.keys`, the joins in :mod:`extractors.resolve.joins`, the
@@ -52,6 +55,7 @@ from extractors.resolve.joins import (identifier_conflicts, identifiers_of, is_d
                                       join_english_titles, join_identifiers)
 from extractors.resolve.keys import canonical, policy_key_id, title_key
 from extractors.resolve.overrides import apply_drops, apply_field_overrides, load_overrides, reviewed_aliases
+from extractors.resolve.scope import apply_scope
 from extractors.resolve.precedence import (Roles, canonical_values, pick_date, pick_status,
                                            relation_disagreements, terms, value_pool)
 
@@ -123,6 +127,7 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,
     by_role = Roles(roles or {})
     policies = [_policy_row(juris, key, group, revoked_by, by_role, flags)
                 for (juris, key), group in sorted(split.items())]
+    apply_scope(policies, mentions)
     by_id = {p["policy_id"]: p for p in policies}
     apply_field_overrides(by_id, overrides, alias, applied)
     relation_disagreements(rels, by_role, {p["policy_id"]: p["title"] for p in policies}, flags)
@@ -167,6 +172,8 @@ def _policy_row(juris: str, key: str, group: list[dict], revoked_by: dict[str, l
     date = pick_date(group, pid, first["title"], roles, flags) or {}
     status = pick_status(group, revoked_by.get(pid, []), pid, first["title"], roles, flags)
     kind = first["instrument_type"]
+    if kind == "other":     # the primary title tells no type, another mention's does (NDIF 研究協作平台)
+        kind = next((m["instrument_type"] for m in group if m["instrument_type"] != "other"), kind)
     if kind == "bill" and status == "adopted":
         kind = "law"        # 法案 also translates "Act": a sentence says it was passed
     genai = any(nz.genai_specific(m["title"], m["text"] if m["context"] == "table" else None)
@@ -184,7 +191,7 @@ def _policy_row(juris: str, key: str, group: list[dict], revoked_by: dict[str, l
         "issued_precision": date.get("issued_precision"), "issued_printed": date.get("issued_printed"),
         "instrument_type": kind, "status": status, "status_basis": "mentions", "status_as_of": None,
         "status_stated": status, "summary": values["summary"],
-        "identifiers": identifiers_of(group), "url": values["url"],
+        "identifiers": identifiers_of(group), "url": values["url"], "url_source": values["url_source"],
         "licence": licence, "non_commercial": non_commercial,
         "genai_specific": genai, "mention_count": len(group),
         "source_count": len({m["source_id"] for m in group}),

@@ -19,7 +19,8 @@
   keep their printed Chinese titles), else the first other mention printing one, report mentions before live
   records, a legal record before a registry. ``title_en``: the same order, so a live record's English title
   (its ``title_en``, else its title in Latin script) fills it only when no report prints one. ``url``: a
-  legal record's, else a registry's.
+  legal record's, else a registry's, else the link a report's note prints for it
+  (:mod:`extractors.report_text.prose.notes`); ``url_source`` names where it is.
 - **Open values only, when there are any** (:func:`value_pool`): a policy that some open mention names (one
   that may be used commercially) takes its title, title_en, issuer, date, summary and url from open mentions
   only; a value only a ``non_commercial`` mention (AGORA's) supplies stays on that mention's row, and the
@@ -91,13 +92,18 @@ def english_title(mention: dict) -> str | None:
 
 
 def canonical_values(pool: list[dict], first: dict, roles: Roles) -> tuple[dict, list[dict]]:
-    """(title_en, issuer, summary and url of a policy; the mentions they were taken from), per the module
-    docstring. ``pool`` is :func:`value_pool` of its mentions, ``first`` the primary mention (the title's)."""
+    """(title_en, issuer, summary, url and url_source of a policy; the mentions they were taken from), per the
+    module docstring; ``url_source`` is ``<source_id> <locator>`` of the record or printed line the url is from.
+    ``pool`` is :func:`value_pool` of its mentions, ``first`` the primary mention (the title's)."""
     order = [first, *sorted(pool, key=lambda m: (not is_document(m), roles.rank(m)))]
     picked = {"title_en": _first(order, english_title), "issuer": _first(order, lambda m: m.get("issuer_printed")),
               "summary": _first(order, lambda m: m.get("text")),
               "url": _first(sorted(pool, key=roles.rank), lambda m: m.get("url"))}
-    return {k: v for k, (v, _) in picked.items()}, [m for _, m in picked.values() if m is not None]
+    values = {k: v for k, (v, _) in picked.items()}
+    url_from = picked["url"][1]
+    values["url_source"] = (f"{url_from['source_id']} {url_from.get('url_locator') or url_from['source_locator']}"
+                            if url_from else None)
+    return values, [m for _, m in picked.values() if m is not None]
 
 
 def terms(used: list[dict]) -> tuple[str | None, bool]:

@@ -60,7 +60,9 @@ def fetch(source: Annotated[Optional[list[str]], typer.Argument(
     """Fetch live sources into new snapshot versions and print what changed, one line per source.
 
     Upstream unchanged: no snapshot is written. A source that fails keeps its last good snapshot (the next build
-    reports it stale); the others are still fetched. Exit code 1 when any source failed, 2 for an unknown source."""
+    reports it stale); the others are still fetched. A source not configured here (no API key) is skipped, not
+    failed. Exit code 1 when any source failed, 2 for an unknown source."""
+    from extractors.core.fetch import NotConfigured
     from warehouse import pipeline
     from warehouse.sources import LIVE_SOURCES
 
@@ -72,6 +74,9 @@ def fetch(source: Annotated[Optional[list[str]], typer.Argument(
     for sid in wanted:
         try:
             result = pipeline.fetch(sid)
+        except NotConfigured as exc:
+            out.print(f"{escape(sid)}: skipped: {escape(str(exc))}", soft_wrap=True)
+            continue
         except Exception as exc:  # noqa: BLE001 - one failed source is reported; the others go on
             failed.append(sid)
             out.print(f"[red]{escape(sid)}: failed[/]: {escape(str(exc))}; the last good snapshot stays in use",

@@ -68,6 +68,20 @@ def table_resource(release_dir: Path, name: str) -> frictionless.Resource:
         bytes=csv_path.stat().st_size, schema=table_schema(name))
 
 
+def as_of_sentence(manifest: dict) -> str:
+    """`` Data as of <date> ...`` from the manifest's ``as_of`` (:func:`warehouse.release.publish.release_as_of`);
+    empty for a manifest without it."""
+    as_of = manifest.get("as_of") or {}
+    if not as_of.get("latest"):
+        return ""
+    parts = [f" Data as of {as_of['latest']} (the last day any source speaks for"]
+    if as_of.get("reports"):
+        parts.append(f"; the secondary reports, Chinese-language Taiwanese documents, as of {as_of['reports']}")
+    if as_of.get("live"):
+        parts.append(f"; the live sources' recorded answers as of {as_of['live']}")
+    return "".join(parts) + "; per source: the sources resource, columns as_of, coverage_start, coverage_end)."
+
+
 def datapackage(release_dir: Path, manifest: dict, sources: list[dict[str, Any]]) -> frictionless.Package:
     """The data package as a ``frictionless.Package`` (profile ``tabular-data-package``): release metadata,
     licence, one ``sources`` entry per source document and one :func:`table_resource` per contract table.
@@ -80,7 +94,8 @@ def datapackage(release_dir: Path, manifest: dict, sources: list[dict[str, Any]]
         version=str(manifest["version"]), created=str(manifest["created"]),
         description=(f"{DESCRIPTION} Release {manifest['version']}, data contract (schema) version "
                      f"{manifest.get('schema_version', schemas.schema_version())}, built from code revision "
-                     f"{manifest.get('code_revision', 'unknown')}. Besides the CSV resources below, the "
+                     f"{manifest.get('code_revision', 'unknown')}.{as_of_sentence(manifest)} Besides the CSV "
+                     f"resources below, the "
                      f"release holds one Parquet file per table, atlas.duckdb, codebook.md, validation.json, "
                      f"manifest.json, CITATION.cff, LICENSE.md and SHA256SUMS."),
         keywords=KEYWORDS,

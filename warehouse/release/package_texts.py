@@ -80,6 +80,13 @@ def source_description(src: dict[str, Any]) -> str:
         facts.append(f"English title: {src['title_en']}")
     if src.get("published_on"):
         facts.append(f"Published: {src['published_on']} (precision: {src.get('published_precision')})")
+    if src.get("as_of"):
+        span = (f"covers {src['coverage_start']} to {src['coverage_end']}; " if src.get("coverage_start") else "")
+        facts.append(f"Kind: {src['role']}; {span}as of {src['as_of']}")
+    if src.get("coverage"):
+        facts.append(f"Coverage: {src['coverage']}")
+    if src.get("url"):
+        facts.append(f"URL: {src['url']}")
     facts += [f"Language: {src['language']}",
               f"Snapshot: {src['snapshot_file']} (sha256 {src['sha256']}, {src['size_bytes']} bytes)",
               f"Origin: {src['origin']}",

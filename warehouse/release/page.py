@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from warehouse.release.charts import CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, CHART_TIMELINE, number
 from warehouse.release.page_charts import read_release, page_charts
+from warehouse.release.patents import page_section as patent_section
 from warehouse.release.versions import list_versions
 
 __all__ = ["CHART_PATENTS", "CHART_POLICY_TYPES", "CHART_POLICY_YEARS", "CHART_TIMELINE", "PAGE_FILE",
@@ -165,7 +166,8 @@ def render_page(release_dir: Path, manifest: dict, validation: dict, changes_mar
         sources=manifest.get("sources") or {},
         row_counts=_row_counts(manifest), validation=_validation(validation),
         changes_html=changes_html, changes_note=_changes_note(release_dir, manifest, changes_markdown),
-        charts=charts, flags=data["flags"], files=_files(release_dir, manifest))
+        charts=charts, flags=data["flags"], files=_files(release_dir, manifest),
+        patents=patent_section(release_dir))
 
 
 def write_page(release_dir: Path, manifest: dict, validation: dict, changes_markdown: str | None = None) -> Path:

@@ -26,7 +26,8 @@ _OTHER_COLOUR = "#bab0ac"
 _SQL = {
     "patents": ("patent_counts",
                 "SELECT jurisdiction, period_start, period_end, basis, publisher, sum(patent_families) AS n "
-                "FROM {t} WHERE applicant IS NULL GROUP BY ALL ORDER BY n DESC, jurisdiction"),
+                "FROM {t} WHERE applicant IS NULL AND patent_families IS NOT NULL GROUP BY ALL "
+                "ORDER BY n DESC, jurisdiction"),
     "types": ("policies", "SELECT jurisdiction, instrument_type, count(*) FROM {t} GROUP BY ALL"),
     "years": ("policies",
               "SELECT jurisdiction, year(issued_on) AS y, count(*) FROM {t} GROUP BY ALL ORDER BY y"),
@@ -120,7 +121,8 @@ def patents_chart(rows: list[tuple] | None) -> Chart:
                                         for p0, p1, basis, pub in periods)) if periods else ""
     return Chart(CHART_PATENTS, "GenAI patent families by country", hbar_chart(CHART_PATENTS, items),
                  "; ".join(f"{label}: {number(v)}" for _, label, v in items) or "No data in this release.",
-                 f"Country totals (patent_counts where applicant IS NULL). {note}".strip())
+                 f"Country totals as reported (patent_counts where applicant IS NULL and patent_families is set). "
+                 f"{note}".strip())
 
 
 def _totals(type_rows: list[tuple] | None) -> dict[str, int]:

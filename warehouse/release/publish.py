@@ -107,10 +107,14 @@ def build_database(tables_dir: Path, db_path: Path) -> list[str]:
             con.execute(f'INSERT INTO "{name}" SELECT * FROM read_parquet(?)',
                         [str(tables_dir / f"{name}.parquet")])
         views = create_report_views(con)
+        from warehouse.release.budget_views import create_budget_views
+        from warehouse.release.patents import create_reconciliation
         from warehouse.release.views import create_country_profile, create_lifecycle
 
         create_country_profile(con)
         create_lifecycle(con)
+        create_budget_views(con)
+        create_reconciliation(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -183,7 +187,9 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str], 
             for name in schemas.tables():
                 shutil.copy2(tables_dir / f"{name}.parquet", tmp / f"{name}.parquet")
             shutil.copy2(validation_file, tmp / "validation.json")
-            (tmp / "codebook.md").write_text(schemas.codebook_markdown(), encoding="utf-8")
+            from warehouse.release.patents import codebook_markdown as patents_codebook
+
+            (tmp / "codebook.md").write_text(schemas.codebook_markdown() + patents_codebook(), encoding="utf-8")
             views = build_database(tmp, tmp / DUCKDB_FILE)
             changes = diff_releases(root / previous if previous else None, tmp)
             write_changes(changes, tmp, previous, version)
@@ -203,6 +209,7 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str], 
                 "content_digest": digest,
                 "inputs": inputs,
                 "sources": source_status(tmp / "sources.parquet"),
+                "as_of": release_as_of(tmp / "sources.parquet"),
                 "row_counts": counts,
                 "changes": change_counts,
                 "overrides": _overrides_applied(tables_dir),
@@ -230,14 +237,34 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str], 
     return Publication(release=final, version=version, published=True)
 
 
+DATE_KEYS = ("date_accessed", "as_of", "coverage_start", "coverage_end")
+
+
 def source_status(sources_parquet: Path) -> dict[str, dict]:
     """Per source, what a user must know about the snapshot this release used: ``{source_id: {kind, role,
-    snapshot_version, date_accessed, stale_since, fetch_error, licence, non_commercial}}`` (stale_since set when
-    the source's last fetch failed and the release uses its last good snapshot)."""
+    snapshot_version, date_accessed, as_of, coverage_start, coverage_end, stale_since, fetch_error, licence,
+    non_commercial}}`` (stale_since set when the source's last fetch failed and the release uses its last good
+    snapshot; dates as ISO strings)."""
     import pyarrow.parquet as pq
 
-    keys = ("kind", "role", "snapshot_version", "date_accessed", "stale_since", "fetch_error", "licence",
-            "non_commercial")
+    keys = ("kind", "role", "snapshot_version", "date_accessed", "as_of", "coverage_start", "coverage_end",
+            "stale_since", "fetch_error", "licence", "non_commercial")
     rows = pq.read_table(sources_parquet).to_pylist()
-    return {r["source_id"]: {k: (str(r[k]) if k == "date_accessed" and r[k] else r[k]) for k in keys}
+    return {r["source_id"]: {k: (str(r[k]) if k in DATE_KEYS and r[k] else r[k]) for k in keys}
             for r in sorted(rows, key=lambda r: r["source_id"])}
+
+
+def release_as_of(sources_parquet: Path) -> dict[str, str | None]:
+    """The release's "as of" dates (``sources.as_of``, extractors/core/coverage.py): ``{"latest": the last day
+    any source speaks for, "reports": the last day the secondary reports speak for, "live": the last day a live
+    source's recorded answers speak for}`` (ISO dates; None when the release has no such source). Every
+    ``policies`` row a report alone names is as of "reports" at the latest."""
+    import pyarrow.parquet as pq
+
+    rows = pq.read_table(sources_parquet, columns=["kind", "as_of"]).to_pylist()
+
+    def latest(kind: str | None) -> str | None:
+        days = [r["as_of"] for r in rows if r["as_of"] and kind in (None, r["kind"])]
+        return str(max(days)) if days else None
+
+    return {"latest": latest(None), "reports": latest("document"), "live": latest("live")}

@@ -15,9 +15,9 @@ from warehouse.release.sql import quote_identifier, quote_literal
 COUNTRY_PROFILE = "country_profile"
 
 _VIEW_COMMENT = (
-    "One row per jurisdiction found in policies, patent_counts or market_figures (scope; WLD excluded): "
-    "policy counts in total, per instrument type and GenAI-specific; first and latest issued_on; GenAI patent "
-    "families (country total, and the sum over its top applicants); number of market figures. Built from the "
+    "One row per jurisdiction found in policies, patent_counts (reported families) or market_figures (scope; WLD "
+    "excluded): policy counts in total, per instrument type and GenAI-specific; first and latest issued_on; GenAI "
+    "patent families (country total, and the sum over its top applicants); number of market figures. Built from the "
     "tables of this release.")
 
 
@@ -39,7 +39,7 @@ def country_profile_sql() -> str:
     return f"""CREATE OR REPLACE VIEW {COUNTRY_PROFILE} AS
 WITH jurisdictions AS (
   SELECT jurisdiction FROM policies
-  UNION SELECT jurisdiction FROM patent_counts
+  UNION SELECT jurisdiction FROM patent_counts WHERE patent_families IS NOT NULL
   UNION SELECT scope AS jurisdiction FROM market_figures WHERE scope <> 'WLD'
 ),
 pol AS (
@@ -56,7 +56,7 @@ pat AS (
     sum(patent_families) FILTER (WHERE applicant IS NULL) AS patent_families,
     sum(patent_families) FILTER (WHERE applicant IS NOT NULL) AS top_applicant_patent_families,
     count(*) FILTER (WHERE applicant IS NOT NULL) AS top_applicants
-  FROM patent_counts GROUP BY jurisdiction
+  FROM patent_counts WHERE patent_families IS NOT NULL GROUP BY jurisdiction
 ),
 mkt AS (
   SELECT scope AS jurisdiction, count(*) AS market_figures
@@ -92,7 +92,9 @@ def _column_comments() -> dict[str, str]:
         "first_issued_on": "Earliest issued_on of its policies (NULL when none is dated).",
         "latest_issued_on": "Latest issued_on of its policies (NULL when none is dated).",
         "patent_families": "GenAI patent families of the country: sum of its country-total rows "
-                           "(patent_counts with applicant NULL); NULL when no source gives a total.",
+                           "(patent_counts with applicant NULL and patent_families set: reported families; the "
+                           "recount of granted US patents is in patent_reconciliation); NULL when no source gives "
+                           "a total.",
         "top_applicant_patent_families": "Sum of patent_families of its applicants listed in patent_counts "
                                          "(a source's top-applicant ranking); NULL when none is listed.",
         "top_applicants": "Number of its applicants listed in patent_counts.",

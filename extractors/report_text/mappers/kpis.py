@@ -1,5 +1,6 @@
 """KPI tables of programme plans and slides: one ``kpis`` row per printed target or figure (document 003
-表 1 各績效指標全期目標值, document 002's AI領航 figures slide).
+表 1 各績效指標全期目標值, document 002's AI領航 figures slide). Every target of a statement is its own row
+(:mod:`.kpi_targets`, issue 15); KPI statements in running text are read by :mod:`.kpi_text`.
 
 Registered in :data:`extractors.report_text.extract.MAPPERS` under ``("kpis", "targets")`` and
 ``("kpis", "figures")``; :func:`finish_source` (a source step of :mod:`extractors.report_text.extract`) sets
@@ -8,25 +9,11 @@ the target year of whole-period targets. Figures are kept as printed.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from extractors.core import normalise as nz
 from extractors.core.records import Extraction
-from extractors.report_text.mappers.programme import NUMBER, fill_down, programme_of, read_year, record_id
+from extractors.report_text.mappers.kpi_targets import read_targets
+from extractors.report_text.mappers.programme import fill_down, programme_of, read_year, record_id
 from extractors.report_text.tables import ReportTable, cell
-
-
-@lru_cache(maxsize=1)
-def _quantity_re() -> re.Pattern:
-    """A figure with its unit or measure word (rules/units.yaml ``counters``, longest first)."""
-    words = sorted(nz.load_rules("units")["counters"], key=len, reverse=True)
-    alt = "|".join(re.escape(w) for w in words)
-    return re.compile(rf"(?P<value>{NUMBER})\s*(?P<unit>{alt})")
-
-
-_BASELINE_RE = re.compile(rf"由\s*(?P<base>{NUMBER})\s*(?P<unit>%|%)?\s*[((]\s*(?P<year>\d{{4}})\s*年?\s*[))]\s*"
-                          rf"(?:提升|提高|增加|升)?至\s*(?P<target>{NUMBER})\s*(?P<tunit>%|%)?")
-_AT_LEAST_RE = re.compile(r"以上|至少|不少於|不低於|逾|超過")
 
 
 def split_statements(text: str) -> list[str]:
@@ -37,44 +24,11 @@ def split_statements(text: str) -> list[str]:
     return parts if len(parts) > 1 and re.match(r"\d+\.", parts[0]) else [text.strip()]
 
 
-def read_target(statement: str) -> dict:
-    """Figures of one KPI statement, as printed.
-
-    * ``由 32.5%(2023 年)提升至 50%`` (表 1 L264): baseline 32.5 (2023), target 50 %, ``by_end``;
-    * otherwise the first figure with a unit or measure word (``每年培育 500 位…`` -> 500 位);
-    * ``每年`` -> ``per_year``; ``全程``, ``累計``, ``累積`` -> ``period_total``; else ``by_end``;
-    * ``以上``, ``至少``, ``不少於``, ``逾`` next to the figure -> ``at_least``.
-    Returns a dict of the kpis columns it sets (values None when not printed).
-    """
-    out = {"target_value": None, "target_unit": None, "comparator": None, "baseline_value": None,
-           "baseline_year": None}
-    tail = ""
-    m = _BASELINE_RE.search(statement)
-    if m:
-        out.update(target_value=nz.parse_number(m.group("target")), target_unit=m.group("tunit") or m.group("unit"),
-                   baseline_value=nz.parse_number(m.group("base")), baseline_year=int(m.group("year")))
-        tail = statement[m.end():m.end() + 4]
-        head = statement[max(0, m.start() - 4):m.start()]
-    else:
-        q = _quantity_re().search(statement)
-        if q:
-            out.update(target_value=nz.parse_number(q.group("value")), target_unit=q.group("unit"))
-            tail = statement[q.end():q.end() + 4]
-            head = statement[max(0, q.start() - 4):q.start()]
-    if out["target_value"] is not None:
-        out["comparator"] = "at_least" if _AT_LEAST_RE.search(head + " " + tail) else "exact"
-    if "每年" in statement:
-        out["period_basis"] = "per_year"
-    elif re.search(r"全程|累計|累積", statement):
-        out["period_basis"] = "period_total"
-    else:
-        out["period_basis"] = "by_end"
-    return out
-
-
 def map_kpi_targets(ex: Extraction, table: ReportTable, spec: dict) -> None:
-    """A KPI table (document 003 表 1 各績效指標全期目標值): one kpis row per numbered statement of the target
-    cell. Spec keys: ``columns`` {agency, indicator, measure, target}, ``merged`` (columns printed on their
+    """A KPI table (document 003 表 1 各績效指標全期目標值): one kpis row per target of each numbered statement
+    of the target cell (:func:`~extractors.report_text.mappers.kpi_targets.read_targets`); record ids
+    ``<source>:<table>:r<row>:<statement>`` for a statement's first target, ``…:<statement>:<n>`` for the
+    n-th further one. Spec keys: ``columns`` {agency, indicator, measure, target}, ``merged`` (columns printed on their
     group's first row, filled down). ``target_year`` is set later from the programme period
     (:func:`finish_source`)."""
     cols = spec["columns"]
@@ -89,16 +43,25 @@ def map_kpi_targets(ex: Extraction, table: ReportTable, spec: dict) -> None:
             continue
         agency = filled["agency"][r_idx] if "agency" in filled else cell(row, cols.get("agency"))
         for k, statement in enumerate(split_statements(target)):
-            ex.rows["kpis"].append({
-                "record_id": record_id(ex.source_id, table.table_id, f"r{r_idx}", k), "programme": programme,
-                "agency": agency, "indicator": indicator, "measure": cell(row, cols.get("measure")),
-                "value_kind": spec.get("value_kind", "target"), **read_target(statement), "target_year": None,
-                "value_printed": statement, "source_id": ex.source_id, "source_locator": locator,
-            })
+            for j, figures in enumerate(read_targets(statement) or [_no_figure(statement)]):
+                ex.rows["kpis"].append({
+                    "record_id": record_id(ex.source_id, table.table_id, f"r{r_idx}", k, *([j] if j else [])),
+                    "programme": programme, "agency": agency, "indicator": indicator,
+                    "measure": cell(row, cols.get("measure")), "value_kind": spec.get("value_kind", "target"),
+                    **figures, "other_locators": None, "source_id": ex.source_id, "source_locator": locator,
+                })
             if agency and not cell(row, cols.get("agency")) and k == 0:
                 ex.flag("kpis", ex.rows["kpis"][-1]["record_id"], "merged_cell_resolved",
                         f"agency not printed on this row; assigned {agency!r} from its merged cell", locator,
                         severity="info")
+
+
+def _no_figure(statement: str) -> dict:
+    """A statement without a readable figure: one row keeping it as printed (target_value NULL, flagged by
+    the kpis expectation)."""
+    return {"target_value": None, "target_unit": None, "comparator": None, "baseline_value": None,
+            "baseline_year": None, "period_basis": None, "target_year": None, "qualifier": None,
+            "value_printed": statement}
 
 
 def map_kpi_figures(ex: Extraction, table: ReportTable, spec: dict) -> None:
@@ -109,19 +72,19 @@ def map_kpi_figures(ex: Extraction, table: ReportTable, spec: dict) -> None:
     for r_idx, row in enumerate(table.rows):
         group, label, value = row.cells
         indicator = " ".join(x for x in (group, label) if x)
-        figures = read_target(value)
-        figures["period_basis"] = None
+        figures = (read_targets(value) or [_no_figure(value)])[0]
         ex.rows["kpis"].append({
             "record_id": record_id(ex.source_id, table.table_id, f"r{r_idx}", 0), "programme": programme,
             "agency": None, "indicator": indicator, "measure": None, "value_kind": spec["value_kind"],
-            **figures, "target_year": None, "value_printed": value, "source_id": ex.source_id,
-            "source_locator": table.locator(row),
+            **figures, "period_basis": None, "target_year": None, "value_printed": value,
+            "other_locators": None, "source_id": ex.source_id, "source_locator": table.locator(row),
         })
 
 
 def finish_source(ex: Extraction, tables: list[ReportTable], tspecs: list[dict], lines: list[str],
                   spec: dict) -> None:
-    """Source step after every table is mapped: the target year of whole-period KPI targets.
+    """Source step after every table is mapped: the target year of whole-period KPI targets that do not
+    print their own (``在 2028 年可提升至``).
 
     The target year is the end of the programme period printed in the document, found with the spec's
     ``programme_period`` pattern (document 003 L1538 本計畫期程自 114 年至 117 年 -> 2028); without a match
@@ -129,7 +92,7 @@ def finish_source(ex: Extraction, tables: list[ReportTable], tspecs: list[dict],
     """
     pattern = spec.get("programme_period")
     kpis = [k for k in ex.rows["kpis"] if k["value_kind"] == "target" and k["period_basis"] in
-            ("period_total", "by_end")]
+            ("period_total", "by_end") and k["target_year"] is None]
     if not pattern or not kpis:
         return
     rx = re.compile(pattern)

@@ -10,6 +10,7 @@ import re
 
 from extractors.core import normalise as nz
 from extractors.core.records import Extraction, SpecError
+from extractors.report_text.mappers.market_terms import groups
 from extractors.report_text.tables import ReportTable, Row, cell, publisher_of
 
 _TOTAL_TOLERANCE = 0.005    # relative; printed figures are rounded to one decimal
@@ -102,7 +103,11 @@ _DIRECTIONS = {"正": "positive", "負": "negative"}
 
 
 def map_market_long(ex: Extraction, table: ReportTable, spec: dict) -> None:
+    """One figure per row; ``row_group_column`` (optional) is the column printing the rows' group labels
+    (:func:`market_terms.groups`)."""
     cols = spec["columns"]
+    group_col = spec.get("row_group_column")
+    row_groups = groups([cell(r, group_col) for r in table.rows]) if group_col is not None else None
     for r_idx, row in enumerate(table.rows):
         locator = table.locator(row)
         record_id = f"{ex.source_id}:{table.table_id}:r{r_idx}"
@@ -117,6 +122,8 @@ def map_market_long(ex: Extraction, table: ReportTable, spec: dict) -> None:
                       header_unit=None, period=period, publisher=cell(row, cols["publisher"]) or "",
                       direction=_DIRECTIONS.get(cell(row, cols.get("direction")) or ""))
         if fig:
+            if row_groups:
+                fig["row_group"], fig["row_group_printed"] = row_groups[r_idx]
             ex.rows["market_figures"].append(fig)
 
 

@@ -9,6 +9,7 @@ import re
 from extractors.core import normalise as nz
 from extractors.core.records import Extraction, SpecError
 from extractors.report_text.mappers.market import figure
+from extractors.report_text.mappers.market_terms import groups
 from extractors.report_text.tables import ReportTable, Row, cell
 
 
@@ -72,6 +73,8 @@ def map_market_columns(ex: Extraction, table: ReportTable, spec: dict) -> None:
     value_row = rows["value"]
     first, last = min(r.line_start for r in rows.values()), max(r.line_end for r in rows.values())
     locator = f"表 {table.table_id} L{first}-{last}"
+    # column_groups: header -> the spanning header labels (宏觀生產力影響, 產業生產力影響) group the columns
+    col_groups = groups(table.column_names()) if spec.get("column_groups") == "header" else None
     for col in range(len(value_row.cells)):
         printed = cell(value_row, col)
         if col == label_col or not printed:
@@ -89,6 +92,8 @@ def map_market_columns(ex: Extraction, table: ReportTable, spec: dict) -> None:
                      period=_period(ex, cell(rows["period"], col), record_id, locator), publisher=publisher or "")
         if fig:
             fig["source_locator"] = locator
+            if col_groups and col < len(col_groups):
+                fig["row_group"], fig["row_group_printed"] = col_groups[col]
             ex.rows["market_figures"].append(fig)
 
 

@@ -14,7 +14,8 @@ from extractors.report_text.prose.context import (date_near, issuer_below, issue
 from extractors.report_text.prose.layout import Unit, units
 from extractors.report_text.prose.lists import list_issuer, list_item, self_title, tab_list
 from extractors.report_text.prose.places import juris_of
-from extractors.report_text.prose.stages import stages
+from extractors.report_text.prose.rules import rules
+from extractors.report_text.prose.stages import stage_rules, stages
 from extractors.report_text.prose.titles import accept, clean_title, english_title
 
 
@@ -59,11 +60,17 @@ def _issued(unit: Unit, cand: Candidate, cands: list[Candidate]) -> str | None:
     return issued
 
 
-def _passed(title: str, after: str, status: str | None) -> tuple[str | None, str | None]:
-    """(instrument type, status): a bill the sentence says was passed (完成立法, 生效 ...) is an adopted law."""
-    if nz.instrument_type(title) == "bill" and "草案" not in title and \
-            re.search(r"完成立法|全面生效|上路|施行|生效", after):
+def _passed(text: str, cand: Candidate, title: str, status: str | None) -> tuple[str | None, str | None]:
+    """(instrument type, status) the sentence tells beyond the title (rules/stages.yaml ``draft``, rules/prose.yaml
+    ``status``): a bill the sentence says was passed (完成立法, 生效 ...) or lists among the rules in force
+    (現行 earlier in the sentence) is an adopted law; a law followed by 草案 (《人工智慧基本法》草案) is a bill."""
+    kind = nz.instrument_type(title)
+    after, before = text[cand.end:], re.split(r"[。；;]", text[:cand.start])[-1]
+    if kind == "bill" and "草案" not in title and (re.search(r"完成立法|全面生效|上路|施行|生效", after) or
+                                                    rules().in_force_before.search(before)):
         return "law", "adopted"
+    if kind == "law" and stage_rules().draft.match(after):
+        return "bill", "proposed"
     return None, status
 
 
@@ -82,7 +89,7 @@ def _add(doc: _Document, unit: Unit, cand: Candidate, title: str, cands: list[Ca
     doc.seen.add((locator, title))
     status = (in_list or {}).get("status") or status_of(unit.text, cand)
     issuer = issuer_of(unit.text, cand) or next_issuer or (in_list and list_issuer(unit, doc.lines))
-    kind, status = _passed(title, unit.text[cand.end:], status)
+    kind, status = _passed(unit.text, cand, title, status)
     row = doc.written[(locator, title)] = add_mention(
         doc.ex, jurisdiction=juris, title_printed=title, locator=locator, context=unit.context,
         issuer=issuer or None, issued_printed=_issued(unit, cand, cands), text=unit.text, status=status,

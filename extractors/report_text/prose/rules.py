@@ -29,6 +29,7 @@ class Rules:
     recommendation: re.Pattern
     proposed: re.Pattern
     adopted: re.Pattern
+    in_force_before: re.Pattern
     relations: list
     date: re.Pattern
     date_not_after: re.Pattern
@@ -54,7 +55,7 @@ def rules() -> Rules:
     doc = nz.rules_doc("prose", RULES_DIR)
     require_keys(doc, (), None, _KEYS, nz.RulesError)
     require_keys(doc, ("instrument_words",), "instrument_words", ("strong", "weak", "english_heads"), nz.RulesError)
-    require_keys(doc, ("status",), "status", ("proposed", "adopted"), nz.RulesError)
+    require_keys(doc, ("status",), "status", ("proposed", "adopted", "in_force_before"), nz.RulesError)
     require_keys(doc, ("organisations",), "organisations", (), nz.RulesError)
     try:
         return _compile(doc.data)
@@ -92,6 +93,7 @@ def _compile(raw: dict) -> Rules:
         triggers=_flat(raw["unquoted_triggers"]),
         recommendation=re.compile(raw["recommendation"]),
         proposed=re.compile(raw["status"]["proposed"]), adopted=re.compile(raw["status"]["adopted"]),
+        in_force_before=re.compile(raw["status"]["in_force_before"]),
         relations=raw["relations"], date=re.compile(raw["date"]),
         date_not_after=re.compile(raw["date_not_issue_after"]),
         date_not_before=re.compile(raw["date_not_issue_before"]),

@@ -13,8 +13,8 @@ _PARTICLE_RE = re.compile(r"[的之了與及和或來]|進行|建立|制定|訂�
 _HEADING_VERB_RE = re.compile(r"研究|方法|現況|趨勢|挑戰|影響|小結|結論|建議|進展|項目|提供|推動|設立|建立|"
                               r"新增|延續|討論|重視|成立|發展|面臨|制定|訂定|透過|啟用|要求|積極|"
                               r"著手|帶動|強化|推出|促進|加速")
-_ENGLISH_AFTER_RE = re.compile(r"^\s*[((]\s*([A-Za-z][A-Za-z0-9 ,.&'’:/-]{3,150}?)\s*[))]")
-_ENGLISH_INSIDE_RE = re.compile(r"[((]\s*([A-Za-z][A-Za-z0-9 ,.&'’:/-]{3,150}?)\s*[))]")
+_ENGLISH_AFTER_RE = re.compile(r"^[」』》〉”\s]*[(（]\s*([A-Za-z][A-Za-z0-9 ,.&'’:/-]{3,150}?)\s*[)）]")
+_ENGLISH_INSIDE_RE = re.compile(r"[(（]\s*([A-Za-z][A-Za-z0-9 ,.&'’:/-]{3,150}?)\s*[)）]")
 
 
 def strip_glued_note(title: str) -> str:
@@ -159,7 +159,8 @@ def accept(title: str, quoted: bool, how: str) -> bool:
 
 def english_title(title: str, after: str) -> str | None:
     """The English title printed with a Chinese one: in brackets right after it
-    (``AI法案(Artificial Intelligence Act)``, 001 L323) or inside it
+    (``AI法案(Artificial Intelligence Act)``, 001 L323; after the closing title mark:
+    ``《人工智慧倡議法》（National Artificial Intelligence Initiative Act）``, 001 L123) or inside it
     (``小企業科技轉型(Small Business Technology Transfer)計劃``, 001 L123-131). Needs two English words, so
     an acronym alone (``(TAIDE)``, ``(GENIAC)``) is not a title. Returns it as printed, or None."""
     for m in (_ENGLISH_AFTER_RE.match(after), _ENGLISH_INSIDE_RE.search(title)):

@@ -1,0 +1,139 @@
+"""Every target of a KPI statement, as printed: shared by the KPI table mapper (:mod:`.kpis`, document 003
+表 1) and the running-text KPI sections (:mod:`.kpi_text`, document 003 陸 二、量化效益).
+
+A *statement* is one numbered part of a target cell or one sentence of a KPI section; a *target* is one printed
+figure with its unit or measure word (``每年培育 500 位…``, ``培訓就業率 50%以上``). Rules (issue 15), not lists:
+
+* a figure is a number followed by a measure word of ``extractors/core/rules/units.yaml`` ``counters``
+  (``人次``, ``家``, ``%``, ``億元`` …); a duration (``3 個月``) is not a target;
+* ``由 X%(YYYY 年)提升至 Y%`` and ``提升至 Y%(YYYY 年約 X%)`` are one target Y with baseline X of year YYYY;
+* a figure inside a parenthesis qualifies the target before it (``40 家企業(8 個產業)``): not a target;
+* the target as printed (``value_printed``) is its clause (cut at ，。；、), from the previous figure of the
+  clause (if any) to this figure, the clause's last figure keeping the clause's tail;
+* ``period_basis``: the nearest ``每年`` (per_year) or ``全程`` / ``累計`` / ``累積`` (period_total) before the
+  figure in its sentence, else ``by_end``; ``在 2028 年可提升至`` sets ``target_year``;
+* ``comparator`` at_least when 以上, 至少, 不少於, 不低於, 逾 or 超過 stands next to the figure;
+* ``qualifier``: those words and 約, 達, 其中, 累計 next to the figure, and any parenthesis of the printed target
+  (``(培育女性人才不少於三分之一)``), space-joined as printed; NULL when none.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from extractors.core import normalise as nz
+from extractors.report_text.mappers.programme import NUMBER
+
+
+@lru_cache(maxsize=1)
+def quantity_re() -> re.Pattern:
+    """A figure with its unit or measure word (rules/units.yaml ``counters``, longest first); ``個月`` excluded."""
+    words = sorted(nz.load_rules("units")["counters"], key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"(?<![\d,.])(?P<value>{NUMBER})\s*(?P<unit>{alt})(?!月)")
+
+
+_PCT = r"(?:%|％)"
+_BASELINE_RES = (
+    # 由 32.5%(2023 年)提升至 50% (003 表 1 L264)
+    re.compile(rf"由\s*(?P<base>{NUMBER})\s*(?P<unit>{_PCT})?\s*[(（]\s*(?P<year>\d{{4}})\s*年?\s*[)）]\s*"
+               rf"(?:提升|提高|增加|升)?至\s*(?P<target>{NUMBER})\s*(?P<tunit>{_PCT})?"),
+    # 提升至 50%(2023 年約 32.5%) (003 L1660)
+    re.compile(rf"(?:提升|提高|增加|升)至\s*(?P<target>{NUMBER})\s*(?P<tunit>{_PCT})\s*[(（]\s*(?P<year>\d{{4}})"
+               rf"\s*年\s*約?\s*(?P<base>{NUMBER})\s*(?P<unit>{_PCT})?\s*[)）]"),
+)
+_AT_LEAST_RE = re.compile(r"以上|至少|不少於|不低於|逾|超過")
+_QUALIFIER_RE = re.compile(r"以上|至少|不少於|不低於|逾|超過|高達|約|達|其中|累計")
+_PAREN_RE = re.compile(r"[(（][^()（）]*[)）]")
+_CLAUSE_END = "，,。；;、：:"
+_SENTENCE_END = "。；;"
+_BASIS_RE = re.compile(r"每年|全程|累計|累積")
+_TARGET_YEAR_RE = re.compile(r"(\d{4})\s*年\s*(?:可|將|前)?\s*(?:提升|提高|升|達)")
+
+
+def _spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _is_end(text: str, i: int, ends: str, parens) -> bool:
+    """An end mark outside a parenthesis; a comma between digits is a thousands separator (2,000)."""
+    if text[i] not in ends or _inside(i, parens):
+        return False
+    return not (text[i] == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit())
+
+
+def _bounds(text: str, pos: int, ends: str, parens: list[tuple[int, int]]) -> tuple[int, int]:
+    """Start and end of the clause or sentence around ``pos``: the nearest end marks (:func:`_is_end`)."""
+    start = max((i + 1 for i in range(pos) if _is_end(text, i, ends, parens)), default=0)
+    end = next((i for i in range(pos, len(text)) if _is_end(text, i, ends, parens)), len(text))
+    return start, end
+
+
+def _basis(text: str, fig: dict, parens) -> tuple[str, int | None]:
+    s_start, _ = _bounds(text, fig["start"], _SENTENCE_END, parens)
+    words = _BASIS_RE.findall(text[s_start:fig["start"]])
+    basis = "by_end" if not words else ("per_year" if words[-1] == "每年" else "period_total")
+    years = _TARGET_YEAR_RE.findall(text[s_start:fig["end"]])
+    return basis, (int(years[-1]) if years and basis == "by_end" else None)
+
+
+def _figures(statement: str) -> list[dict]:
+    """Figures of a statement in printed order: start, end, value, unit, baseline (value, year) or None."""
+    parens = _spans(_PAREN_RE, statement)
+    taken: list[tuple[int, int]] = []
+    out = []
+    for rx in _BASELINE_RES:
+        for m in rx.finditer(statement):
+            if _inside(m.start(), taken):
+                continue
+            taken.append(m.span())
+            out.append({"start": m.start(), "end": m.end(), "value": m.group("target"),
+                        "unit": m.group("tunit") or m.group("unit"),
+                        "baseline": (nz.parse_number(m.group("base")), int(m.group("year")))})
+    for m in quantity_re().finditer(statement):
+        if _inside(m.start(), taken) or _inside(m.start(), parens):
+            continue
+        out.append({"start": m.start(), "end": m.end(), "value": m.group("value"), "unit": m.group("unit"),
+                    "baseline": None})
+    return sorted(out, key=lambda f: f["start"])
+
+
+def _printed(statement: str, figs: list[dict], k: int, parens) -> tuple[int, int]:
+    """Span of the k-th figure's target as printed (see the module docstring)."""
+    fig = figs[k]
+    c_start, c_end = _bounds(statement, fig["start"], _CLAUSE_END, parens)
+    prev = [f for f in figs[:k] if f["end"] > c_start]
+    nxt = [f for f in figs[k + 1:] if f["start"] < c_end]
+    start = prev[-1]["end"] if prev else c_start
+    end = c_end
+    if nxt:
+        tail = re.match(r"\s*(?:以上|以下)?", statement[fig["end"]:])
+        end = fig["end"] + tail.end()
+    return start, end
+
+
+def read_targets(statement: str) -> list[dict]:
+    """Every target of one statement -> a list of dicts of kpis columns: target_value, target_unit, comparator,
+    baseline_value, baseline_year, period_basis, target_year (only when printed in the sentence; else None),
+    qualifier, value_printed (the target as printed, a substring of ``statement``). Empty when no figure."""
+    parens = _spans(_PAREN_RE, statement)
+    figs = _figures(statement)
+    out = []
+    for k, fig in enumerate(figs):
+        start, end = _printed(statement, figs, k, parens)
+        printed = re.sub(r"^\s*\d+\.(?!\d)\s*", "", statement[start:end]).strip(" \t，,、；;。：:")
+        near = statement[max(start, fig["start"] - 6):fig["start"]] + " " + statement[fig["end"]:fig["end"] + 4]
+        quals = [q for q in _QUALIFIER_RE.findall(near)]
+        quals += [p for p in _PAREN_RE.findall(printed) if not (fig["baseline"] and str(fig["baseline"][1]) in p)]
+        basis, year = _basis(statement, fig, parens)
+        base = fig["baseline"] or (None, None)
+        out.append({"target_value": nz.parse_number(fig["value"]), "target_unit": fig["unit"],
+                    "comparator": "at_least" if _AT_LEAST_RE.search(near) else "exact",
+                    "baseline_value": base[0], "baseline_year": base[1], "period_basis": basis,
+                    "target_year": year, "qualifier": " ".join(dict.fromkeys(quals)) or None,
+                    "value_printed": printed})
+    return out
