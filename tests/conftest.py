@@ -25,6 +25,7 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(PROJECT_ROOT / "dags")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["ATLAS_WORK_DIR"] = str(_SESSION_DIR / "work")
 os.environ["ATLAS_RELEASES_DIR"] = str(_SESSION_DIR / "releases")
+os.environ["ATLAS_LOG_DIR"] = str(_SESSION_DIR / "logs")
 os.environ["GX_ANALYTICS_ENABLED"] = "False"
 os.environ.pop("ATLAS_SOURCES_DIR", None)
 

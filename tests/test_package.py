@@ -22,6 +22,7 @@ import schemas
 from helpers import build_release, release_env
 from warehouse.release import package
 from warehouse.release.package import PackageError, write_package, write_sha256sums
+from warehouse.release.package_texts import project_url
 
 pytestmark = pytest.mark.release
 
@@ -56,7 +57,8 @@ def _sources(folder: Path) -> list[dict]:
 
 def test_write_package_reports_what_it_wrote(release, tmp_path):
     names = list(schemas.tables())
-    expected = [f"data/{n}.csv" for n in names] + ["datapackage.json", "CITATION.cff", "LICENSE.md", "SHA256SUMS"]
+    expected = [f"data/{n}.csv" for n in names] + ["datapackage.json", "CITATION.cff", "CITATION.bib", "LICENSE.md",
+                                                  "SHA256SUMS"]
     for rel in expected:                       # the publisher packaged the release
         assert (release["dir"] / rel).is_file(), rel
     unpackaged = _copy(release, tmp_path)      # the same release with its package removed, packaged again
@@ -306,6 +308,13 @@ def test_citation_cff(release, release_date):
     assert str(cff["date-released"]) == manifest["created"][:10]
     assert str(cff["date-released"]) == release_date.isoformat()
     assert cff["authors"] == [{"name": "GenAI Policy Atlas contributors"}]
+    assert cff["url"] == cff["repository-code"] == project_url()
+    key = "genai_policy_atlas_" + manifest["version"].replace(".", "_")
+    assert cff["preferred-citation"]["version"] == manifest["version"]
+    assert key in cff["message"] and key in cff["preferred-citation"]["notes"]
+    bib = (release["dir"] / "CITATION.bib").read_text(encoding="utf-8")
+    assert bib.startswith(f"@misc{{{key},\n") and f"  url          = {{{project_url()}}},\n" in bib
+    assert "YourReferenceHere" not in bib
     sources = _sources(release["dir"])
     assert len(cff["references"]) == len(sources)
     for ref, src in zip(cff["references"], sources, strict=True):

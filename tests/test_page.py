@@ -1,7 +1,10 @@
 """The release page: built from a real release, self-contained, escaped, and rendered by headless Chromium."""
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
+import html
 import json
 import os
 import re
@@ -13,12 +16,16 @@ import zlib
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
+from devtools import Browser
 from helpers import build_release, release_env
 from warehouse.release.charts import hbar_chart
 from warehouse.release.page import (CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, CHART_TIMELINE, PAGE_FILE,
                                     render_page, write_page)
+from warehouse.release.package_texts import project_url
 from warehouse.release.page_charts import read_release, page_charts
 
 pytestmark = pytest.mark.release
@@ -118,15 +125,37 @@ def test_page_shows_release_counts_validation_charts_and_files(release):
             assert f'href="{p.name}"' in text, p.name
 
 
+def _web_links(release: Path) -> set[str]:
+    """The web addresses the page may link to: sources' and policies' url, the licence, the repository."""
+    con = duckdb.connect()
+    urls = {u for (u,) in con.execute("SELECT url FROM read_parquet(?) UNION SELECT url FROM read_parquet(?)",
+                                      [str(release / "sources.parquet"), str(release / "policies.parquet")]).fetchall()
+            if u}
+    con.close()
+    return urls | {"https://creativecommons.org/licenses/by/4.0/", project_url()}
+
+
 def test_page_is_self_contained(release, tmp_path):
+    # moved by issue 14 (the page a reader needs): one inline script (search and sort of the policy list), allowed
+    # by its hash, and plain links to the sources, policies, licence and repository; still nothing is loaded
     manifest, validation = _load(release)
     text = write_page(_copy(release, tmp_path / "releases"), manifest, validation).read_text(encoding="utf-8")
-    assert "<script" not in text and "<link" not in text and "@import" not in text and "url(" not in text
+    assert "<link" not in text and "@import" not in text and "url(" not in text
     assert "<img" not in text and "<iframe" not in text
     assert re.findall(r"\bsrc\s*=", text) == []
-    for target in re.findall(r'href="([^"]*)"', text):
-        assert ":" not in target and not target.startswith("/"), target
-    assert {u for u in re.findall(r"https?://[^\s\"'<>]+", text)} == {"http://www.w3.org/2000/svg"}
+    scripts = re.findall(r"<script>(.*?)</script>", text, flags=re.S)
+    assert len(scripts) == 1 and text.count("<script") == 1
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode("utf-8")).digest()).decode("ascii")
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', text).group(1)
+    assert csp == f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'"
+    web = _web_links(release)
+    for target in map(html.unescape, re.findall(r'href="([^"]*)"', text)):
+        if ":" in target:
+            assert target in web, target
+        else:
+            assert not target.startswith("/") and ".." not in target, target
+    printed = set(re.findall(r"https?://[^\s\"'<>{}]+", html.unescape(text)))
+    assert printed - web == {"http://www.w3.org/2000/svg"}
 
 
 def test_changes_markdown_is_rendered_and_escaped(release, tmp_path):
@@ -139,7 +168,7 @@ def test_changes_markdown_is_rendered_and_escaped(release, tmp_path):
     assert "<td>policies</td>" in section
     nested = "<li><code>pol-0123456789ab</code><ul><li>title: <code>舊標題</code> -&gt; <code>a`b</code></li>"
     assert nested in section
-    assert "&lt;script&gt;" in section and "<script" not in text
+    assert "&lt;script&gt;" in section and text.count("<script") == 1    # the page's own script only
     assert "First release" not in section
 
 
@@ -161,8 +190,9 @@ def test_text_from_the_reports_is_escaped(release, tmp_path):
         "expectation": "expect_<i>x</i>", "kwargs": {"column": "<svg onload=alert(2)>", "value_set": ["<u>"]},
         "severity": "warning", "success": False, "unexpected_count": 1, "examples": [{"v": "</td><script>"}]}]}
     text = write_page(_copy(release, tmp_path / "releases"), manifest, validation).read_text("utf-8")
-    for raw in ("<img", "<b>bad", "<i>x", "<svg onload", "<u>", "<script"):
+    for raw in ("<img", "<b>bad", "<i>x", "<svg onload", "<u>", "</td><script>"):
         assert raw not in text, raw
+    assert text.count("<script") == 1                  # the page's own script only
     assert "&lt;b&gt;bad&lt;/b&gt;" in text and "&lt;svg onload=alert(2)&gt;" in text
 
 
@@ -194,7 +224,9 @@ def test_missing_table_file_gives_an_empty_chart_not_an_error(release, tmp_path)
     text = write_page(folder, manifest, validation).read_text("utf-8")
     assert "No data in this release." in _svg(text, CHART_PATENTS)
     assert 'href="patent_counts.parquet"' in text          # row counts still link the table named in the manifest
-    assert re.search(r'<table id="files">(?:(?!</table>).)*patent_counts', text, flags=re.S) is None
+    # moved by issue 14: the file list now also shows data/patent_counts.csv (still there); the Parquet file is gone
+    assert re.search(r'<table id="files">(?:(?!</table>).)*patent_counts\.parquet', text, flags=re.S) is None
+    assert re.search(r'<table id="files">(?:(?!</table>).)*data/patent_counts\.csv', text, flags=re.S)
 
 
 # --- rendering ------------------------------------------------------------------------------------
@@ -271,3 +303,161 @@ def test_page_renders_in_headless_chromium(release, tmp_path):
     assert (width, height) == (1280, 2000)
     assert shot.stat().st_size > 50_000, "screenshot is suspiciously small (blank page?)"
     assert busy > 0.005, f"screenshot looks blank ({busy:.4%} of image bytes are not flat)"
+    if os.environ.get("ATLAS_KEEP_SCREENSHOTS"):
+        shutil.copy(shot, Path(os.environ["ATLAS_KEEP_SCREENSHOTS"]) / "page.png")
+
+
+# --- what a reader needs: sources and coverage, downloads, licence and citation, the policy list (issue 14) ------
+
+def _section(text: str, start: str, end: str) -> str:
+    return text.split(f'id="{start}"', 1)[1].split(f'id="{end}"', 1)[0]
+
+
+def test_page_names_sources_downloads_licence_and_citation(release, tmp_path):
+    from markupsafe import escape
+
+    manifest, validation = _load(release)
+    text = write_page(_copy(release, tmp_path / "releases"), manifest, validation).read_text(encoding="utf-8")
+    sources = pq.read_table(release / "sources.parquet").to_pylist()
+    section = _section(text, "sources", "downloads")
+    assert len(re.findall(r'<tr id="source-', section)) == len(sources) == manifest["row_counts"]["sources"]
+    for src in sources:
+        row = re.search(rf'<tr id="source-{re.escape(src["source_id"])}">.*?</tr>', section, flags=re.S).group(0)
+        assert str(escape(src["title"])) in row and str(escape(src["publisher"])) in row, src["source_id"]
+        assert f"<code>{src['source_id']}</code>" in row
+        if src["title_en"]:
+            assert f'<span class="en">{escape(src["title_en"])}</span>' in row
+        if src["url"]:
+            assert f'<a href="{escape(src["url"])}" rel="noopener noreferrer">' in row
+        assert str(escape(src["licence"])) in row
+    coverage = [c for c in ("coverage_start", "coverage_end", "as_of") if c in sources[0]]
+    for column in coverage:
+        assert f"<th>{column.replace('_', ' ')}</th>" in section
+    if not coverage:
+        assert "Coverage dates are not recorded in this release" in section
+
+    downloads = _section(text, "downloads", "cite")
+    tables = list(manifest["row_counts"])
+    for name in ["datapackage.json", "atlas.duckdb", "codebook.md", "CITATION.cff", "CITATION.bib", "LICENSE.md",
+                 "SHA256SUMS", *(f"data/{t}.csv" for t in tables), *(f"{t}.parquet" for t in tables)]:
+        assert f'href="{name}"' in downloads, name
+
+    cite = _section(text, "cite", "policies")
+    assert '<a href="https://creativecommons.org/licenses/by/4.0/" rel="noopener noreferrer">' in cite
+    assert "(CC-BY-4.0)" in cite and 'href="LICENSE.md"' in cite
+    bibtex = (release / "CITATION.bib").read_text(encoding="utf-8")
+    assert f'<pre id="bibtex">{escape(bibtex)}</pre>' in cite
+    key = "genai_policy_atlas_" + manifest["version"].replace(".", "_")
+    assert f"@misc{{{key}," in cite and "YourReferenceHere" not in text
+    year = manifest["created"][:4]
+    assert (f'<blockquote id="citation">GenAI Policy Atlas contributors ({year}). GenAI Policy Atlas, release '
+            f'{manifest["version"]} [data set]. {project_url()}</blockquote>') in cite
+
+
+def test_coverage_columns_are_shown_when_the_sources_table_has_them(release, tmp_path):
+    # the release's own sources.parquet, with coverage columns set (or overwritten) here: the page must show any of
+    # coverage_start / coverage_end / as_of that the sources table has, and "not stated" for a NULL
+    manifest, validation = _load(release)
+    folder = _copy(release, tmp_path / "releases")
+    table = pq.read_table(folder / "sources.parquet")
+    ids = table.column("source_id").to_pylist()
+    values = {"coverage_start": ["2024-01" if i.startswith("tier-") else None for i in ids],
+              "coverage_end": ["2025-03" if i.startswith("tier-") else None for i in ids],
+              "as_of": ["2025-03-12" if i.startswith("tier-") else None for i in ids]}
+    for name, column in values.items():
+        if name in table.column_names:
+            table = table.drop_columns([name])
+        table = table.append_column(name, pa.array(column, pa.string()))
+    (folder / "sources.parquet").chmod(0o644)
+    pq.write_table(table, folder / "sources.parquet")
+    text = write_page(folder, manifest, validation).read_text(encoding="utf-8")
+    section = _section(text, "sources", "downloads")
+    assert "<th>coverage start</th><th>coverage end</th><th>as of</th>" in section
+    row = re.search(r'<tr id="source-tier-2025-genai-global-economy">.*?</tr>', section, flags=re.S).group(0)
+    assert ('<td class="mono nowrap" data-column="coverage_start">2024-01</td><td class="mono nowrap" '
+            'data-column="coverage_end">2025-03</td><td class="mono nowrap" data-column="as_of">2025-03-12</td>') in row
+    other = re.search(r'<tr id="source-agora">.*?</tr>', section, flags=re.S).group(0)
+    assert other.count(">not stated</td>") == 3
+    assert "Coverage dates are not recorded" not in section
+
+
+def test_page_states_the_release_as_of_date_and_each_source_coverage(release):
+    # the manifest's as_of (the last day any source speaks for) heads the page; the sources table of the built
+    # release carries coverage columns, and the page shows each source's own values
+    manifest, validation = _load(release)
+    text = write_page(release, manifest, validation).read_text(encoding="utf-8")
+    assert manifest["as_of"]["latest"]
+    assert re.search(r"<th[^>]*>Data as of</th>\s*<td[^>]*>" + re.escape(manifest["as_of"]["latest"]) + " ", text)
+    sources = {r["source_id"]: r for r in pq.read_table(release / "sources.parquet").to_pylist()}
+    section = _section(text, "sources", "downloads")
+    row = re.search(r'<tr id="source-tier-2025-genai-global-economy">.*?</tr>', section, flags=re.S).group(0)
+    as_of = sources["tier-2025-genai-global-economy"]["as_of"]
+    assert f'data-column="as_of">{as_of.isoformat()}</td>' in row
+
+
+def _policies(release: Path) -> list[tuple]:
+    con = duckdb.connect()
+    rows = con.execute("SELECT jurisdiction, instrument_type, issued_on, status, title, title_en FROM read_parquet(?)",
+                       [str(release / "policies.parquet")]).fetchall()
+    con.close()
+    return rows
+
+
+def test_policy_list_shows_every_policy(release, tmp_path):
+    from markupsafe import escape
+
+    manifest, validation = _load(release)
+    text = write_page(_copy(release, tmp_path / "releases"), manifest, validation).read_text(encoding="utf-8")
+    section = _section(text, "policies", "tables")
+    body = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    policies = _policies(release)
+    assert len(rows) == len(policies) == manifest["row_counts"]["policies"] > 0
+    assert f"{len(policies)} policies</span>" in section
+    assert ("<th><button type=\"button\">country</button></th><th><button type=\"button\">type</button></th>"
+            "<th><button type=\"button\">date</button></th><th><button type=\"button\">status</button></th>"
+            "<th><button type=\"button\">title</button></th><th><button type=\"button\">English title</button></th>"
+            ) in section
+    for code, kind, issued, status, title, title_en in policies:
+        date = issued.isoformat() if issued else ""
+        assert any(f'<td data-sort="{code}">' in r and f"<td>{kind}</td>" in r and f'data-sort="{date}"' in r
+                   and f"<td>{status or ''}</td>" in r and str(escape(title)) in r
+                   and (str(escape(title_en)) in r if title_en else "none printed" in r) for r in rows), title
+    untitled = sum(1 for p in policies if not p[5])
+    assert body.count('<span class="note">none printed</span>') == untitled
+
+
+def test_policy_list_searches_and_sorts_in_headless_chromium(release, tmp_path):
+    """Typing into the search box filters the rows, clicking the date header sorts them (again: the other way),
+    in headless Chromium driven over the DevTools protocol; a screenshot of the filtered, sorted list is checked."""
+    chromium = _chromium()
+    _require_cjk_font()
+    manifest, validation = _load(release)
+    page = write_page(_copy(release, tmp_path / "releases"), manifest, validation)
+    korea = sorted((p for p in _policies(release) if p[0] == "KR"), key=lambda p: p[2] is None)
+    dated = sorted(p[2].isoformat() for p in korea if p[2])
+    assert len(dated) >= 2
+    visible = ("Array.from(document.querySelectorAll('#policy-table tbody tr')).filter(r => !r.hidden)"
+               ".map(r => [r.cells[0].textContent, r.cells[2].textContent])")
+    with Browser(chromium, page.as_uri(), tmp_path / "chromium-profile", width=1280, height=900) as browser:
+        assert browser.evaluate("document.getElementById('policy-count').textContent") == \
+            f"{len(_policies(release))} of {len(_policies(release))} policies shown"
+        browser.type_into("#policy-search", "South Korea")
+        rows = browser.evaluate(visible)
+        assert len(rows) == len(korea) and {c for c, _ in rows} == {"KR South Korea"}
+        assert browser.evaluate("document.getElementById('policy-count').textContent") == \
+            f"{len(korea)} of {len(_policies(release))} policies shown"
+
+        browser.click("#policy-table thead th:nth-child(3) button")
+        assert [d for _, d in browser.evaluate(visible)] == dated + [""] * (len(korea) - len(dated))
+        assert browser.evaluate("document.querySelector('#policy-table th:nth-child(3)').ariaSort") == "ascending"
+        browser.click("#policy-table thead th:nth-child(3) button")
+        assert [d for _, d in browser.evaluate(visible)] == dated[::-1] + [""] * (len(korea) - len(dated))
+
+        browser.evaluate("document.getElementById('policies').scrollIntoView()")
+        shot = browser.screenshot(tmp_path / "policies.png")
+    width, height, busy = _png_stats(shot)
+    assert (width, height) == (1280, 900)
+    assert busy > 0.005, f"screenshot looks blank ({busy:.4%} of image bytes are not flat)"
+    if os.environ.get("ATLAS_KEEP_SCREENSHOTS"):          # to look at it: the folder named there
+        shutil.copy(shot, Path(os.environ["ATLAS_KEEP_SCREENSHOTS"]) / "policies.png")

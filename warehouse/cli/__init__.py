@@ -1,7 +1,7 @@
 """``atlas``: the command line of the GenAI Policy Atlas (console script ``atlas = "warehouse.cli:app"``).
 
     atlas fetch [SOURCE ...]             fetch live sources into new snapshot versions; print what changed
-    atlas build                          run the DAG once (the main job) and print the release's row counts
+    atlas build                          run the DAG once (the main job, as make run): a line per task, a summary
     atlas releases                       list local releases, marking LATEST
     atlas diff A B                       record-level changes from release A to release B (writes nothing)
     atlas query "SQL" [--release V]      run SQL against a release's atlas.duckdb (read-only)

@@ -112,13 +112,3 @@ def _show(console: Console, table: Table) -> None:
     if heading:
         console.print(f"[bold]{escape(heading)}[/]", soft_wrap=True)
     console.print(table)
-
-
-def _counts_table(title: str, counts: dict[str, int]) -> Table:
-    table = _titled(title)
-    table.add_column("table", no_wrap=True)
-    table.add_column("rows", justify="right", no_wrap=True)
-    for name, count in counts.items():
-        table.add_row(name, str(count))
-    table.add_row("[bold]total[/]", f"[bold]{sum(counts.values())}[/]")
-    return table

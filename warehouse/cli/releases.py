@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from warehouse.cli.common import (RootOption, UsageProblem,
-                                  _cell, _counts_table, _fail, _latest, _manifest, _out, _resolve_release,
+                                  _cell, _fail, _latest, _manifest, _out, _resolve_release,
                                   _root, _show, _titled, app)
 from warehouse.release.versions import release_versions
 
@@ -18,38 +18,18 @@ from warehouse.release.versions import release_versions
 
 @app.command()
 def build(root: RootOption = None) -> None:
-    """Run the genai_policy_atlas DAG once in-process (the main job) and print the new release's row counts.
+    """Run the genai_policy_atlas DAG once in-process (the main job), as `make run` does: one progress line per
+    task, Airflow's and Great Expectations' logs in the file it names, then the summary (release, page, files, row
+    counts, validation warnings).
 
-    Exit code 1 when the run fails (nothing is published then; see the task logs)."""
+    Exit code 1 when the run fails (nothing is published then; the failed task and its error are shown)."""
     if root is not None:
         os.environ["ATLAS_RELEASES_DIR"] = str(Path(root).resolve())
     from warehouse import run
 
-    out = _out()
-    release_root = _root(root)
-    before = _latest(release_root)
-    try:
-        with out.status("Preparing the Airflow metadata DB …", spinner="dots") as status:
-            run.configure_airflow()
-            run.migrate_db()
-            status.update("Running the genai_policy_atlas DAG (check_snapshots → extract → combine → "
-                          "resolve → validate → publish) …")
-            dag_run = run.run_dag()
-    except Exception as exc:  # noqa: BLE001 - a failed job is reported, not dumped
-        _fail(f"the run failed before finishing: {type(exc).__name__}: {exc}", code=1)
-    state = str(getattr(dag_run.state, "value", dag_run.state))
-    if state != "success":
-        _fail(f"genai_policy_atlas run {dag_run.run_id} ended {state}: no release was published "
-              f"(see the task logs above)", code=1)
-    version = _latest(release_root)
-    if version is None:
-        _fail(f"the run succeeded but {release_root} has no LATEST release", code=1)
-    folder = release_root / version
-    if version == before:
-        out.print(f"No new release: the latest is still [bold]{escape(version)}[/] ({escape(str(folder))}).")
-    else:
-        out.print(f"Release [bold green]{escape(version)}[/] written to {escape(str(folder))}", soft_wrap=True)
-    _show(out, _counts_table(f"Release {version}", _manifest(folder).get("row_counts", {})))
+    code = run.build()
+    if code:
+        raise typer.Exit(code)
 
 
 # --- fetch ---------------------------------------------------------------------------------------------------

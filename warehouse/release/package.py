@@ -1,4 +1,4 @@
-"""Packaging of a release: Frictionless Data Package, CITATION.cff, LICENSE.md and SHA256SUMS.
+"""Packaging of a release: Frictionless Data Package, CITATION.cff, CITATION.bib, LICENSE.md and SHA256SUMS.
 
 The publisher calls :func:`write_package` on the release folder (still the hidden temporary one) once
 ``manifest.json`` exists, and :func:`write_sha256sums` again if it writes anything afterwards. Everything is
@@ -17,7 +17,10 @@ Files written into ``<release>/``:
   resource per contract table with its ``frictionless.Schema`` from the contract (types, descriptions,
   required / enum / pattern / minimum / maximum constraints, primary key), ``hash`` (``sha256:<hex>``) and
   ``bytes`` of the CSV; serialised by frictionless (``Package.to_descriptor``).
-- ``CITATION.cff``: Citation File Format 1.2.0 for the dataset, one reference per source document.
+- ``CITATION.cff``: Citation File Format 1.2.0 for the dataset (repository URL, preferred citation), one
+  reference per source document.
+- ``CITATION.bib``: the same citation as one BibTeX entry, key ``genai_policy_atlas_<version>``
+  (:func:`warehouse.release.package_texts.citation_bibtex`).
 - ``LICENSE.md``: the compilation under CC BY 4.0; each source's own terms passed through.
 - ``SHA256SUMS``: ``sha256sum -c`` input for every file of the release except itself (written last).
 """
@@ -32,7 +35,7 @@ from extractors.core.snapshots import sha256_file
 from warehouse.release.package_tables import (FIELD_TYPES, PackageError, export_csv, table_schema, table_schema_pattern,
                                       vocabulary)
 from warehouse.release.package_texts import (AUTHOR, DESCRIPTION, KEYWORDS, LICENSE_ID, LICENSE_TITLE, LICENSE_URL,
-                                     PACKAGE_NAME, TITLE, citation_cff, license_markdown, read_sources,
+                                     PACKAGE_NAME, TITLE, citation_bibtex, citation_cff, license_markdown, read_sources,
                                      release_date, rows_per_source, source_description)
 
 if TYPE_CHECKING:
@@ -45,6 +48,7 @@ __all__ = ["FIELD_TYPES", "PackageError", "datapackage", "datapackage_descriptor
 DATA_DIR = "data"
 DATAPACKAGE_FILE = "datapackage.json"
 CITATION_FILE = "CITATION.cff"
+BIBTEX_FILE = "CITATION.bib"
 LICENSE_FILE = "LICENSE.md"
 SHA256SUMS_FILE = "SHA256SUMS"
 
@@ -97,7 +101,7 @@ def datapackage(release_dir: Path, manifest: dict, sources: list[dict[str, Any]]
                      f"{manifest.get('code_revision', 'unknown')}.{as_of_sentence(manifest)} Besides the CSV "
                      f"resources below, the "
                      f"release holds one Parquet file per table, atlas.duckdb, codebook.md, validation.json, "
-                     f"manifest.json, CITATION.cff, LICENSE.md and SHA256SUMS."),
+                     f"manifest.json, CITATION.cff, CITATION.bib, LICENSE.md and SHA256SUMS."),
         keywords=KEYWORDS,
         licenses=[{"name": LICENSE_ID, "path": LICENSE_URL, "title": LICENSE_TITLE}],
         sources=[{"title": src["title"], "description": source_description(src)} for src in sources],
@@ -166,7 +170,8 @@ def _check_can_write(release_dir: Path, manifest: dict, checksums: bool) -> None
     if missing:
         raise PackageError(f"manifest lacks {', '.join(missing)}")
     release_date(manifest)
-    targets = [f"{DATA_DIR}/{n}.csv" for n in schemas.tables()] + [DATAPACKAGE_FILE, CITATION_FILE, LICENSE_FILE]
+    targets = [f"{DATA_DIR}/{n}.csv" for n in schemas.tables()] + [DATAPACKAGE_FILE, CITATION_FILE,
+                                                                       BIBTEX_FILE, LICENSE_FILE]
     if checksums:
         targets.append(SHA256SUMS_FILE)
     present = [t for t in targets if (release_dir / t).exists()]
@@ -176,7 +181,8 @@ def _check_can_write(release_dir: Path, manifest: dict, checksums: bool) -> None
 
 def write_package(release_dir: Path, manifest: dict, *, validate: bool = True, checksums: bool = True) -> list[str]:
     """Package a release folder; returns the paths written, relative to ``release_dir`` (posix), in order:
-    ``data/<table>.csv`` per contract table, ``datapackage.json``, ``CITATION.cff``, ``LICENSE.md`` and,
+    ``data/<table>.csv`` per contract table, ``datapackage.json``, ``CITATION.cff``, ``CITATION.bib``,
+    ``LICENSE.md`` and,
     last, ``SHA256SUMS``.
 
     ``release_dir`` must hold ``<table>.parquet`` for every contract table (the data are read from there);
@@ -208,6 +214,8 @@ def write_package(release_dir: Path, manifest: dict, *, validate: bool = True, c
 
     (release_dir / CITATION_FILE).write_text(citation_cff(manifest, sources), encoding="utf-8")
     written.append(CITATION_FILE)
+    (release_dir / BIBTEX_FILE).write_text(citation_bibtex(manifest), encoding="utf-8")
+    written.append(BIBTEX_FILE)
     (release_dir / LICENSE_FILE).write_text(license_markdown(manifest, sources, rows_per_source(release_dir)),
                                             encoding="utf-8")
     written.append(LICENSE_FILE)

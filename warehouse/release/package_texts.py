@@ -1,9 +1,17 @@
-"""Who made a release and under which terms: the metadata of the data package, ``CITATION.cff`` and
-``LICENSE.md`` (from ``warehouse/release/templates/license.md.j2``), all from the manifest and the release's own
-``sources`` table."""
+"""Who made a release and under which terms: the metadata of the data package, ``CITATION.cff``,
+``CITATION.bib`` and ``LICENSE.md`` (from ``warehouse/release/templates/license.md.j2``), all from the manifest and
+the release's own ``sources`` table.
+
+How to cite: ``CITATION.cff`` (Citation File Format 1.2.0) names the repository (``url``, ``repository-code``: the
+project URL, ``$ATLAS_PROJECT_URL`` or the default of :mod:`extractors.core.fetch`) and gives a
+``preferred-citation`` for the release; ``CITATION.bib`` is the same citation as one BibTeX entry whose key is
+``genai_policy_atlas_<version>`` with dots as underscores (e.g. ``genai_policy_atlas_2026_11_21``), so that nobody
+has to cite ``YourReferenceHere`` (the placeholder key cffconvert writes when converting a CFF file to BibTeX).
+"""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -11,6 +19,7 @@ from typing import Any
 import yaml
 
 import schemas
+from extractors.core import fetch
 from warehouse.release.package_tables import PackageError
 from warehouse.release.templating import render
 
@@ -122,21 +131,48 @@ def _reference(src: dict[str, Any]) -> dict[str, Any]:
     return ref
 
 
+def project_url() -> str:
+    """The repository URL cited for the dataset: ``$ATLAS_PROJECT_URL`` when set (read at call time), else the
+    project URL the fetch layer names in its User-Agent (:data:`extractors.core.fetch.PROJECT_URL`)."""
+    return os.environ.get("ATLAS_PROJECT_URL") or fetch.PROJECT_URL
+
+
+def citation_key(version: str) -> str:
+    """The BibTeX key of a release: ``genai_policy_atlas_<version>``, every character of the version other than
+    a letter or digit replaced by ``_`` (``2026.11.21.2`` gives ``genai_policy_atlas_2026_11_21_2``)."""
+    return "genai_policy_atlas_" + re.sub(r"[^A-Za-z0-9]", "_", str(version))
+
+
+def _preferred_citation(manifest: dict) -> dict[str, Any]:
+    released = dt.date.fromisoformat(release_date(manifest))
+    url = project_url()
+    return {"type": "data", "title": TITLE, "authors": [{"name": AUTHOR}], "version": str(manifest["version"]),
+            "date-released": released.isoformat(), "year": released.year, "month": released.month,
+            "url": url, "repository-code": url, "license": LICENSE_ID,
+            "notes": f"BibTeX key {citation_key(manifest['version'])} (CITATION.bib of the release)"}
+
+
 def citation(manifest: dict, sources: list[dict[str, Any]]) -> dict[str, Any]:
-    """The ``CITATION.cff`` content (CFF 1.2.0) as a dict, one reference per source. Raises KeyError when the
-    manifest lacks ``version`` or ``created``, PackageError when ``created`` is not ISO 8601."""
+    """The ``CITATION.cff`` content (CFF 1.2.0) as a dict: the dataset with the repository URL
+    (:func:`project_url`) and a ``preferred-citation`` of this release, one reference per source. Raises KeyError
+    when the manifest lacks ``version`` or ``created``, PackageError when ``created`` is not ISO 8601."""
+    url = project_url()
     return {
         "cff-version": "1.2.0",
-        "message": ("If you use this dataset, please cite it as below, and cite the source documents whose "
-                    "values you use (listed under references)."),
+        "message": ("If you use this dataset, please cite it as below (CITATION.bib has it as BibTeX, key "
+                    f"{citation_key(manifest['version'])}), and cite the source documents whose values you use "
+                    "(listed under references)."),
         "type": "dataset",
         "title": TITLE,
         "abstract": DESCRIPTION,
         "version": str(manifest["version"]),
         "date-released": release_date(manifest),
         "license": LICENSE_ID,
+        "url": url,
+        "repository-code": url,
         "keywords": KEYWORDS,
         "authors": [{"name": AUTHOR}],
+        "preferred-citation": _preferred_citation(manifest),
         "references": [_reference(src) for src in sources],
     }
 
@@ -144,6 +180,24 @@ def citation(manifest: dict, sources: list[dict[str, Any]]) -> dict[str, Any]:
 def citation_cff(manifest: dict, sources: list[dict[str, Any]]) -> str:
     """:func:`citation` as YAML text (``yaml.safe_dump``, keys in order, Unicode as is)."""
     return yaml.safe_dump(citation(manifest, sources), allow_unicode=True, sort_keys=False, width=110)
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def citation_bibtex(manifest: dict) -> str:
+    """The release as one BibTeX ``@misc`` entry (text ending in a newline), key :func:`citation_key`: author and
+    title braced as corporate names, version, year, month (BibTeX month macro), howpublished, url (:func:`project_url`)
+    and a note with the licence. Raises what :func:`release_date` raises."""
+    released = dt.date.fromisoformat(release_date(manifest))
+    version = str(manifest["version"])
+    fields = [("author", f"{{{AUTHOR}}}"), ("title", f"{{{TITLE}}}"), ("version", version),
+              ("year", str(released.year)), ("month", None), ("howpublished", f"Dataset, release {version}"),
+              ("url", project_url()),
+              ("note", f"Licensed under {LICENSE_ID}; also cite the source documents whose values you use")]
+    lines = [f"  month        = {_MONTHS[released.month - 1]}," if value is None else
+             f"  {name:<12} = {{{value}}}," for name, value in fields]
+    return f"@misc{{{citation_key(version)},\n" + "\n".join(lines) + "\n}\n"
 
 
 # --- LICENSE.md -----------------------------------------------------------------------------------------------

@@ -1,16 +1,26 @@
 """Release page: one self-contained static ``index.html`` in a release folder.
 
-The page shows the release's metadata, row counts, validation summary, the changes since the previous release
-(its ``CHANGELOG.md``, rendered with markdown-it-py), three charts and links to the files of the release. It
-needs nothing else to render: no scripts, no external style sheets, fonts or images (a Content-Security-Policy
-forbids loading any). The HTML comes from the Jinja2 template ``templates/page.html`` with autoescaping, so
-every piece of text taken from data is escaped; the charts are inline SVG drawn by matplotlib
-(:mod:`warehouse.charts`, :mod:`warehouse.page_charts`).
+The page shows what a reader needs first: the release's metadata, its sources with titles, publishers, coverage
+and links, the files to download (CSV package, Parquet, DuckDB, citation, licence, checksums, codebook), the licence
+and how to cite, and a searchable, sortable list of every policy (:mod:`warehouse.release.page_data`); then row
+counts, the validation summary, the changes since the previous release (its ``CHANGELOG.md``, rendered with
+markdown-it-py), four charts and every file of the release.
+
+It needs nothing else to render and loads nothing: no external scripts, style sheets, fonts or images. Its one
+script (``templates/page.js``: search and sort of the policy list, vanilla JavaScript, inline) is allowed by its
+sha256 in the Content-Security-Policy, which forbids everything else; without scripts the list is shown whole. Links
+to the web (sources' and policies' URLs, the repository, the licence) are plain links, followed only when clicked.
+The HTML comes from the Jinja2 template ``templates/page.html`` with autoescaping, so every piece of text taken
+from data is escaped; the charts are inline SVG drawn by matplotlib (:mod:`warehouse.charts`,
+:mod:`warehouse.page_charts`).
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
+from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -18,7 +28,9 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from warehouse.release.charts import CHART_PATENTS, CHART_POLICY_TYPES, CHART_POLICY_YEARS, CHART_TIMELINE, number
+from warehouse.release.package import as_of_sentence
 from warehouse.release.page_charts import read_release, page_charts
+from warehouse.release.page_data import coverage_columns, downloads, how_to_cite, policy_rows, source_rows
 from warehouse.release.patents import page_section as patent_section
 from warehouse.release.versions import list_versions
 
@@ -34,12 +46,20 @@ _FILE_NOTES = {
     "codebook.md": "every table and column (from schemas/tables.yaml)",
     "CHANGELOG.md": "changes since the previous release (summary)",
     "changes.parquet": "record-level changes since the previous release",
+    "datapackage.json": "Frictionless Data Package: the CSV files in data/, their schemas, licences and sources",
+    "CITATION.cff": "how to cite this release (Citation File Format 1.2.0), with the sources as references",
+    "CITATION.bib": "how to cite this release (BibTeX)",
+    "LICENSE.md": "the compilation under CC BY 4.0; each source's own terms",
+    "SHA256SUMS": "sha256 of every file (sha256sum -c SHA256SUMS)",
 }
 _COLUMN_KEYS = ("column", "column_A", "column_B", "column_list", "column_set")
 
 _ENV = Environment(loader=PackageLoader("warehouse.release", "templates"), autoescape=select_autoescape(["html"]),
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 _ENV.filters["number"] = number
+# The page's one script, inline, and its CSP hash (the exact text between <script> and </script>).
+SCRIPT = resources.files("warehouse.release").joinpath("templates/page.js").read_text(encoding="utf-8")
+SCRIPT_HASH = base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
 
 
 def _page_markup(state) -> None:
@@ -136,11 +156,19 @@ def _row_counts(manifest: dict) -> list[tuple]:
 
 
 def _files(release_dir: Path, manifest: dict) -> list[dict]:
+    """Every file of the release folder and its subfolders (``data/<table>.csv``), except the page itself."""
     known = manifest.get("files") or {}
-    return [{"name": p.name, "size": p.stat().st_size, "sha256": (known.get(p.name) or {}).get("sha256", ""),
-             "note": _FILE_NOTES.get(p.name, f"table {p.stem} (Parquet)" if p.suffix == ".parquet" else "")}
-            for p in sorted(release_dir.iterdir())
-            if p.is_file() and not p.name.startswith(".") and p.name != PAGE_FILE]
+    out = []
+    for p in sorted(release_dir.rglob("*"), key=lambda p: p.relative_to(release_dir).as_posix()):
+        rel = p.relative_to(release_dir).as_posix()
+        if not p.is_file() or p.name.startswith(".") or rel == PAGE_FILE:
+            continue
+        note = _FILE_NOTES.get(rel) or (f"table {p.stem} (Parquet)" if p.suffix == ".parquet" else
+                                        f"table {p.stem} (CSV of the data package)" if rel.startswith("data/")
+                                        else "")
+        out.append({"name": rel, "size": p.stat().st_size, "sha256": (known.get(rel) or {}).get("sha256", ""),
+                    "note": note})
+    return out
 
 
 def render_page(release_dir: Path, manifest: dict, validation: dict, changes_markdown: str | None = None) -> str:
@@ -158,12 +186,16 @@ def render_page(release_dir: Path, manifest: dict, validation: dict, changes_mar
                     if changes_markdown and changes_markdown.strip() else None)
     charts = [{"title": c.title, "svg": Markup(c.svg), "desc": c.desc, "caption": c.caption}
               for c in page_charts(data)]
+    sources = source_rows(release_dir, manifest)
     return _ENV.get_template("page.html").render(
+        source_rows=sources, coverage_columns=coverage_columns(sources), downloads=downloads(release_dir),
+        cite=how_to_cite(release_dir, manifest), policies=policy_rows(release_dir),
+        script=Markup(SCRIPT), script_hash=SCRIPT_HASH,
         title=f"GenAI Policy Atlas — release {version}",
         meta=[("Version", version), ("Created", manifest.get("created", "")), ("Code revision", revision),
-              ("Schema version", manifest.get("schema_version", ""))],
+              ("Schema version", manifest.get("schema_version", "")),
+              ("Data as of", as_of_sentence(manifest).strip().removeprefix("Data as of ") or "not recorded")],
         dirty=revision.endswith("+dirty"), inputs=manifest.get("inputs") or {},
-        sources=manifest.get("sources") or {},
         row_counts=_row_counts(manifest), validation=_validation(validation),
         changes_html=changes_html, changes_note=_changes_note(release_dir, manifest, changes_markdown),
         charts=charts, flags=data["flags"], files=_files(release_dir, manifest),

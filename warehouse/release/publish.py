@@ -148,8 +148,9 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str], 
 
     ``inputs`` maps snapshot file -> sha256 (recorded in the manifest). Writes tables, ``atlas.duckdb``
     (tables, report views, ``country_profile``), validation report, codebook, ``changes.parquet`` and
-    ``CHANGELOG.md`` against the previous release, ``manifest.json``, ``index.html``, the data package
-    (``datapackage.json``, CSVs, ``CITATION.cff``, ``LICENSE.md``) and ``SHA256SUMS`` last; then renames the
+    ``CHANGELOG.md`` against the previous release, ``manifest.json``, the data package (``datapackage.json``,
+    CSVs, ``CITATION.cff``, ``CITATION.bib``, ``LICENSE.md``), ``index.html`` (which links the package) and
+    ``SHA256SUMS`` last; then renames the
     folder into place, updates ``LATEST`` and rebuilds ``history.duckdb``.
 
     First, under the publish lock (waited on for ``lock_wait`` s, see :mod:`warehouse.release.lock`), repairs
@@ -164,7 +165,7 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str], 
 
     from warehouse.release.diff import content_digest, diff_releases, write_changes
     from warehouse.release.history import build_history
-    from warehouse.release.package import write_package
+    from warehouse.release.package import write_package, write_sha256sums
     from warehouse.release.page import write_page
     from warehouse.release.repair import repair_locked
 
@@ -219,8 +220,9 @@ def publish(tables_dir: Path, validation_file: Path, *, inputs: dict[str, str], 
                           for p in sorted(tmp.iterdir()) if p.is_file()},
             }
             (tmp / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+            write_package(tmp, manifest, checksums=False)   # CSVs, datapackage.json, CITATION.cff/.bib, LICENSE.md
             write_page(tmp, manifest, validation, (tmp / "CHANGELOG.md").read_text(encoding="utf-8"))
-            write_package(tmp, manifest)     # CSVs, datapackage.json, CITATION.cff, LICENSE.md, SHA256SUMS last
+            write_sha256sums(tmp)            # last: covers every file, the page included
             make_read_only(tmp)              # immutable from here on (warehouse/release/integrity.py)
             os.rename(tmp, final)            # atomic on one filesystem
         except BaseException:
