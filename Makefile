@@ -16,20 +16,31 @@ CLOCK_B := 2030-12-31T12:00:00+00:00
 # Debian packages the tests use: docker-compose checks the deployment file (tests/test_compose.py);
 # chromium and a CJK font render the release page (tests/test_page.py). Installed when missing.
 DEBIAN_PACKAGES := docker-compose chromium fonts-noto-cjk
+# Debian packages of the deployment smoke test (tests/test_deploy.py, deploy/cluster.py): the metadata DB and the
+# Celery broker, started by hand as processes on 127.0.0.1, never as system services.
+DEPLOY_DEBIAN_PACKAGES := postgresql redis-server
 
-.PHONY: run test lint install debian-packages lock benchmark clean
+.PHONY: run test lint install debian-packages deploy-debian-packages deploy-smoke lock benchmark clean
 
 run: $(STAMP)
 	$(BIN)/python -m warehouse.run
 
 test: $(STAMP) $(COMPAT_STAMP) debian-packages lint
-	$(BIN)/python -m pytest --clock=$(CLOCK_A)
-	$(BIN)/python -m pytest -m release --clock=$(CLOCK_B)
+	$(BIN)/python -m pytest -m "not deploy" --clock=$(CLOCK_A)
+	$(BIN)/python -m pytest -m "release and not deploy" --clock=$(CLOCK_B)
+
+# The production deployment, run for real on this machine (issue 13): Postgres, Redis, the Airflow api-server,
+# scheduler, dag-processor, triggerer and two Celery workers; prints the figures (-s). About 10 minutes.
+deploy-smoke: $(STAMP) deploy-debian-packages
+	$(BIN)/python -m pytest -m deploy -s tests/test_deploy.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 install: $(STAMP)
+
+deploy-debian-packages:
+	@$(MAKE) --no-print-directory debian-packages DEBIAN_PACKAGES="$(DEPLOY_DEBIAN_PACKAGES)"
 
 debian-packages:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -55,8 +66,8 @@ $(COMPAT_STAMP): $(COMPAT_LOCK) tools/install_lock.py
 
 # Regenerate the locks with the locked uv (needs PyPI). Existing pins are kept unless UPGRADE=1.
 lock: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml tools/lock-tools.in --extra test --python-version 3.11 \
-	    --python-platform x86_64-manylinux_2_28 --generate-hashes $(if $(UPGRADE),--upgrade) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml tools/lock-tools.in -c tools/lock-keep.txt --extra test --extra deploy \
+	    --python-version 3.11 --python-platform x86_64-manylinux_2_28 --generate-hashes $(if $(UPGRADE),--upgrade) -o requirements.lock
 	$(BIN)/uv pip compile tests/compat/duckdb-1.1.in --python-version 3.11 \
 	    --python-platform x86_64-manylinux_2_28 --generate-hashes -o $(COMPAT_LOCK)
 

@@ -21,6 +21,7 @@ Nothing heavy is imported at parse time; the list of live sources is checked aga
 """
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, task
@@ -40,7 +41,8 @@ def source_asset(source_id: str) -> Asset:
 def make_fetch_dag(source_id: str):
     @dag(dag_id=f"fetch_{source_id}", schedule=SCHEDULES.get(source_id, "@weekly"), start_date=datetime(2026, 1, 1),
          catchup=False, max_active_runs=1, doc_md=__doc__, tags=["genai-policy-atlas", "fetch"],
-         default_args={"owner": "genai-policy-atlas", "retries": 1, "retry_delay": timedelta(minutes=30),
+         default_args={"owner": "genai-policy-atlas", "retries": 1,
+                       "retry_delay": timedelta(seconds=int(os.environ.get("ATLAS_RETRY_DELAY_SECONDS") or 1800)),
                        "execution_timeout": timedelta(minutes=30)})
     def fetch_dag():
         @task(task_id="fetch", outlets=[source_asset(source_id)])

@@ -49,12 +49,14 @@ def release_env(base: Path) -> Iterator[pytest.MonkeyPatch]:
 
 
 def staged_tables(run_id: str) -> tuple[str, str]:
-    """Run check, extract, combine, resolve and validate (no Airflow); returns (tables folder, validation file)."""
-    from warehouse import pipeline
+    """Run check, extract, combine, resolve and validate (no Airflow); returns (tables folder, validation file) as
+    local paths (the steps hand each other ``file://`` URLs, warehouse.storage)."""
+    from warehouse import pipeline, storage
 
     ids = pipeline.check_snapshots()
     tables = pipeline.resolve(pipeline.combine([pipeline.extract(i, run_id) for i in ids], run_id), run_id)
-    return tables, pipeline.validate(tables, run_id)
+    validation = pipeline.validate(tables, run_id)
+    return str(storage.path(tables)), str(storage.path(validation))
 
 
 def build_release(run_id: str) -> Path:

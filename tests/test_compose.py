@@ -288,6 +288,29 @@ def test_dockerfile_installs_the_lock(dockerfile_text):
     assert lock_install < project_install, "install the lock before the project"
 
 
+def test_every_airflow_service_runs_the_image_that_installs_exactly_the_lock(services, dockerfile_text):
+    """One image for every Airflow service, built from docker/Dockerfile, which installs requirements.lock with the
+    command of the fresh-clone install (Makefile) and nothing else that resolves dependencies."""
+    assert {services[name].get("image") for name in AIRFLOW_SERVICES} == {"genai-policy-atlas-airflow:3.3.2"}
+    assert {services[name]["build"]["dockerfile"] for name in AIRFLOW_SERVICES} == {"docker/Dockerfile"}
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^\t\$\(BIN\)/python tools/install_lock\.py requirements\.lock$", makefile, re.MULTILINE)
+    assert re.search(r"^COPY\s.*\btools\b", dockerfile_text, re.MULTILINE), "the image needs tools/install_lock.py"
+    installs = re.findall(r"pip install[^\n]*", dockerfile_text)
+    assert installs and all("--no-deps" in line for line in installs), installs
+
+
+def test_the_lock_holds_what_the_compose_settings_need(services):
+    """CeleryExecutor with a Redis broker and Postgres (psycopg2, asyncpg for Airflow's async engine, the Celery
+    result backend named with its driver): the lock's deploy extra."""
+    locked = {re.match(r"[A-Za-z0-9._-]+", line).group(0).lower() for line in
+              LOCK_FILE.read_text(encoding="utf-8").splitlines() if re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*==", line)}
+    assert {"apache-airflow-providers-celery", "celery", "redis", "kombu", "psycopg2-binary", "asyncpg"} <= locked
+    env = _environment(services["airflow-scheduler"])
+    assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://")
+    assert env["AIRFLOW__CELERY__RESULT_BACKEND"].startswith("db+postgresql+psycopg2://")
+
+
 def test_base_image_matches_locked_airflow(dockerfile_text):
     match = re.search(r"^apache-airflow==(\S+)", LOCK_FILE.read_text(encoding="utf-8"), re.MULTILINE)
     assert match, "requirements.lock must pin apache-airflow"

@@ -24,11 +24,11 @@ def resolved(tmp_path_factory) -> dict[str, list[dict]]:
     """The resolved tables of every pinned snapshot (extract, combine, resolve: no validation, no release)."""
     import pyarrow.parquet as pq
 
-    from warehouse import pipeline
+    from warehouse import pipeline, storage
 
     with release_env(tmp_path_factory.mktemp("scope")):
         folders = [pipeline.extract(s, "scope") for s in pipeline.check_snapshots()]
-        out = Path(pipeline.resolve(pipeline.combine(folders, "scope"), "scope"))
+        out = storage.path(pipeline.resolve(pipeline.combine(folders, "scope"), "scope"))    # a file:// URL
         return {n: pq.read_table(out / f"{n}.parquet").to_pylist()
                 for n in ("sources", "policies", "policy_mentions", "quality_flags")}
 

@@ -1,19 +1,21 @@
 """The pipeline's steps as plain functions; the Airflow DAG (dags/genai_policy_atlas.py) wraps each in a task.
 
-check_snapshots -> extract (per source) -> combine -> resolve -> validate -> publish. Steps exchange folder paths and
-ids only, so each can be run and tested without Airflow.
+check_snapshots -> extract (per source) -> combine -> resolve -> validate -> publish. Steps exchange folder URLs and
+ids only (:mod:`warehouse.storage`: ``file://`` by default, a shared filesystem or an object store on a cluster whose
+workers share no disk; plain local paths are accepted too), so each can be run and tested without Airflow.
 """
 from __future__ import annotations
 
 import errno
 import json
 import logging
+import tempfile
 from pathlib import Path
 
 from extractors.core import snapshots
 from warehouse.release import publish as pub
 from warehouse.release.lock import PublishLockHeld
-from warehouse import sources, staging
+from warehouse import sources, staging, storage
 
 log = logging.getLogger(__name__)
 
@@ -36,43 +38,50 @@ def check_snapshots() -> list[str]:
 
 
 def extract(source_id: str, run_id: str) -> str:
-    """Extract one source into ``<run>/extract/<source_id>/``; returns that folder."""
+    """Extract one source into ``<run>/extract/<source_id>/``; returns that folder's URL."""
     snap = snapshots.load(source_id)
     ex = sources.extract(snap)
     out = staging.write_extraction(ex, staging.run_dir(run_id) / "extract")
     log.info("%s: %s", source_id, {k: len(v) for k, v in ex.rows.items()})
-    return str(out)
+    return storage.url_of(out)
 
 
 def combine(extract_dirs: list[str], run_id: str) -> str:
-    """Combine the per-source extracts into one sorted table each in ``<run>/combined/``; returns it."""
+    """Combine the per-source extracts into one sorted table each in ``<run>/combined/``; returns its URL."""
     out = staging.run_dir(run_id) / "combined"
-    counts = staging.combine([Path(d) for d in extract_dirs], out)
+    counts = staging.combine([storage.path(d) for d in extract_dirs], out)
     log.info("combined row counts: %s", counts)
-    return str(out)
+    return storage.url_of(out)
 
 
 def resolve(combined_dir: str, run_id: str) -> str:
-    """Resolve policy mentions into one ``policies`` row per instrument, into ``<run>/tables/``; returns it."""
+    """Resolve policy mentions into one ``policies`` row per instrument, into ``<run>/tables/``; returns its URL."""
     out = staging.run_dir(run_id) / "tables"
-    counts = staging.resolve_policies(Path(combined_dir), out)
+    counts = staging.resolve_policies(storage.path(combined_dir), out)
     log.info("resolved row counts: %s", counts)
-    return str(out)
+    return storage.url_of(out)
 
 
 def validate(tables_dir: str, run_id: str) -> str:
-    """Run the expectation suites; returns the report path. Raises ValidationFailed on a critical failure."""
+    """Run the expectation suites; returns the report's URL. Raises ValidationFailed on a critical failure
+    (the report is written first)."""
     from expectations.suites import validate_dir  # heavy import: only inside the step
 
     out = staging.run_dir(run_id) / "validation.json"
-    validate_dir(Path(tables_dir), out)
-    return str(out)
+    with storage.local_folder(tables_dir) as tables, tempfile.TemporaryDirectory(prefix="atlas-gx-") as tmp:
+        try:
+            validate_dir(tables, Path(tmp) / out.name)
+        finally:
+            if (Path(tmp) / out.name).exists():
+                out.write_bytes((Path(tmp) / out.name).read_bytes())
+    return storage.url_of(out)
 
 
 def publish(tables_dir: str, validation_file: str) -> dict:
     """Publish the release unless nothing changed; returns folder, version, whether it is new, row counts."""
     inputs = {s.meta["snapshot_file"]: s.meta["sha256"] for s in snapshots.verify_all()}
-    result = pub.publish(Path(tables_dir), Path(validation_file), inputs=inputs)
+    with storage.local_folder(tables_dir) as tables, storage.local_file(validation_file) as validation:
+        result = pub.publish(tables, validation, inputs=inputs)
     manifest = json.loads((result.release / pub.MANIFEST_FILE).read_text(encoding="utf-8"))
     if result.published:
         log.info("published release %s at %s (changes: %s)", result.version, result.release, manifest["changes"])

@@ -1,16 +1,15 @@
 """Staging between pipeline steps: per-source extracts, the combined tables and the resolved tables, as Parquet.
 
-Steps pass folder paths (small strings) to each other, never data frames. Every file is written with the
-contract's Arrow schema (schemas/), so a row that does not fit the contract fails here, naming the table.
+Steps pass folder URLs (small strings) to each other, never data frames. Every file is written with the
+contract's Arrow schema (schemas/), so a row that does not fit the contract fails here, naming the table. Folders are
+``UPath`` objects of :mod:`warehouse.storage` (``$ATLAS_WORK_URL``: a local folder, a shared filesystem or an object
+store); plain local paths work too.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import shutil
-import stat
 import time
 from pathlib import Path
 
@@ -19,16 +18,19 @@ import pyarrow.parquet as pq
 
 import schemas
 from extractors.core.records import DATASET_TABLES, Extraction
+from warehouse import storage
+from warehouse.storage import UPath
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def work_dir() -> Path:
-    """Scratch folder for runs: ``$ATLAS_WORK_DIR`` or ``<project>/.atlas/work``."""
-    return Path(os.environ.get("ATLAS_WORK_DIR", PROJECT_ROOT / ".atlas" / "work"))
+def work_dir() -> UPath:
+    """Scratch folder for runs: ``$ATLAS_WORK_URL``, ``$ATLAS_WORK_DIR`` or ``<project>/.atlas/work``
+    (:func:`warehouse.storage.work_root`)."""
+    return storage.work_root()
 
 
-def run_dir(run_id: str) -> Path:
+def run_dir(run_id: str) -> UPath:
     """Scratch folder of one run (the run id made safe as a folder name)."""
     return work_dir() / re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
 
@@ -37,19 +39,23 @@ FAILED_MARK = ".failed"            # in a failed run's scratch folder, kept for 
 STALE_AFTER_SECONDS = 24 * 3600    # unmarked folders of other runs this old are leftovers (killed runs, older code)
 
 
-def _remove(folder: Path) -> None:
-    def make_writable_and_retry(func, path, _exc_info):
-        os.chmod(path, stat.S_IRWXU)
-        func(path)
-
-    shutil.rmtree(folder, onerror=make_writable_and_retry)
+def _remove(folder: UPath) -> None:
+    storage.remove_tree(folder)
 
 
-def _is_stale(folder: Path, now: float) -> bool:
-    return not (folder / FAILED_MARK).exists() and now - folder.stat().st_mtime > STALE_AFTER_SECONDS
+def _is_stale(folder: UPath, now: float) -> bool:
+    """Unmarked and untouched for a day. An object store's "folder" (a key prefix) may have no time, or 0: then it
+    is never taken for a leftover (it may be a running run's)."""
+    if (folder / FAILED_MARK).exists():
+        return False
+    try:
+        mtime = folder.stat().st_mtime
+    except (OSError, AttributeError, NotImplementedError):
+        return False
+    return bool(mtime) and now - mtime > STALE_AFTER_SECONDS
 
 
-def clean_scratch(run_id: str, succeeded: bool) -> list[Path]:
+def clean_scratch(run_id: str, succeeded: bool) -> list[UPath]:
     """Clean the scratch folders after run ``run_id`` ended; returns the folders removed.
 
     A successful run's folder is removed. A failed run's folder is kept for inspection, marked ``.failed``, and
@@ -59,7 +65,7 @@ def clean_scratch(run_id: str, succeeded: bool) -> list[Path]:
     root, own = work_dir(), run_dir(run_id)
     if not root.is_dir():
         return []
-    others = [p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and p.name != own.name]
+    others = [p for p in root.iterdir() if p.is_dir() and not _is_symlink(p) and p.name != own.name]
     now = time.time()
     doomed = [p for p in others if _is_stale(p, now)]
     if succeeded:
@@ -67,9 +73,14 @@ def clean_scratch(run_id: str, succeeded: bool) -> list[Path]:
     elif own.is_dir():
         (own / FAILED_MARK).write_text(f"run {run_id} failed; the most recent failure is kept\n", encoding="utf-8")
         doomed += [p for p in others if (p / FAILED_MARK).exists()]
-    for folder in sorted(set(doomed)):
+    doomed = sorted(set(doomed), key=str)
+    for folder in doomed:
         _remove(folder)
-    return sorted(set(doomed))
+    return doomed
+
+
+def _is_symlink(p: UPath) -> bool:
+    return storage.is_local(p) and Path(p.path).is_symlink()
 
 
 # Sort keys: output row order is deterministic whatever order sources and rows arrive in.
@@ -94,12 +105,23 @@ def to_arrow(name: str, rows: list[dict]) -> pa.Table:
         raise ValueError(f"table {name}: rows do not fit the contract: {exc}") from exc
 
 
-def write_extraction(ex: Extraction, folder: Path) -> Path:
+def write_parquet(table: pa.Table, target: UPath) -> None:
+    """One Parquet file at ``target`` (any storage of :mod:`warehouse.storage`)."""
+    with target.open("wb") as fh:
+        pq.write_table(table, fh)
+
+
+def read_parquet(source: UPath) -> pa.Table:
+    with source.open("rb") as fh:
+        return pq.read_table(fh)
+
+
+def write_extraction(ex: Extraction, folder: UPath) -> UPath:
     """Write one source's rows as ``<folder>/<source_id>/<table>.parquet``; returns that folder."""
-    out = folder / ex.source_id
+    out = storage.path(folder) / ex.source_id
     out.mkdir(parents=True, exist_ok=True)
     for name in DATASET_TABLES:
-        pq.write_table(to_arrow(name, ex.rows[name]), out / f"{name}.parquet")
+        write_parquet(to_arrow(name, ex.rows[name]), out / f"{name}.parquet")
     return out
 
 
@@ -125,30 +147,31 @@ def _dedupe(name: str, rows: list[dict]) -> list[dict]:
     return unique
 
 
-def _read_tables(folders: list[Path]) -> dict[str, list[dict]]:
+def _read_tables(folders: list[UPath]) -> dict[str, list[dict]]:
     """Rows per dataset table, concatenated from the Parquet files of ``folders`` (in sorted folder order)."""
     tables: dict[str, list[dict]] = {}
     for name in DATASET_TABLES:
         rows: list[dict] = []
-        for folder in sorted(folders):
-            rows.extend(pq.read_table(Path(folder) / f"{name}.parquet").to_pylist())
+        for folder in sorted(folders, key=str):
+            rows.extend(read_parquet(storage.path(folder) / f"{name}.parquet").to_pylist())
         tables[name] = rows
     return tables
 
 
-def _write_tables(tables: dict[str, list[dict]], out: Path) -> dict[str, int]:
+def _write_tables(tables: dict[str, list[dict]], out: UPath) -> dict[str, int]:
     """One Parquet file per dataset table in ``out``, each deduplicated and deterministically sorted."""
+    out = storage.path(out)
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
     for name in DATASET_TABLES:
         unique = _dedupe(name, tables[name])
         unique.sort(key=lambda r: _sort_key(r, SORT_KEYS.get(name, list(schemas.table(name).primary_key))))
-        pq.write_table(to_arrow(name, unique), out / f"{name}.parquet")
+        write_parquet(to_arrow(name, unique), out / f"{name}.parquet")
         counts[name] = len(unique)
     return counts
 
 
-def combine(extract_dirs: list[Path], out: Path) -> dict[str, int]:
+def combine(extract_dirs: list[UPath], out: UPath) -> dict[str, int]:
     """Concatenate per-source extracts into one Parquet file per dataset table in ``out``, deterministically
     sorted. Identical records from several places are kept once (same primary key and same content); a key
     that comes with different content raises ValueError naming the table and key. Returns row counts.
@@ -156,7 +179,7 @@ def combine(extract_dirs: list[Path], out: Path) -> dict[str, int]:
     return _write_tables(_read_tables(extract_dirs), out)
 
 
-def resolve_policies(combined_dir: Path, out: Path) -> dict[str, int]:
+def resolve_policies(combined_dir: UPath, out: UPath) -> dict[str, int]:
     """Resolve the policy mentions of all sources into ``policies`` (:mod:`extractors.resolve`): the combined
     tables of ``combined_dir`` with ``policies``, ``policy_mentions`` and ``policy_relations`` resolved and
     the resolver's quality flags added, written to ``out`` with ``overrides.json`` (curation entries applied
@@ -175,5 +198,6 @@ def resolve_policies(combined_dir: Path, out: Path) -> dict[str, int]:
     tables["quality_flags"] += lifecycle.stage_disagreements(tables["policy_events"], roles)
     lifecycle.apply_status(tables, dt.datetime.now(dt.timezone.utc).date())     # status on the build day
     counts = _write_tables(tables, out)
-    (out / OVERRIDES_FILE).write_text(json.dumps(resolved["overrides_applied"], sort_keys=True), encoding="utf-8")
+    overrides = json.dumps(resolved["overrides_applied"], sort_keys=True)
+    (storage.path(out) / OVERRIDES_FILE).write_text(overrides, encoding="utf-8")
     return counts

@@ -33,8 +33,11 @@ DUCKDB_CONFIG = {"storage_compatibility_version": "v1.1.0"}
 
 
 def releases_dir() -> Path:
-    """Release root: ``$ATLAS_RELEASES_DIR`` or ``<project>/releases``."""
-    return Path(os.environ.get("ATLAS_RELEASES_DIR", PROJECT_ROOT / "releases"))
+    """Release root: ``$ATLAS_RELEASES_URL`` (a ``file://`` URL), ``$ATLAS_RELEASES_DIR`` or ``<project>/releases``
+    (:func:`warehouse.storage.releases_root`; StorageError for an object-store URL)."""
+    from warehouse.storage import releases_root
+
+    return releases_root()
 
 
 def code_revision() -> str:
