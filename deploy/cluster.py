@@ -39,12 +39,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = PROJECT_ROOT / "docker-compose.yml"
 PORT_RANGE = (47000, 47999)
 ADMIN = "admin"
-# Not the compose file's FAB auth manager: the FAB provider cannot enter the lock (every flask-appbuilder 5 needs
-# python-dateutil<3, the lock has 4.0.0). Airflow's own SimpleAuthManager, users from config, password file.
+# The compose file's auth manager (tests/test_compose.py checks they agree): Airflow's own SimpleAuthManager, users
+# from config, a password file. (Not FAB: the FAB provider cannot enter the lock, every flask-appbuilder 5 needs
+# python-dateutil<3 and the lock has 4.0.0.)
 SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
 # Settings that differ between a container of docker-compose.yml and a process of this cluster, and why.
 HOST_SPECIFIC = {
-    "AIRFLOW__CORE__AUTH_MANAGER": "FAB provider not in the lock (see SIMPLE_AUTH_MANAGER)",
+    "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": "in the cluster's folder instead of the airflow-auth volume",
     "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": "Postgres on 127.0.0.1:<port> instead of the `postgres` service",
     "AIRFLOW__CELERY__RESULT_BACKEND": "same",
     "AIRFLOW__CELERY__BROKER_URL": "Redis on 127.0.0.1:<port> instead of the `redis` service",
@@ -135,7 +136,6 @@ class Cluster:
         db = f"airflow@127.0.0.1:{self.ports['postgres']}/airflow"
         settings = compose_settings()
         settings.update({
-            "AIRFLOW__CORE__AUTH_MANAGER": SIMPLE_AUTH_MANAGER,
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"postgresql+psycopg2://{db}",
             "AIRFLOW__CELERY__RESULT_BACKEND": f"db+postgresql+psycopg2://{db}",
             "AIRFLOW__CELERY__BROKER_URL": f"redis://:{self.redis_password}@127.0.0.1:{self.ports['redis']}/0",

@@ -11,6 +11,7 @@ telling you to ``apt-get install docker-compose``.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -26,7 +27,7 @@ DOCKERFILE = REPO / "docker" / "Dockerfile"
 ENV_EXAMPLE = REPO / ".env.example"
 LOCK_FILE = REPO / "requirements.lock"
 
-BASE_IMAGE = "apache/airflow:3.3.2-python3.11"
+BASE_IMAGE = "python:3.11-slim-bookworm"      # plain Python: the image holds exactly the lock
 AIRFLOW_SERVICES = {
     "airflow-init",
     "airflow-apiserver",
@@ -311,12 +312,30 @@ def test_the_lock_holds_what_the_compose_settings_need(services):
     assert env["AIRFLOW__CELERY__RESULT_BACKEND"].startswith("db+postgresql+psycopg2://")
 
 
-def test_base_image_matches_locked_airflow(dockerfile_text):
+def test_image_tag_matches_locked_airflow_and_python(services, dockerfile_text):
+    """Airflow comes from the lock only (the base image is plain Python 3.11, the lock's Python); the image tag
+    names the locked Airflow version, and every service runs an ``airflow`` subcommand through the entrypoint."""
     match = re.search(r"^apache-airflow==(\S+)", LOCK_FILE.read_text(encoding="utf-8"), re.MULTILINE)
     assert match, "requirements.lock must pin apache-airflow"
-    assert BASE_IMAGE.split(":")[1].startswith(match.group(1) + "-"), (
-        f"base image {BASE_IMAGE} does not match apache-airflow=={match.group(1)} in requirements.lock"
-    )
+    assert {services[name]["image"] for name in AIRFLOW_SERVICES} == {f"genai-policy-atlas-airflow:{match.group(1)}"}
+    assert BASE_IMAGE.startswith("python:3.11-")
+    assert re.search(r'^ENTRYPOINT \["airflow"\]$', dockerfile_text, re.MULTILINE)
+    assert "/entrypoint" not in COMPOSE_FILE.read_text(encoding="utf-8"), "the official image's entrypoint is gone"
+    for name in SERVICE_COMMANDS:
+        test = " ".join(_as_list(services[name]["healthcheck"]["test"]))
+        assert "curl" not in test, f"{name}: the image has no curl"
+
+
+def test_auth_manager_is_the_one_the_lock_holds_and_the_deployment_harness_uses(services):
+    from deploy.cluster import SIMPLE_AUTH_MANAGER
+
+    env = _environment(services["airflow-apiserver"])
+    assert env["AIRFLOW__CORE__AUTH_MANAGER"] == SIMPLE_AUTH_MANAGER
+    assert env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] == "${AIRFLOW_ADMIN_USERNAME:-admin}:admin"
+    passwords = env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"]
+    assert passwords.startswith("/opt/airflow/auth/")
+    for name in AIRFLOW_SERVICES:
+        assert ("airflow-auth", "/opt/airflow/auth") in {m[:2] for m in _mounts(services[name])}, name
 
 
 def test_dockerignore_keeps_local_state_and_secrets_out():
@@ -336,6 +355,8 @@ def test_dockerignore_keeps_local_state_and_secrets_out():
 def test_secret_settings_come_from_required_variables(services):
     for name, service in services.items():
         for key, value in _environment(service).items():
+            if key.endswith("_FILE") and value.startswith("/opt/airflow/auth/"):
+                continue            # where a secret is kept (a volume of the deployment's own), not the secret
             if SECRET_NAME.search(key):
                 assert REQUIRED_VAR_REF.fullmatch(value), (
                     f"{name}: {key} must be a required variable `${{VAR:?...}}`, not a literal"
@@ -539,7 +560,7 @@ def test_the_command_line_check_finds_secrets():
 
 def test_admin_account_is_created_without_a_password_argument(services):
     init_script = _command_text(services["airflow-init"])
-    assert "/entrypoint python /opt/atlas/create_admin.py" in init_script
+    assert "python /opt/atlas/create_admin.py" in init_script
     assert "--password" not in init_script
     assert _environment(services["airflow-init"])["AIRFLOW_ADMIN_PASSWORD"].startswith("${AIRFLOW_ADMIN_PASSWORD:?")
 
@@ -553,27 +574,26 @@ def _load_create_admin():
     return module
 
 
-def test_create_admin_passes_the_password_in_memory(monkeypatch):
-    import sys
-    import types
-
+def test_create_admin_writes_the_passwords_file_once_and_prints_no_password(tmp_path, capsys, monkeypatch):
     create_admin = _load_create_admin()
-    seen = {}
-    fake_main = types.ModuleType("airflow.__main__")
-    fake_main.main = lambda: seen.update(argv=list(sys.argv))
-    monkeypatch.setitem(sys.modules, "airflow.__main__", fake_main)
-    monkeypatch.setattr(sys, "argv", ["create_admin.py"])
-    monkeypatch.setenv("AIRFLOW_ADMIN_USERNAME", "atlas-admin")
-    monkeypatch.setenv("AIRFLOW_ADMIN_EMAIL", "ops@example.org")
-    monkeypatch.setenv("AIRFLOW_ADMIN_PASSWORD", "s3cret-from-env")
+    target = tmp_path / "auth" / "passwords.json"
+    env = {"AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(target),
+           "AIRFLOW_ADMIN_USERNAME": "atlas-admin", "AIRFLOW_ADMIN_PASSWORD": "s3cret-from-env"}
+    assert create_admin.write_passwords_file(env) == ("atlas-admin", True)
+    assert json.loads(target.read_text(encoding="utf-8")) == {"atlas-admin": "s3cret-from-env"}
+    assert target.stat().st_mode & 0o777 == 0o600
+    # a second run (airflow-init runs on every `up`) keeps the account's password as it is
+    assert create_admin.write_passwords_file({**env, "AIRFLOW_ADMIN_PASSWORD": "changed"}) == ("atlas-admin", False)
+    assert json.loads(target.read_text(encoding="utf-8")) == {"atlas-admin": "s3cret-from-env"}
+    with pytest.raises(SystemExit, match="AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE is not set"):
+        create_admin.write_passwords_file({"AIRFLOW_ADMIN_PASSWORD": "x"})
+    for key, value in {**env, "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(tmp_path / "p2.json")}.items():
+        monkeypatch.setenv(key, value)
     monkeypatch.delenv("AIRFLOW_ADMIN_PASSWORD_FILE", raising=False)
     create_admin.main()
-    argv = seen["argv"]
-    assert argv[:3] == ["airflow", "users", "create"]
-    assert argv[argv.index("--username") + 1] == "atlas-admin"
-    assert argv[argv.index("--email") + 1] == "ops@example.org"
-    assert argv[argv.index("--role") + 1] == "Admin"
-    assert argv[argv.index("--password") + 1] == "s3cret-from-env"
+    out = capsys.readouterr()
+    assert "Admin user atlas-admin: password set" in out.out
+    assert "s3cret-from-env" not in out.out + out.err
 
 
 def test_create_admin_password_sources(tmp_path):
