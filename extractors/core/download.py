@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urljoin
 
 import requests
 
-from extractors.core.fetch import MAX_REDIRECTS, REDIRECT_STATUSES, Fetcher, FetchError, Response, same_host
+from extractors.core.fetch import Fetcher, FetchError, Response
 
 
 def download(fetcher: Fetcher, path_or_url: str, target: Path, *, headers: dict | None = None,
@@ -28,24 +27,8 @@ def download(fetcher: Fetcher, path_or_url: str, target: Path, *, headers: dict 
     url = path_or_url if "://" in path_or_url else fetcher.url(path_or_url)
     headers = dict(headers or {})
     cap = max_bytes or fetcher.settings.max_bytes
-    for _ in range(MAX_REDIRECTS + 1):
-        fetcher._check_host(url)
-        fetcher._pace()
-        fetcher.requests_made += 1
-        try:
-            resp = fetcher.session.get(url, headers=headers, stream=True, allow_redirects=False,
-                                       timeout=(fetcher.settings.connect_timeout, fetcher.settings.read_timeout))
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            raise FetchError(sid, url, f"download failed: {type(exc).__name__}: {exc} (not retried)") from exc
-        with resp:
-            if resp.status_code in REDIRECT_STATUSES and resp.headers.get("location"):
-                target_url = urljoin(resp.url, resp.headers["location"])
-                fetcher._check_host(target_url, requested=resp.url)
-                headers = headers if same_host(url, target_url) else {}
-                url = target_url
-                continue
-            return _save(sid, resp, Path(target), cap)
-    raise FetchError(sid, url, f"more than {MAX_REDIRECTS} redirects")
+    with fetcher.open_stream(url, None, headers, retried=False) as resp:
+        return _save(sid, resp, Path(target), cap)
 
 
 def _save(sid: str, resp: requests.Response, target: Path, cap: int) -> Response:

@@ -234,7 +234,11 @@ class Fetcher:
             raise FetchError(self.settings.source_id, requested or url, f"{moved}host {host!r} is not in the "
                              f"source's allow-list ({', '.join(sorted(self.settings.hosts()))}); refused")
 
-    def _once(self, url: str, params: dict | None, headers: dict, max_bytes: int) -> Response:
+    def open_stream(self, url: str, params: dict | None, headers: dict, *, retried: bool = True) -> requests.Response:
+        """GET ``url`` streamed, following redirects by hand: the allow-list is checked at every hop and
+        ``headers`` (an API key) are dropped on a move to another host. Returns the final answer, still open (the
+        caller closes it). A connection error or time-out raises TransientFetchError (``retried``: :meth:`get`
+        tries again) or else FetchError saying it is not retried; more than MAX_REDIRECTS hops raise FetchError."""
         sid = self.settings.source_id
         for _ in range(MAX_REDIRECTS + 1):
             self._check_host(url)
@@ -244,16 +248,22 @@ class Fetcher:
                 resp = self.session.get(url, params=params, headers=headers, stream=True, allow_redirects=False,
                                         timeout=(self.settings.connect_timeout, self.settings.read_timeout))
             except (requests.ConnectionError, requests.Timeout) as exc:
-                raise TransientFetchError(sid, url, f"{type(exc).__name__}: {exc}") from exc
-            with resp:
-                if resp.status_code in REDIRECT_STATUSES and resp.headers.get("location"):
-                    target = urljoin(resp.url, resp.headers["location"])
-                    self._check_host(target, requested=resp.url)
-                    headers = headers if same_host(url, target) else {}
-                    url, params = target, None
-                    continue
-                return self._answer(resp, params, max_bytes)
+                if retried:
+                    raise TransientFetchError(sid, url, f"{type(exc).__name__}: {exc}") from exc
+                raise FetchError(sid, url, f"download failed: {type(exc).__name__}: {exc} (not retried)") from exc
+            if resp.status_code in REDIRECT_STATUSES and resp.headers.get("location"):
+                resp.close()
+                target = urljoin(resp.url, resp.headers["location"])
+                self._check_host(target, requested=resp.url)
+                headers = headers if same_host(url, target) else {}
+                url, params = target, None
+                continue
+            return resp
         raise FetchError(sid, url, f"more than {MAX_REDIRECTS} redirects")
+
+    def _once(self, url: str, params: dict | None, headers: dict, max_bytes: int) -> Response:
+        with self.open_stream(url, params, headers) as resp:
+            return self._answer(resp, params, max_bytes)
 
     def _answer(self, resp: requests.Response, params: dict | None, max_bytes: int) -> Response:
         sid, url, status = self.settings.source_id, resp.url, resp.status_code
