@@ -231,6 +231,11 @@ def test_parse_period_unreadable():
     ("AI 與著作權相關觀點", "guideline", False),                                   # L1096
     ("廣島 AI 進程", "framework", False),                                         # L1022
     ("後 5G 情報通信系統基礎建設強化研究開發事業", "programme", False),               # L957
+    ("金融科技發展規劃(2022-2025年)", "strategy", False),        # L2380: the head word before the trailing years
+    ("第 四期智慧機器人基本計畫(2024-2028年)", "strategy", False),  # L2318: a basic plan is a plan
+    ("AI 創新套案", "programme", False),                           # L823: a package of support measures
+    ("促進資料創新利用發展條例(草案)", "bill", False),                # L2460: (草案) is kept for the bill rule
+    ("無顯著風險之人工智慧/機器學習技術醫療器材軟體臨床試驗態樣說明及示例", "guideline", False),  # nstc L1144
     ("人工智慧規則指南手冊", "guideline", False),                                   # nstc L397
     ("AI 時代個資安全使用方針", "guideline", False),                                # L1339
     ("人工智慧風險分級框 架", "framework", False),                                  # L2422: a line-wrap space

@@ -241,6 +241,21 @@ def test_the_sentence_tells_funding(prose_rows):
     assert _at(_mentions(prose_rows, "001", "晶片驅動臺灣產業創新方案"), 269)["instrument_type"] == "programme"
 
 
+def test_eu_regulation_is_a_law_and_a_law_to_be_enacted_a_bill(prose_rows):
+    # schemas/vocabularies/instrument_types.yaml: a regulation of the EU Parliament and Council is a law
+    # 004 L1119 《一般資料保護規則》(General Data Protection Regulation, GDPR)
+    assert _at(_mentions(prose_rows, "004", "一般資料保護規則"), 1119)["instrument_type"] == "law"
+    # 000 L2646 韓國金融委員會將制定《數位金融安全法》: proposed, so the resolved policy is a bill
+    assert "將制定《數位金融安全法》" in snapshots.load(SOURCES["000"]).lines[2646 - 1]
+    m = _at(_mentions(prose_rows, "000", "數位金融安全法"), 2646)
+    assert (m["instrument_type"], m["status"]) == ("law", "proposed")
+    full = [extract.extract_source(snapshots.load(sid)) for sid in SOURCES.values()]   # tables and prose
+    out = resolve.resolve([m for ex in full for m in ex.rows["policy_mentions"]],
+                          [r for ex in full for r in ex.rows["policy_relations"]])
+    policy = next(p for p in out["policies"] if p["title"] == "數位金融安全法")
+    assert (policy["instrument_type"], policy["status"]) == ("bill", "proposed")
+
+
 def test_context_rule_needs_a_pattern(tmp_path, monkeypatch):
     from extractors.core import normalise as nz
     from extractors.core.normalise import RulesError

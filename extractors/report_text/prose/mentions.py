@@ -16,7 +16,7 @@ from extractors.report_text.prose.places import juris_of
 from extractors.report_text.prose.rules import rules
 from extractors.report_text.prose.stages import stage_rules, stages
 from extractors.report_text.prose.titles import accept, clean_title, english_title
-from extractors.report_text.prose.types import type_in_context
+from extractors.report_text.prose.types import type_for_jurisdiction, type_in_context
 
 
 @dataclass
@@ -91,6 +91,7 @@ def _add(doc: _Document, unit: Unit, cand: Candidate, title: str, cands: list[Ca
     status = (in_list or {}).get("status") or status_of(unit.text, cand)
     issuer = issuer_of(unit.text, cand) or next_issuer or (in_list and list_issuer(unit, doc.lines))
     kind, status = _passed(unit.text, cand, title, status)
+    kind = type_for_jurisdiction(kind, juris, title)
     row = doc.written[(locator, title)] = add_mention(
         doc.ex, jurisdiction=juris, title_printed=title, locator=locator, context=unit.context,
         issuer=issuer or None, issued_printed=_issued(unit, cand, cands), text=unit.text, status=status,

@@ -59,3 +59,15 @@ def type_in_context(title: str, text: str, start: int, end: int) -> str:
         if all(p is None or p.search(s) for p, s in tests):
             return rule.type
     return kind
+
+
+_EU_SECONDARY = re.compile(r"執行|施行|授權|Implementing|Delegated", re.IGNORECASE)
+
+
+def type_for_jurisdiction(kind: str, jurisdiction: str | None, title: str) -> str:
+    """An EU 規則 (Regulation) named in a report is a law: schemas/vocabularies/instrument_types.yaml counts a
+    regulation of the Parliament and the Council as a law (通用資料保護規則, GDPR), unless the title says it is a
+    Commission implementing or delegated regulation (執行 / 授權). Other types and jurisdictions pass through."""
+    if kind == "regulation" and jurisdiction == "EU" and not _EU_SECONDARY.search(title):
+        return "law"
+    return kind
