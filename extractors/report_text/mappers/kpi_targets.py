@@ -10,8 +10,10 @@ figure with its unit or measure word (``每年培育 500 位…``, ``培訓就�
 * a figure inside a parenthesis qualifies the target before it (``40 家企業(8 個產業)``): not a target;
 * the target as printed (``value_printed``) is its clause (cut at ，。；、), from the previous figure of the
   clause (if any) to this figure, the clause's last figure keeping the clause's tail;
-* ``period_basis``: the nearest ``每年`` (per_year) or ``全程`` / ``累計`` / ``累積`` (period_total) before the
-  figure in its sentence, else ``by_end``; ``在 2028 年可提升至`` sets ``target_year``;
+* ``period_basis``: the nearest ``每年`` (per_year) or ``全程`` (period_total) before the figure in its sentence,
+  or ``累計`` / ``累積`` (period_total) in its clause (a verb 累積 elsewhere in the sentence, 工作坊累積及驗證
+  AI 工具方法論 at 003 L198, accumulates know-how, not the target), else ``by_end``; ``在 2028 年可提升至``
+  sets ``target_year``;
 * ``comparator`` at_least when 以上, 至少, 不少於, 不低於, 逾 or 超過 stands next to the figure;
 * ``qualifier``: those words and 約, 達, 其中, 累計 next to the figure, and any parenthesis of the printed target
   (``(培育女性人才不少於三分之一)``), space-joined as printed; NULL when none;
@@ -99,7 +101,9 @@ def _bounds(text: str, pos: int, ends: str, parens: list[tuple[int, int]]) -> tu
 
 def _basis(text: str, fig: dict, parens) -> tuple[str, int | None]:
     s_start, _ = _bounds(text, fig["start"], _SENTENCE_END, parens)
-    words = _BASIS_RE.findall(text[s_start:fig["start"]])
+    c_start, _ = _bounds(text, fig["start"], _CLAUSE_END, parens)
+    words = [m.group(0) for m in _BASIS_RE.finditer(text, s_start, fig["start"])
+             if m.group(0) in ("每年", "全程") or m.start() >= c_start]
     basis = "by_end" if not words else ("per_year" if words[-1] == "每年" else "period_total")
     years = _TARGET_YEAR_RE.findall(text[s_start:fig["end"]])
     return basis, (int(years[-1]) if years and basis == "by_end" else None)
