@@ -1,8 +1,8 @@
 """Every target of every KPI passage (issue 15, item 2, second part): document 003's targets printed again in
-四、社會參與 (L148-177), 肆 一、主要工作項目 (L344-365), 表 3 全程計畫各年度重點規劃 (L371-390), 肆 三 (二)
-各分項執行方法說明 (L441-1533) and 柒 財務計畫's table (L1671-1688); document 002's result slides 1. 執行成果
-(L635-640) and 2. AI 產業推動執行成果 (L887-920). Rules: extractors/report_text/mappers/kpi_text.py and
-kpi_targets.py.
+表 1's [註 1] (L277-306), 四、社會參與 (L148-177), 肆 一、主要工作項目 (L344-365), 表 3 全程計畫各年度重點規劃
+(L371-390), 肆 三 (二) 各分項執行方法說明 (L441-1533) and 柒 財務計畫's table (L1671-1688); document 002's result
+slides 1. 執行成果 (L635-640) and 2. AI 產業推動執行成果 (L887-920). Rules: extractors/report_text/mappers/kpi_text.py
+and kpi_targets.py.
 
 The real extraction runs on the verified snapshots; every expected value was read by hand from the snapshot
 text (line numbers 1-based, cited next to them).
@@ -43,6 +43,21 @@ def _section(rows, name: str) -> list[tuple]:
 def _others(rows, line: int) -> list[str]:
     """value_printed of the rows that name ``L<line>`` among their other_locators (a repeat joined them)."""
     return [r["value_printed"] for r in rows if f"L{line}-{line}" in (r["other_locators"] or "").split("; ")]
+
+
+def test_yearly_targets_of_note_1_in_roc_years(moda):
+    # L283 "全程將產出 10 個模型，114 年產出 3 個，…。115-116 年規劃產出 6 個模型並強化在地合規性，…。117 年
+    # 除持續優化…，亦將新增 1 個行業別模型"; L289 "全程發展 10 個應用驗證"; ROC 114 = 2025, 116 = 2027
+    assert [(r["target_value"], r["period_basis"], r["target_year"], r["qualifier"], r["value_printed"])
+            for r in moda if ":text-表 1 註 1:" in r["record_id"]] == [
+        (10.0, "period_total", 2028, None, "全程將產出 10 個模型"),
+        (3.0, "by_end", 2025, None, "114 年產出 3 個"),
+        (6.0, "period_total", 2027, "115-116 年", "115-116 年規劃產出 6 個模型並強化在地合規性"),
+        (1.0, "by_end", 2028, None, "亦將新增 1 個行業別模型"),
+        (10.0, "period_total", 2028, None, "全程發展 10 個應用驗證")]
+    # a year inside 「」 (a programme's name) or a parenthesis sets nothing (derived from L262 and L193)
+    assert read_targets("依「113 年推動各產業導入生成式 AI 先期計畫」調研，累積 3 件", "roc")[0]["target_year"] is None
+    assert read_targets("計畫(執行至 114 年 8 月)培育 500 位", "roc")[0]["target_year"] is None
 
 
 def test_social_participation(moda):

@@ -41,9 +41,9 @@ def _at(rows, line: int) -> list[dict]:
 def test_text_targets_one_row_each(moda):
     k = moda.rows["kpis"]
     text = [r for r in k if r["source_locator"].startswith("L")]
-    # 20 rows of 表 1 (test_tables_programme) + 34 from 計畫目標 and 量化效益 + 58 from the sections of
-    # test_kpi_more (社會參與 2, 主要工作項目 18, 表 3 21, 執行方法 10, 財務計畫 7)
-    assert len(k) == 112 and len(text) == 92
+    # 20 rows of 表 1 (test_tables_programme) + 34 from 計畫目標 and 量化效益 + 63 from the sections of
+    # test_kpi_more (表 1 註 1 5, 社會參與 2, 主要工作項目 18, 表 3 21, 執行方法 10, 財務計畫 7)
+    assert len(k) == 117 and len(text) == 97
     # L1635 "全程培育 AI 整合型人才 2,000 人次、種子教師 40 位及導入 40 家企業實戰培育"
     assert [(r["target_value"], r["target_unit"], r["period_basis"], r["value_printed"]) for r in _at(k, 1635)] == [
         (2000.0, "人次", "period_total", "全程培育 AI 整合型人才 2,000 人次"),
@@ -140,7 +140,7 @@ def test_every_printed_value_is_on_its_line(extracted):
                     line = lines[int(_LOC.match(other).group(1)) - 1]
                     assert _figure(printed).replace(" ", "") in line.replace(" ", ""), (sid, other, printed)
                 checked += 1
-    assert checked == 112 + 24 + 59 + 7 + 1  # kpis of 003 and 002; market_figures of 000 (tables), 003 and 001 (text)
+    assert checked == 117 + 24 + 59 + 7 + 1  # kpis of 003 and 002; market_figures of 000 (tables), 003 and 001 (text)
 
 
 def test_kpi_text_section_without_end_names_its_entry(tmp_path, monkeypatch):

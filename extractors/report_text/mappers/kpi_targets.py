@@ -10,10 +10,14 @@ figure with its unit or measure word (``每年培育 500 位…``, ``培訓就�
 * a figure inside a parenthesis qualifies the target before it (``40 家企業(8 個產業)``): not a target;
 * the target as printed (``value_printed``) is its clause (cut at ，。；、), from the previous figure of the
   clause (if any) to this figure, the clause's last figure keeping the clause's tail;
-* ``period_basis``: the nearest ``每年`` (per_year) or ``全程`` (period_total) before the figure in its sentence,
-  or ``累計`` / ``累積`` (period_total) in its clause (a verb 累積 elsewhere in the sentence, 工作坊累積及驗證
-  AI 工具方法論 at 003 L198, accumulates know-how, not the target), else ``by_end``; ``在 2028 年可提升至``
-  sets ``target_year``;
+* ``period_basis``: the nearest cue before the figure in its sentence: ``每年`` (per_year); ``全程``
+  (period_total); ``累計`` / ``累積`` (period_total) only in the figure's clause (a verb 累積 elsewhere in the
+  sentence, 工作坊累積及驗證 AI 工具方法論 at 003 L198, accumulates know-how, not the target); a year as a time
+  phrase (``114 年產出 3 個``: by_end, target_year 2025; ``115-116 年規劃產出 6 個``: period_total over those
+  years, target_year the last, the printed years added to ``qualifier``; a three-digit year is ROC when
+  ``calendar`` is ``roc``, converted by :func:`~extractors.report_text.mappers.programme.read_year`; not a year
+  in a parenthesis or in 「」 quotes, such as a programme's name 「113 年推動…計畫」, nor 113 年度, 114 年 8 月);
+  else ``by_end`` (``在 2028 年可提升至`` sets ``target_year``);
 * ``comparator`` at_least when 以上, 至少, 不少於, 不低於, 逾 or 超過 stands next to the figure;
 * ``qualifier``: those words and 約, 達, 其中, 累計 next to the figure, and any parenthesis of the printed target
   (``(培育女性人才不少於三分之一)``), space-joined as printed; NULL when none;
@@ -66,6 +70,9 @@ _PAREN_RE = re.compile(r"[(（][^()（）]*[)）]")
 _CLAUSE_END = "，,。；;、：:"
 _SENTENCE_END = "。；;"
 _BASIS_RE = re.compile(r"每年|全程|累計|累積")
+# a year (or years) the target is set for, as a time phrase before it: 114 年產出 3 個, 115-116 年規劃產出 6 個
+_YEAR_AT_RE = re.compile(r"(?<![\d.,])(?P<y1>\d{3,4})\s*(?:[-~～至]\s*(?P<y2>\d{3,4})\s*)?年(?!\s*(?:度|\d{1,2}\s*月))")
+_QUOTE_RE = re.compile(r"「[^」]*」")
 _TARGET_YEAR_RE = re.compile(r"(\d{4})\s*年\s*(?:可|將|前)?\s*(?:提升|提高|升|達)")
 
 
@@ -99,14 +106,25 @@ def _bounds(text: str, pos: int, ends: str, parens: list[tuple[int, int]]) -> tu
     return start, end
 
 
-def _basis(text: str, fig: dict, parens) -> tuple[str, int | None]:
+def _basis(text: str, fig: dict, parens, calendar: str) -> tuple[str, int | None, str | None]:
+    """(period_basis, target_year, the printed years of a range or None) of a figure: the nearest cue before it
+    in its sentence (see the module docstring)."""
     s_start, _ = _bounds(text, fig["start"], _SENTENCE_END, parens)
     c_start, _ = _bounds(text, fig["start"], _CLAUSE_END, parens)
-    words = [m.group(0) for m in _BASIS_RE.finditer(text, s_start, fig["start"])
-             if m.group(0) in ("每年", "全程") or m.start() >= c_start]
-    basis = "by_end" if not words else ("per_year" if words[-1] == "每年" else "period_total")
-    years = _TARGET_YEAR_RE.findall(text[s_start:fig["end"]])
-    return basis, (int(years[-1]) if years and basis == "by_end" else None)
+    quoted = _spans(_QUOTE_RE, text)
+    cues = [(m.start(), m) for m in _BASIS_RE.finditer(text, s_start, fig["start"])
+            if m.group(0) in ("每年", "全程") or m.start() >= c_start]
+    cues += [(m.start(), m) for m in _YEAR_AT_RE.finditer(text, s_start, fig["start"])
+             if not _inside(m.start(), parens) and not _inside(m.start(), quoted)]
+    if not cues:
+        years = _TARGET_YEAR_RE.findall(text[s_start:fig["end"]])
+        return "by_end", (int(years[-1]) if years else None), None
+    cue = max(cues, key=lambda c: c[0])[1]
+    if cue.re is _YEAR_AT_RE:
+        if cue.group("y2"):
+            return "period_total", read_year(cue.group("y2"), calendar), cue.group(0).strip()
+        return "by_end", read_year(cue.group("y1"), calendar), None
+    return ("per_year" if cue.group(0) == "每年" else "period_total"), None, None
 
 
 def _in_range(statement: str, m: re.Match) -> bool:
@@ -165,7 +183,7 @@ def read_targets(statement: str, calendar: str = "gregorian") -> list[dict]:
     """Every target of one statement -> a list of dicts of kpis columns: target_value, target_unit, comparator,
     baseline_value, baseline_year, period_basis, target_year (only when printed in the sentence; else None),
     qualifier, value_printed (the target as printed, a substring of ``statement``). Empty when no figure.
-    ``calendar`` (``roc`` or ``gregorian``) reads a three-digit baseline year; NormaliseError when a
+    ``calendar`` (``roc`` or ``gregorian``) reads three-digit baseline and target years; NormaliseError when a
     three-digit year is printed and the calendar is not ``roc``."""
     parens = _spans(_PAREN_RE, statement)
     figs = _figures(statement, calendar)
@@ -176,7 +194,8 @@ def read_targets(statement: str, calendar: str = "gregorian") -> list[dict]:
         near = statement[max(start, fig["start"] - 6):fig["start"]] + " " + statement[fig["end"]:fig["end"] + 4]
         quals = [q for q in _QUALIFIER_RE.findall(near)]
         quals += [p for p in _PAREN_RE.findall(printed) if not (fig["baseline"] and str(fig["baseline"][1]) in p)]
-        basis, year = _basis(statement, fig, parens)
+        basis, year, years_printed = _basis(statement, fig, parens, calendar)
+        quals += [years_printed] if years_printed else []
         base = fig["baseline"] or (None, None)
         out.append({"target_value": nz.parse_number(fig["value"]), "target_unit": fig["unit"],
                     "comparator": "at_least" if _AT_LEAST_RE.search(near) else "exact",

@@ -18,7 +18,8 @@ Spec key ``kpi_text`` (``specs/<source_id>.yaml``), a list of sections::
 Document 003 (MODA's programme plan) prints its targets in 表 1 and again, with more of them, in
 陸 二、量化效益 / 三、計畫全程綜整效益 (L1631-1667) and 貳 一、計畫目標 (L181-221). Rules:
 
-Document 003 prints the same targets again in 四、社會參與 (L154, L162), 肆 一、主要工作項目 (L344-365),
+Document 003 prints the same targets again, and yearly ones, in 表 1's [註 1] (L277-306, 114 年產出 3 個),
+四、社會參與 (L154, L162), 肆 一、主要工作項目 (L344-365),
 表 3 全程計畫各年度重點規劃 (L371-390, column 執行策略), 肆 三 (二) 各分項執行方法說明 (L441-1533) and 柒 財務計畫's
 table (L1671-1688, column 項目說明); document 002 reports results on its slides 1. 執行成果 (L635-640) and
 2. AI 產業推動執行成果 (L887-920). Rules:
