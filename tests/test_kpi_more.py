@@ -124,17 +124,35 @@ def test_work_item_prose_reads_only_planned_sentences(moda):
         ("L500-500; L511-511; L522-522", "at_least", "達 以上")
 
 
-def test_finance_table_items(moda):
-    # 柒's 項目說明 cells, cut at their <ul> tags and ● bullets; most targets repeat 表 3 (other_locators)
+def test_budget_and_finance_table_items(moda):
+    # 表 4's 工作項目說明 cells and 柒's 項目說明 cells, cut at their <p>/<ul> tags and ● bullets, print 表 3's
+    # targets again (other_locators); their own rows are what differs from 表 3 (L1559 400 家次, 表 3 has
+    # none and 量化效益 L1645 says 600 家次) or is worded apart (柒 L1685 "1 項臺灣文", cut by a page break)
+    assert [(r[0], r[1], r[2], r[5]) for r in _section(moda, "分年經費規劃")] == [
+        (1559, 400.0, "家次", "累計參與企業達 400 家次"),
+        (1566, 8.0, "個", "全程發展行業別應用於 8 個臺灣特色產業"),
+        (1566, 1400.0, "家", "全程推動 1,400 家廠商使用本計畫 AI 應用服務"),
+        (1567, 5.0, "家次", "推動 5 家次企業應用數位信任驗證工具")]
     assert [(r[0], r[1], r[2], r[5]) for r in _section(moda, "財務計畫")] == [
-        (1684, 8.0, "個", "全程發展行業別應用於 8 個臺灣特色產業"),
-        (1684, 1400.0, "家", "全程推動 1,400 家廠商使用本計畫 AI 應用服務"),
         (1685, 1.0, "式", "AI 服務應用類型 1 式"), (1685, 1.0, "項", "1 項臺灣文"),
-        (1688, 1.0, "式", "服務場域視覺理解整合載具部署類型 1 式"), (1688, 1.0, "式", "數位信任 AI 類型 1 式"),
-        (1688, 5.0, "家次", "推動 5 家次企業應用數位信任驗證工具")]
+        (1688, 1.0, "式", "服務場域視覺理解整合載具部署類型 1 式"), (1688, 1.0, "式", "數位信任 AI 類型 1 式")]
+    assert _others(moda, 1684) == ["以三大類應用驗證於 40 家企業(8 個產業)", "全程發展行業別應用於 8 個臺灣特色產業",
+                                   "全程推動 1,400 家廠商使用本計畫 AI 應用服務"]
+    # the indicator is the cell's work item (表 4 <p>…</p>)
+    r = [r for r in moda if r["record_id"].endswith(":text-分年經費規劃:L1559:1")][0]
+    assert r["indicator"] == "偕同法人與公協會能量引導各行各業跨界合作"
     assert not [r for r in moda if "<" in r["value_printed"] or "●" in r["value_printed"]]
-    # the 成本 cells (114 年 0.720 115-117 年 0.800/年) are budgets, not targets
-    assert not [r for r in moda if r["target_value"] in (0.72, 0.8)]
+    # the amounts of 表 4's year columns (0.720 …) and 柒's 成本 cells (114 年 0.720) are budgets, not targets
+    assert not [r for r in moda if r["target_value"] in (0.72, 0.8, 2.4)]
+
+
+def test_qualitative_benefits(moda):
+    # L1621 "…每年吸引 10 萬人次參與競賽、大型活動與推廣；…。20 件 AI 應用代表將經選" / L1623 "拔與深度輔導，…
+    # 且至少 80% 的成功率…": 10 萬人次 is L162's target again
+    assert [(r[0], r[1], r[2], r[3], r[5]) for r in _section(moda, "質化效益")] == [
+        (1621, 20.0, "件", "exact", "20 件 AI 應用代表將經選"),
+        (1623, 80.0, "%", "at_least", "且至少 80% 的成功率不僅提升團隊競爭力")]
+    assert _others(moda, 1621) == ["每年吸引 10 萬人次參與"]
 
 
 def test_a_restated_level_is_not_a_target(moda):

@@ -10,6 +10,7 @@ Spec key ``kpi_text`` (``specs/<source_id>.yaml``), a list of sections::
         heading: '^(?:分項[一二三四]、|\\(\\S\\)\\s*目標)'   # sub-headings: a target's indicator (optional)
         cell: 2                      # optional: a table's lines; read only this tab-separated cell (from 0)
         indicator_cell: 1            # optional: the indicator is this cell, or the last non-empty one above
+        indicator_pattern: '<p>([^<]{4,})</p>'   # optional: or group 1 of this pattern in the read cell
         sentences: planned           # optional: read only the sentences that state the plan's own targets
         value_kind: achieved         # optional (default target): a slide reporting results
         programme: AI on Chip計畫     # optional: the programme as printed (default: the document's title)
@@ -20,7 +21,8 @@ Document 003 (MODA's programme plan) prints its targets in 表 1 and again, with
 
 Document 003 prints the same targets again, and yearly ones, in 表 1's [註 1] (L277-306, 114 年產出 3 個),
 四、社會參與 (L154, L162), 肆 一、主要工作項目 (L344-365),
-表 3 全程計畫各年度重點規劃 (L371-390, column 執行策略), 肆 三 (二) 各分項執行方法說明 (L441-1533) and 柒 財務計畫's
+表 3 全程計畫各年度重點規劃 (L371-390, column 執行策略), 表 4 分年經費規劃 (L1553-1567, column 工作項目說明;
+its year columns are amounts), 陸 一、質化效益 (L1621-1623), 肆 三 (二) 各分項執行方法說明 (L441-1533) and 柒 財務計畫's
 table (L1671-1688, column 項目說明); document 002 reports results on its slides 1. 執行成果 (L635-640) and
 2. AI 產業推動執行成果 (L887-920). Rules:
 
@@ -28,7 +30,8 @@ table (L1671-1688, column 項目說明); document 002 reports results on its sli
   dropped), is read by :func:`extractors.report_text.mappers.kpi_targets.read_targets`
   (a sentence wrapped over a page break is read line by line, so every printed target is on its locator line);
 * the indicator is the nearest sub-heading line above (spec ``heading``), else the section name; in a table
-  (``cell``) the ``indicator_cell`` of the line, or of the nearest line above that prints one;
+  (``cell``) the work item a cell names (``indicator_pattern``, 表 4's ``<p>title</p>``), else the
+  ``indicator_cell`` of the line, or of the nearest line above that prints one;
 * ``sentences: planned`` (prose that mixes the plan's targets with market figures, surveys and worked examples):
   a sentence (cut at 。；) is read only when it names the plan's intent (:data:`PLANNED`: 每年, 全程, 累計, 預計,
   預定, 預估, 目標, 本計畫, 本分項, 本子項) and no other author (:data:`ATTRIBUTED`: 指出, 調查, 報告, 預測,
@@ -87,7 +90,9 @@ def _cells(line: str, sec: dict) -> tuple[str, str | None]:
         return line, None
     cells = [c.strip() for c in line.split("\t")]
     pick = lambda k: cells[k] if k is not None and k < len(cells) else ""  # noqa: E731
-    return pick(sec["cell"]), pick(sec.get("indicator_cell")) or None
+    text = pick(sec["cell"])
+    m = re.search(sec["indicator_pattern"], text) if sec.get("indicator_pattern") else None
+    return text, (m.group(1).strip() if m else pick(sec.get("indicator_cell")) or None)
 
 
 def _parts(text: str) -> list[str]:
