@@ -9,10 +9,13 @@ text (line numbers 1-based, cited next to them).
 """
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from extractors.core import snapshots
-from extractors.report_text import extract
+from extractors.core.records import SpecError
+from extractors.report_text import extract, spec_check
 from extractors.report_text.mappers.kpi_targets import read_targets
 
 MODA = "moda-2025-ai-industry-programme"
@@ -195,3 +198,20 @@ def test_three_digit_year_needs_the_roc_calendar():
     with pytest.raises(NormaliseError):
         read_targets("從108年成立時為56家，迄今157家")
     assert read_targets("從108年成立時為56家，迄今157家", "roc")[0]["baseline_year"] == 2019
+
+
+@pytest.mark.parametrize("old, new, cause", [
+    ("    cell: 2\n", "    cell: '2'\n", "cell must be a column number, got '2'"),
+    ("    sentences: planned\n", "    sentences: all\n", "sentences must be 'planned', got 'all'"),
+])
+def test_kpi_text_section_keys_are_checked(tmp_path, monkeypatch, old, new, cause):
+    """Faults derived from the real spec: 表 3's section gets a quoted cell, 社會參與's an unknown sentences."""
+    shutil.copytree(spec_check.DEFAULT_SPECS_DIR, tmp_path / "specs")
+    path = tmp_path / "specs" / f"{MODA}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    monkeypatch.setenv("ATLAS_SPECS_DIR", str(tmp_path / "specs"))
+    with pytest.raises(SpecError) as err:
+        extract.load_spec(MODA)
+    assert str(err.value).endswith(cause) and "(kpi_text entry " in str(err.value)
