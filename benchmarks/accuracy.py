@@ -474,8 +474,9 @@ def measure_kpis(reference: dict, rows: list[dict]) -> dict:
             field = "baseline_value" if baseline else "target_value"
             if _num_equal(row.get(field), ref["value"]):
                 return (j, "parsed")
-            figure = re.match(r"[\d,.]+\s*\S?", ref["value_printed"]).group(0)
-            if how is None and _squash(figure) in _squash(row.get("value_printed")):
+            # the printed figure, which need not open the value as printed (``超過**5億**``)
+            figure = re.search(r"\d[\d,.]*\s*\S?", str(ref["value_printed"]))
+            if how is None and figure and _squash(figure.group(0)) in _squash(row.get("value_printed")):
                 how = (j, "printed")
         return how
 
