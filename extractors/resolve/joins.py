@@ -55,9 +55,20 @@ def join_identifiers(mentions: list[dict], key_of: dict[str, tuple], alias: dict
 
 
 def join_acronyms(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple]) -> None:
-    """Rule 1b: titles of one jurisdiction printing the same bracketed acronym (``(TAIDE)``) name one
-    instrument; their keys are joined (lead: module docstring)."""
-    _join(mentions, key_of, alias, lambda m: [a] if (a := title_acronym(m["title"])) else [])
+    """Rule 1b: titles of one jurisdiction printing the same bracketed acronym (``(TAIDE)``), or an acronym and
+    its one-letter part (``(DSS)``, ``(DSS-L)``), name one instrument; their keys are joined (lead: module
+    docstring)."""
+    _join(mentions, key_of, alias, _acronyms)
+
+
+def _acronyms(m: dict) -> list[str]:
+    """The bracketed acronym of a title, and for a one-letter part of it (``DSS-L``, the literacy part of
+    ``DSS``, 000 L979-981) its base: the printed variant names the same standard."""
+    a = title_acronym(m["title"])
+    if not a:
+        return []
+    base = re.fullmatch(r"([A-Z]{2,})-[A-Z]", a)
+    return [base.group(1)] if base else [a]
 
 
 _SHORT_TITLE_RE = re.compile(r"\(([^()]*\bAct)\)\s*$")     # "... (Artificial Intelligence Act)" ending a name

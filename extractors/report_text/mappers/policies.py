@@ -13,6 +13,7 @@ import re
 from extractors.core import normalise as nz
 from extractors.core.identifiers import identifier_in
 from extractors.core.records import Extraction, SpecError, add_event, add_mention
+from extractors.report_text.prose.rules import rules
 from extractors.report_text.prose.stages import refine, stages
 from extractors.report_text.tables import ReportTable, cell, fill_merged
 
@@ -34,7 +35,8 @@ def instruments_in_cell(text: str) -> list[str]:
 
 
 def map_policies(ex: Extraction, table: ReportTable, spec: dict) -> None:
-    """A policy table: one mention per row (issuer merged cells resolved by printed height).
+    """A policy table: one mention per row (issuer merged cells resolved by printed height); a title cell that
+    is a meeting's papers (rules/prose.yaml ``meeting_records``: 表 3-7 L1209 會議文件) is flagged, not a row.
 
     Spec options: ``status`` and ``instrument_type`` for every row (表 3-10: bills, proposed);
     ``issued_pattern``, a regex with groups ``issuer`` and ``issued`` for a date cell that also names the
@@ -54,6 +56,11 @@ def map_policies(ex: Extraction, table: ReportTable, spec: dict) -> None:
         locator = table.locator(row)
         if not title_printed:
             ex.flag("policy_mentions", None, "missing_title", f"row without a title: {row.cells}", locator)
+            continue
+        if rules().meeting_records.search(re.sub(r"\s", "", title_printed)):
+            ex.flag("policy_mentions", None, "not_instrument",
+                    f"title cell {title_printed!r} is a meeting's papers (rules/prose.yaml meeting_records)", locator,
+                    severity="info")
             continue
         issuer = issuers["issuer"][i] if "issuer" in issuers else cell(row, cols.get("issuer"))
         issued = cell(row, cols.get("issued"))

@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass
 
 from extractors.report_text.prose.layout import BULLET_RE, Unit
-from extractors.report_text.prose.places import juris_of
+from extractors.report_text.prose.places import juris_of, orgs_in
 from extractors.report_text.prose.rules import CJK, rules
 from extractors.report_text.prose.titles import strip_glued_note
 
 _OPEN_CLOSE = {"《": "》", "「": "」", "『": "』", "【": "】"}
-_QUOTE_SUFFIX_RE = re.compile(r"\s*(行動計畫|計畫|計劃|倡議|方案|法案|專案|政策)")
+_QUOTE_SUFFIX_RE = re.compile(r"\s*(行動計畫|計畫|計劃|倡議|方案|法案|專案|政策|工程)")
 _CLAUSE_RE = re.compile(r"[^,，;；。、]{2,60}")
 
 
@@ -64,8 +64,29 @@ def _unclosed(text: str, i: int) -> list[Candidate]:
     return [Candidate(body, i + 1, i + 1 + len(body), True, "unclosed")]
 
 
+def _marked_kind(text: str, c: Candidate) -> str:
+    """How a title in 「」 is named by the words around it (rules/prose.yaml): ``appositive`` after a kind of
+    instrument (培育計畫「マナビDX Quest」), ``platform`` when a public body operates it (經濟產業省…運營的「マナビ
+    DX」平台), ``view`` for a stated view with its issuing body right before it (…小委員會的「AI 與著作權相關觀點」);
+    else ``quoted``."""
+    r = rules()
+    before = text[:c.start]
+    if not c.title.startswith("「"):
+        return "quoted"
+    if r.appositive.search(before):
+        return "appositive"
+    if re.search(rf"(?:{r.views})」$", c.title) and r.view_issuer.search(before):
+        return "view"
+    clause = re.split(r"[,，;；。]", re.sub(r"[(（][^()（）]*[)）]", "", before))[-1]   # brackets hold commas
+    if r.platform_after.match(text[c.end:]) and r.platform_before.search(clause) and \
+            any(j for _, _, _, j in orgs_in(clause)) and not r.private.search(clause):
+        return "platform"
+    return "quoted"
+
+
 def _quoted(text: str) -> list[Candidate]:
-    """Titles in 《》 / 「」 / 『』 / 【】, outermost first; an unclosed mark runs to the clause end."""
+    """Titles in 《》 / 「」 / 『』 / 【】, outermost first; an unclosed mark runs to the clause end; how a 「」 title
+    is named: :func:`_marked_kind`."""
     out: list[Candidate] = []
     i = 0
     while i < len(text):
@@ -74,7 +95,9 @@ def _quoted(text: str) -> list[Candidate]:
             continue
         j = _closing(text, i)
         if j < len(text):
-            out.append(_closed(text, i, j))
+            c = _closed(text, i, j)
+            c.how = _marked_kind(text, c)
+            out.append(c)
             i = j + 1
         else:
             out.extend(_unclosed(text, i))
@@ -95,40 +118,82 @@ def _executive_orders(text: str) -> list[Candidate]:
     return out
 
 
-def _english_named(text: str) -> list[Candidate]:
-    """A Chinese name followed by its English name in brackets: 線上安全法(Online Safety Bill)."""
-    out = []
+def _name_before(text: str, j: int) -> tuple[str, int] | None:
+    """The name printed right before a bracket at ``j`` (leading verbs, particles and amounts cut), with its
+    start; None when a title mark closes right before the bracket (read by _quoted) or no name is left."""
+    while j > 0 and text[j - 1] == " ":
+        j -= 1
+    if j == 0 or text[j - 1] in "》」』":
+        return None
+    k = j
+    while k > 0 and (re.match(rf"[{CJK}A-Za-z0-9 .\-]", text[k - 1])):
+        k -= 1
+    name = text[k:j].strip()
+    name = re.sub(r"^.*(?:的|和|及|與|之|於|為|在|即|是|由|對於|將|並|給|向|從|、|來自|透過|依照|依據|根據|遵守|"
+                  r"符合|成立|設立|建立|推出|啟動|推動|部署|打造|建置|加入|參與)",
+                  "", name)
+    name = re.sub(r"^[\d\s.,]+(?:[億萬兆]\S*?)?", "", name).strip()
+    name = re.split(rf"(?:{rules().triggers})", name)[-1].strip()
+    if len(name) < 2:
+        return None
+    start = j - len(name)
+    while start > 0 and text[start:j].strip() != name:
+        start -= 1
+    return name, start
+
+
+def _english_head(english: str) -> bool:
+    """An English name in brackets ends with an instrument word (``rules/prose.yaml`` english_heads), once a
+    trailing acronym (``, ASCR``) or a phase number (``Facility-2``) is set aside; an acronym naming a public
+    consortium (``ALT-EDIC``) counts too."""
     heads = rules().english_heads
+    name_en = re.sub(r",\s*[A-Z][A-Za-z0-9\- .]{1,12}$", "", english).strip()     # drop ``, ASCR``
+    name_en = re.sub(r"\s*-?\s*\d+$", "", name_en)                              # Facility-2
+    return bool(re.search(rf"\b(?:{heads})$", name_en) or rules().public_consortium.search(english))
+
+
+def _english_named(text: str) -> list[Candidate]:
+    """A Chinese name followed by its English name in brackets: 線上安全法(Online Safety Bill); a fund named as
+    the source of an amount needs no instrument word (900 萬歐元來自展望歐洲 (Horizon Europe): rules/prose.yaml
+    ``funding_source``)."""
+    out = []
+    r = rules()
     for m in re.finditer(r"[(（]([A-Za-z][^()（）]{2,120})[)）]", text):
         english = m.group(1)
-        name_en = re.sub(r",\s*[A-Z][A-Za-z0-9\- .]{1,12}$", "", english).strip()   # drop ``, ASCR``
         suffixed = re.match(r"\s*(?:計劃|計畫|方案)", text[m.end():])
-        if not re.search(rf"\b(?:{heads})$", name_en) and not suffixed:
+        found = _name_before(text, m.start())
+        if not found:
             continue
-        j = m.start()
-        while j > 0 and text[j - 1] == " ":
-            j -= 1
-        if j == 0 or text[j - 1] in "》」』":
-            continue                          # a quoted title: read by _quoted
-        k = j
-        while k > 0 and (re.match(rf"[{CJK}A-Za-z0-9 .\-]", text[k - 1])):
-            k -= 1
-        name = text[k:j].strip()
-        name = re.sub(r"^.*(?:的|和|及|與|之|於|為|在|即|是|由|對於|將|並|給|向|從|、|來自|透過|依照|依據|根據|遵守|"
-                      r"符合|成立|設立|建立|推出|啟動|推動)",
-                      "", name)
-        name = re.sub(r"^[\d\s.,]+(?:[億萬兆]\S*?)?", "", name).strip()
-        name = re.split(rf"(?:{rules().triggers})", name)[-1].strip()
-        if len(name) < 2 or re.search(r"(?:組織|機構|公司|銀行|大學|實驗室|協會|聯盟)$", name):
+        name, start = found
+        funded = r.funding_source.search(text[:start])
+        if not _english_head(english) and not suffixed and not funded:
             continue
-        start = j - len(name)
-        while start > 0 and text[start:j].strip() != name:
-            start -= 1
-        end = j
+        if re.search(r"(?:組織|機構|公司|銀行|大學|實驗室|協會|聯盟)$", name) and \
+                not (name.endswith("聯盟") and r.public_consortium.search(english)):
+            continue
+        end = start + len(name)
         if suffixed:                  # 可信任 AI 對話引擎(TAIDE)計畫: the bracket and the word belong to the name
             end = m.end() + suffixed.end()
             name = text[start:end]
         out.append(Candidate(name, start, end, False, "english"))
+    return out
+
+
+def _original_named(text: str) -> list[Candidate]:
+    """A Chinese name followed by its Japanese original in brackets, the original ending with a programme or
+    instrument word (後 5G 情報通信系統基礎建設強化研究開發事業(ポスト 5G 情報通信システム基盤強化研究開発事業):
+    rules/prose.yaml ``original_heads``); the bracket must hold kana, so it is the original name, not a gloss."""
+    out = []
+    for m in re.finditer(r"[(（]([^()（）]*[\u3040-\u30ff][^()（）]{0,120})[)）]", text):
+        if not re.search(rf"(?:{rules().original_heads})\s*$", m.group(1)):
+            continue
+        found = _name_before(text, m.start())
+        # a rendering ending with an instrument word already says its kind (統合創新戰略(統合イノベーション戦略),
+        # 000 L1082, the yearly series whose editions are named with their year): only names whose kind the
+        # rendering hides (…研究開發事業) are read here
+        if found and not re.search(rf"(?:{rules().strong})$", found[0]):
+            name, start = found
+            out.append(Candidate(name, start, start + len(name), False, "english"))
     return out
 
 
@@ -138,7 +203,7 @@ def _unquoted(text: str) -> list[Candidate]:
     strong = r.strong.replace("|法|", "|")
     pat = re.compile(rf"(?:{r.triggers})\s*((?:[A-Za-z0-9{CJK}][A-Za-z0-9{CJK} .\-]{{1,30}}?)"
                      rf"(?:{strong})(?:\s*\d+(?:\.\d+)+)?)"
-                     rf"(?=[^A-Za-z0-9{CJK}]|$|[的之中及與和等可有將是係已於為期所下內並也在以成]|辦理|執行|推動|實施)")
+                     rf"(?=[^A-Za-z0-9{CJK}]|$|[的之中及與和等可有將是係已於為期所下內並也在以成]|辦理|執行|推動|實施|討論)")
     inst = re.compile(rf"(?:設立|成立|設置)\S{{0,12}}?[之的]?\s*((?:[A-Za-z0-9{CJK}][A-Za-z0-9{CJK} ]{{1,16}}?)"
                       rf"(?:{r.institutions}))(?=[^A-Za-z0-9{CJK}]|$|[,,。、])")
     out = []
@@ -207,7 +272,7 @@ def candidates(unit: Unit, spec: dict) -> list[Candidate]:
     ``spec``: ``unquoted`` (read names without marks, default true), ``heading_titles`` (headings may be
     names, default true)."""
     text = unit.text
-    cands = _quoted(text) + _executive_orders(text) + _english_named(text)
+    cands = _quoted(text) + _executive_orders(text) + _english_named(text) + _original_named(text)
     if spec.get("unquoted", True):
         cands += _unquoted(text)
     if unit.context == "heading" and not spec.get("heading_titles", True):

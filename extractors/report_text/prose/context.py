@@ -62,10 +62,12 @@ def date_near(text: str, start: int, end: int, others: list[tuple[int, int]] = (
 
 
 def recommended(text: str, start: int) -> bool:
-    """A recommendation by the authors (建議 / 應 ... 制定 X) or an indefinite naming (制定一套 ...「X」)."""
+    """A recommendation by the authors (建議 / 應 ... 制定 X) or an indefinite naming (制定一套 ...「X」); a name
+    given right before the marks (一個稱為「廣島 AI 進程」的論壇, 000 L1024) is not indefinite."""
     clause = text[clause_start(text, start):start]
     return bool(rules().recommendation.search(clause)
-                or re.search(r"(?:一套|一個|一項|一份|一部)[^,，]{0,20}$", clause))
+                or re.search(r"(?:一套|一個|一項|一份|一部)[^,，]{0,20}$", clause)
+                and not re.search(r"(?:稱為|名為|名叫|叫做|命名為)\s*$", clause))
 
 
 def status_of(text: str, cand: Candidate) -> str | None:

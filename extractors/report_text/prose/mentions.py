@@ -28,6 +28,12 @@ class _Document:
     spec: dict
     seen: set[tuple[str, str]] = field(default_factory=set)
     written: dict[tuple[str, str], dict] = field(default_factory=dict)   # (locator, title) -> its mention row
+    international: set[str] = field(default_factory=set)   # names an earlier sentence gave an INT convener
+
+
+def _name_key(title: str) -> str:
+    """A title without title marks and spaces: the same printed name in two sentences."""
+    return re.sub(r"[\s「」《》『』]", "", title)
 
 
 def _is_named(unit: Unit, cand: Candidate, title: str, in_list: dict | None) -> bool:
@@ -78,8 +84,14 @@ def _passed(text: str, cand: Candidate, title: str, status: str | None) -> tuple
 def _add(doc: _Document, unit: Unit, cand: Candidate, title: str, cands: list[Candidate],
          in_list: dict | None) -> dict | None:
     """Append the mention row of a title and return it; None (a flag instead) without a jurisdiction, or
-    when the same title at the same locator was written already."""
+    when the same title at the same locator was written already. A name an earlier sentence of the document
+    gave an intergovernmental convener (G7, OECD, 聯合國: ``INT``) stays ``INT`` when a later sentence has
+    only the presenting country (the title itself naming no country)."""
     juris, next_issuer = _where(doc, unit, cand)
+    if juris == "INT":
+        doc.international.add(_name_key(title))
+    elif juris and _name_key(title) in doc.international and not (cand.juris or juris_of(title)):
+        juris = "INT"     # 000 L2768 日本提出「廣島 AI 進程」: the G7 process of L1024, presented by Japan
     locator = unit.locator
     if not juris:
         doc.ex.flag("policy_mentions", None, "jurisdiction_unknown",

@@ -41,11 +41,21 @@ class Rules:
     english_heads: str
     institutions: str
     acronyms: dict
+    original_heads: str
+    views: str
+    view_issuer: re.Pattern
+    public_consortium: re.Pattern
+    funding_source: re.Pattern
+    appositive: re.Pattern
+    platform_before: re.Pattern
+    platform_after: re.Pattern
+    meeting_records: re.Pattern
 
 
 _KEYS = ("instrument_words", "not_instrument", "generic_titles", "unquoted_triggers", "recommendation", "status",
          "relations", "date", "date_not_issue_after", "date_not_issue_before", "organisations", "private",
-         "subtitle_separators", "institution_words")
+         "subtitle_separators", "institution_words", "view_issuer", "public_consortium", "funding_source",
+         "appositive", "operated_platform", "meeting_records")
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +64,8 @@ def rules() -> Rules:
     required key is missing or a pattern does not compile."""
     doc = nz.rules_doc("prose", RULES_DIR)
     require_keys(doc, (), None, _KEYS, nz.RulesError)
-    require_keys(doc, ("instrument_words",), "instrument_words", ("strong", "weak", "english_heads"), nz.RulesError)
+    require_keys(doc, ("instrument_words",), "instrument_words",
+                 ("strong", "weak", "english_heads", "original_heads", "views"), nz.RulesError)
     require_keys(doc, ("status",), "status", ("proposed", "adopted", "in_force_before"), nz.RulesError)
     require_keys(doc, ("organisations",), "organisations", (), nz.RulesError)
     try:
@@ -100,5 +111,10 @@ def _compile(raw: dict) -> Rules:
         orgs=orgs, private=re.compile(_flat(raw["private"]).replace("SK海力士", r"SK\s*海力士")),
         aliases=raw.get("jurisdiction_aliases") or {}, subtitle=raw["subtitle_separators"],
         english_heads=_flat(words["english_heads"]), institutions=raw["institution_words"],
-        acronyms=raw.get("acronym_jurisdictions") or {},
+        acronyms=raw.get("acronym_jurisdictions") or {}, original_heads=_flat(words["original_heads"]),
+        views=_flat(words["views"]), view_issuer=re.compile(raw["view_issuer"]),
+        public_consortium=re.compile(raw["public_consortium"]), funding_source=re.compile(raw["funding_source"]),
+        appositive=re.compile(raw["appositive"]), platform_before=re.compile(raw["operated_platform"]["before"]),
+        platform_after=re.compile(raw["operated_platform"]["after"]),
+        meeting_records=re.compile(raw["meeting_records"]),
     )

@@ -140,13 +140,27 @@ def _unmarked_name(core: str, bare: str, how: str) -> bool:
     return True
 
 
+def _named_by_context(core: str, how: str) -> bool:
+    """A title in marks the words around it name as an instrument (candidates._marked_kind): a programme after
+    its kind (appositive) or operated by a public body (platform), a view with its issuing body (view; the
+    core must end with a ``views`` word). A sentence, a bare kind, a company's name or a report is not one."""
+    r = rules()
+    if how == "view" and not re.search(rf"(?:{r.views})$", core):
+        return False
+    if r.private.search(core) or how != "view" and _head_not_instrument(core):
+        return False
+    return _marked_name(core, _bare(core))
+
+
 def accept(title: str, quoted: bool, how: str) -> bool:
     """Whether a printed title names an instrument (``rules/prose.yaml``; the method in the package docstring).
-    ``how``: how the title was found (quoted, unclosed, executive_order, english, institution, unquoted,
-    heading, slide, labelled, list)."""
+    ``how``: how the title was found (quoted, appositive, platform, view, unclosed, executive_order, english,
+    institution, unquoted, heading, slide, labelled, list)."""
     core = _judged_core(title)
     if how != "executive_order" and _too_short(core):
         return False
+    if how in ("appositive", "platform", "view"):
+        return _named_by_context(core, how)
     if how in ("english", "institution"):
         return _bracketed_or_institution(core, how)
     if how != "executive_order" and not _ends_as_instrument(core, quoted or how == "labelled"):
