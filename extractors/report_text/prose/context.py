@@ -85,7 +85,13 @@ def status_of(text: str, cand: Candidate) -> str | None:
 
 def issuer_of(text: str, cand: Candidate) -> str | None:
     """The organisation (as named in ``organisations``) nearest before the title in its clause, else the
-    sentence's subject (an organisation in its first clause), or None."""
+    sentence's subject (an organisation in its first clause), or None. A view's issuer is the body printed
+    right before it, as printed (…和文化審議會著作權分科會制度小委員會的「AI 與著作權相關觀點」, 000 L1096)."""
+    if cand.how == "view":
+        body = re.search(r"([^\s,，;；。、「」《》()（）和及與]+?)\s*(?:的|之|所發布的|發布的|發布之)\s*$",
+                         text[:cand.start])
+        if body:
+            return body.group(1)
     orgs = [o for o in orgs_in(text) if o[1] <= cand.start]
     if not orgs:
         return None
