@@ -134,3 +134,17 @@ def test_a_one_letter_part_of_an_acronym_names_the_same_standard(full):
     assert [(p["jurisdiction"], p["title"]) for p in dss] == [("JP", "數位技能標準 (DSS)")]
     titles = {m["title"] for m in out["policy_mentions"] if m["policy_id"] == dss[0]["policy_id"]}
     assert titles == {"數位技能標準 (DSS)", "數位轉型素養標準 (DSS-L)"}
+
+
+def test_a_quoted_name_and_a_document_about_it_are_one_instrument(lines, full):
+    # L995 heading: …次世代算力「富岳 NEXT」計畫;
+    # 表 3-4 L1014: 文部科學省 | 2024 年 8 月 | 關於次世代運算基盤「富岳 NEXT」的 推進
+    assert lines[995 - 1].endswith("「富岳 NEXT」計畫") and "「富岳 NEXT」的 推進" in lines[1014 - 1]
+    out = resolve.resolve(full.rows["policy_mentions"], full.rows["policy_relations"], overrides=[])
+    fugaku = [p for p in out["policies"] if "富岳 NEXT" in p["title"]]
+    assert len(fugaku) == 1
+    titles = {m["title"] for m in out["policy_mentions"] if m["policy_id"] == fugaku[0]["policy_id"]}
+    assert titles == {"「富岳 NEXT」計畫", "關於次世代運算基盤「富岳 NEXT」的推進"}
+    # a plan that quotes a period label is a plan of its own: 《「十四五」數位經濟發展規劃》 (L1137) joins nothing
+    plan = [p for p in out["policies"] if "十四五" in p["title"]]
+    assert [p["title"] for p in plan] == ["「十四五」數位經濟發展規劃"]

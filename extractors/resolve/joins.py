@@ -71,6 +71,32 @@ def _acronyms(m: dict) -> list[str]:
     return [base.group(1)] if base else [a]
 
 
+_QUOTED_NAME_RE = re.compile(r"「([^「」]{2,40})」")
+_KIND_ONLY_RE = re.compile(r"\s*(?:計畫|計劃|工程|專案|倡議)?\s*")
+_ABOUT_RE = re.compile(r"^關於.*」\s*的\s*(?:推進|推動|整備|開發)$")
+
+
+def _quoted_name(m: dict) -> list[str]:
+    """The key of the one name a title quotes when the title is that name with at most a kind word after it
+    (「富岳 NEXT」計畫, 000 L995) or a document about it, titled 關於…「X」的推進 (000 表 3-4 L1014, a rendering
+    of a Japanese 「…」の推進について); [] for any other title (《「十四五」數位經濟發展規劃》 is a plan of its own)."""
+    title = m["title"].strip()
+    names = _QUOTED_NAME_RE.findall(title)
+    if len(names) != 1:
+        return []
+    rest = _QUOTED_NAME_RE.sub("", title)
+    if _KIND_ONLY_RE.fullmatch(rest) or _ABOUT_RE.match(re.sub(r"\s", "", title)):
+        return [title_key(names[0])]
+    return []
+
+
+def join_quoted_names(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple]) -> None:
+    """Rule 1d: report titles of one jurisdiction quoting the same name, each either that name with a kind word
+    or a document about it (:func:`_quoted_name`), name one instrument; their keys are joined (lead: module
+    docstring)."""
+    _join([m for m in mentions if is_document(m)], key_of, alias, _quoted_name)
+
+
 _SHORT_TITLE_RE = re.compile(r"\(([^()]*\bAct)\)\s*$")     # "... (Artificial Intelligence Act)" ending a name
 
 

@@ -15,9 +15,12 @@ documents and recorded by live sources. Rules, in order:
    AI synonyms 人工智慧 / 人工智能 / 智能 written ``AI`` and a trailing 草案 / (草案) dropped (a bill and the
    act it becomes are one instrument; its status says which stage the sources saw). AIGC, GenAI and
    生成式 AI are one term. 1b: titles of one jurisdiction printing the same bracketed acronym of three or more
-   capitals (``(TAIDE)``, ``(GENIAC)``) are one instrument (lead key as in rule 0). 1c: a live record
-   whose English title has the key of the English title a report prints with a mention (``title_en``) names
-   that instrument (AGORA's official name of EO 14110 and 000 L675's bracketed English name).
+   capitals (``(TAIDE)``, ``(GENIAC)``), or an acronym and its one-letter part (``(DSS)``, ``(DSS-L)``), are
+   one instrument (lead key as in rule 0). 1d: report titles quoting one name, each the name with a kind
+   word (「富岳 NEXT」計畫) or a document about it (關於次世代運算基盤「富岳 NEXT」的推進), are one instrument.
+   1c: a live record whose English title has the key of the English title a report prints with a mention
+   (``title_en``) names that instrument (AGORA's official name of EO 14110 and 000 L675's bracketed English
+   name).
 2. **Reviewed aliases.** ``curation/overrides.yaml`` entries with ``action: same_as`` join variant titles the
    key cannot see (an abbreviation, a translated name). Each entry has a reason and a source line, and is
    counted in the release manifest. (They are applied first: rules 0 and 1b join the keys they lead to.)
@@ -52,7 +55,7 @@ from collections.abc import Mapping
 from extractors.core import normalise as nz
 from extractors.core.records import flag_row, relation_id
 from extractors.resolve.joins import (identifier_conflicts, identifiers_of, is_document, join_acronyms,
-                                      join_english_titles, join_identifiers)
+                                      join_english_titles, join_identifiers, join_quoted_names)
 from extractors.resolve.keys import canonical, policy_key_id, title_key
 from extractors.resolve.overrides import apply_drops, apply_field_overrides, load_overrides, reviewed_aliases
 from extractors.resolve.scope import apply_scope
@@ -114,6 +117,7 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,
     alias = reviewed_aliases(overrides, mentions, key_of, applied)
     join_identifiers(mentions, key_of, alias)
     join_acronyms(mentions, key_of, alias)
+    join_quoted_names(mentions, key_of, alias)
     join_english_titles(mentions, key_of, alias)
     flags: list[dict] = []
     split = _split_all_bills(_group_by_key(mentions, key_of, alias), flags)
