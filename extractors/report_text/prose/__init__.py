@@ -17,8 +17,19 @@ The reading, in order (rules in ``rules/prose.yaml``, per-source settings in ``s
    that is itself a name, or a slide line that is itself a name. The title's core must end with an
    instrument word; report, event and generic words reject it (``rules/prose.yaml``). A footnote number
    glued to the end (法案³, 路線圖 1258) is not part of the title; everything else is kept as printed.
+   Names whose last word is not an instrument word count when the words around them say what they are
+   (issue 15 item 3, each rule in ``rules/prose.yaml`` with the line it was read from): an English name in
+   brackets ending with a fund, facility, consortium or data-space word, or an EDIC acronym (a public
+   consortium: 語言技術聯盟 (…, ALT-EDIC)); a name printed as the source an amount comes from (900 萬歐元來自
+   展望歐洲 (Horizon Europe)); a Japanese original in brackets ending with 事業 / 計画 / 考え方 … when the
+   Chinese rendering hides the kind; a name in 「」 right after its kind (培育計畫「マナビDX Quest」), or a
+   platform a public body operates (…運營的「マナビ DX」平台); a view in 「」 with its issuing body right before
+   it (…小委員會的「AI 與著作權相關觀點」, that body its issuer); 進程 and 工程 in marks (「廣島 AI 進程」,
+   「東數西算」工程); 一個稱為「X」 names X.
 4. **Who, where, when.** Jurisdiction: a country or organisation named in the title, else the nearest one
-   before the title in the sentence, else the section's heading stack, else the spec's default. Issuer: the
+   before the title in the sentence, else the section's heading stack, else the spec's default; a name an
+   earlier sentence gave an intergovernmental convener (G7 → ``INT``) stays ``INT`` where a later one has
+   only the country presenting it (日本提出「廣島 AI 進程」). Issuer: the
    nearest organisation before the title in its clause (else in the sentence). Date: the printed date
    nearest before the title in the sentence (else the nearest after it); years that are targets or periods
    (至 2027 年, 2030 年前) are not issue dates. Identifier: a title that is an official number
