@@ -39,7 +39,7 @@ def test_title_key(printed, key):
 
 def test_table_policies_resolve_one_row_each(extraction):
     out = resolve.resolve(_table_mentions(extraction), overrides=[])
-    assert len(out["policies"]) == 21                        # 表 3-1 8, 3-4 3, 3-6 3, 3-7 7 (no repeats)
+    assert len(out["policies"]) == 20                        # 表 3-1 8, 3-4 3, 3-6 3, 3-7 6 (no repeats)
     assert all(p["mention_count"] == 1 and p["source_count"] == 1 for p in out["policies"])
     ids = {p["policy_id"] for p in out["policies"]}
     assert {m["policy_id"] for m in out["policy_mentions"]} == ids
@@ -105,7 +105,7 @@ def test_same_as_override_merges_and_is_counted(extraction):
     entry = {"table": "policies", "action": "same_as", "match": {"jurisdiction": "US", "title": "FASST"},
              "same_as": "國家人工智慧資源試點計畫", "reason": "test", "source_line": "000 L814", "_where": "e1"}
     out = resolve.resolve(_table_mentions(extraction), overrides=[entry])
-    assert len(out["policies"]) == 20
+    assert len(out["policies"]) == 19
     assert out["overrides_applied"] == {"policies": 1}
 
 
