@@ -27,10 +27,11 @@ def is_document(mention: dict) -> bool:
 
 
 def _join(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple],
-          values_of: Callable[[dict], Iterable[str]], with_record: bool = False) -> None:
+          values_of: Callable[[dict], Iterable[str]], with_record: bool = False, tables_lead: bool = False) -> None:
     """Join the keys of the mentions of one jurisdiction that share a value of ``values_of(mention)``: every
     key of a group is aliased to the group's lead (see the module docstring). ``with_record``: only groups
-    holding a live record and a report mention are joined."""
+    holding a live record and a report mention are joined. ``tables_lead``: among report keys, a table row's
+    leads (rule 1d: the table prints the document's title, the prose names it by its kind)."""
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for m in mentions:
         for value in values_of(m):
@@ -42,7 +43,8 @@ def _join(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tup
         if len(keys) < 2:
             continue
         documented = {canonical(key_of[m["mention_id"]], alias) for m in mentions if is_document(m)}
-        lead = min(keys, key=lambda k: (k not in documented, k))
+        tabled = {canonical(key_of[m["mention_id"]], alias) for m in group if m.get("context") == "table"}
+        lead = min(keys, key=lambda k: (k not in documented, tables_lead and k not in tabled, k))
         for k in keys - {lead}:
             alias[k] = lead
 
@@ -92,9 +94,9 @@ def _quoted_name(m: dict) -> list[str]:
 
 def join_quoted_names(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple]) -> None:
     """Rule 1d: report titles of one jurisdiction quoting the same name, each either that name with a kind word
-    or a document about it (:func:`_quoted_name`), name one instrument; their keys are joined (lead: module
-    docstring)."""
-    _join([m for m in mentions if is_document(m)], key_of, alias, _quoted_name)
+    or a document about it (:func:`_quoted_name`), name one instrument; their keys are joined, a table row's
+    key leading (000 表 3-4 L1014 關於次世代運算基盤「富岳 NEXT」的推進 over the L995 heading's 「富岳 NEXT」計畫)."""
+    _join([m for m in mentions if is_document(m)], key_of, alias, _quoted_name, tables_lead=True)
 
 
 _SHORT_TITLE_RE = re.compile(r"\(([^()]*\bAct)\)\s*$")     # "... (Artificial Intelligence Act)" ending a name
