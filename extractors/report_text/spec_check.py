@@ -54,7 +54,7 @@ def read_table_spec(path: Path, source_id: str, mappers: dict) -> YamlDoc:
     _pattern(doc, ("programme_period",), "programme_period")
     for i in range(len(spec.get("tables") or [])):
         _check_table(doc, i, mappers)
-    for name in ("kpi_text", "market_text"):
+    for name in ("kpi_text", "market_text", "indicator_text"):
         for i, sec in enumerate(spec.get(name) or []):
             entry = f"{name} entry {i + 1}"
             missing = [k for k in ("section", "start", "end") if not isinstance(sec, dict) or sec.get(k) is None]
