@@ -104,10 +104,15 @@ def test_000_countries_named_in_the_clause_and_the_section_default(extracted):
     assert ("L1593-1593", None, "amount", "CH", None, None, 230.0, "萬歐元", "230萬歐元", None) in rows
     # L602 麥肯錫 2023 年發布的「…」報告 … 自動化程度分別提高了 34%、34.5%和 21%
     assert [r[6] for r in rows if r[0] == "L602-602" and r[9] == "麥肯錫"] == [34.0, 34.5, 21.0, 17.5, 11.0, 0.5]
+    # L1995 根據中國工信部賽迪研究院的數據顯示,2023 年中國 GenAI 的企業採用率已達 15%,…並預測 2035 年…: the
+    # forecast comes after the figure's clause
+    assert ("L1995-1995", None, "ai_adoption_share", "CN", 2023, 2023, 15.0, "%", "15%", "中國工信部賽迪研究院") in rows
+    # L493-497 波士頓顧問集團 (Boston Consulting Group, BCG)於 2024 年 9 月 5 日發布 … 差異值高達 49%
+    assert ("L497-497", None, "share", "WLD", None, None, 49.0, "%", "49%", "Boston Consulting Group") in rows
     # forecasts and scenarios are not indicators: L443 (據估計 … 將介於 0.5% 至 3.4%), L451 (情境 … 100%),
     # L370 (若僅 11%的員工被 GenAI 取代), L594 (預測,到 2030 年 … 1.5%)
     assert not [r for r in rows if r[0] in ("L443-443", "L451-451", "L370-370", "L594-594")]
-    assert len(rows) == 30
+    assert len(rows) == 35
 
 
 def test_004_prints_no_indicator_figure(extracted):
@@ -127,7 +132,7 @@ def test_every_indicator_value_is_on_its_line(extracted):
                 first, last = map(int, loc[1:].split("-"))
                 assert first == last and row["value_printed"] in lines[first - 1].replace("**", ""), (sid, loc, row)
             checked += 1
-    assert checked == 5 + 11 + 14 + 30
+    assert checked == 5 + 11 + 14 + 35
 
 
 def test_indicator_text_section_without_end_names_its_entry(tmp_path, monkeypatch):

@@ -14,7 +14,8 @@ read by the same functions as the market figures (:mod:`.market_text`, units thr
 * figures: a percentage (``48.7%``), an amount of money, a rank (``第 14 名``) or a count with a measure word
   (``3 萬名``); a range (``0.5% 至 3.4%``, ``12-18 個``) is not read (``value`` holds one number);
 * not indicators: a figure :func:`.market_text.metric_of` calls a market figure (CAGR, GDP, 市場規模, share of
-  value: those are ``market_figures``); a figure whose sentence states a forecast (``forecast``); a count or an
+  value: those are ``market_figures``) or whose clause or the clause before names a market figure (``market``);
+  a figure whose sentence, up to the end of its clause, states a forecast (``forecast``); a count or an
   amount whose clause does not say it was achieved (``achieved``) or says it is a study's coverage
   (``coverage``: 針對 47 個國家);
 * scope: the country printed nearest before the figure in its clause, else in its sentence (before it), else
@@ -146,7 +147,8 @@ def _indicator(clause: str, before: str, kind: str) -> str:
 
 
 def _keep(kind: str, sentence: str, clause: str, before: str) -> bool:
-    """Whether a figure is an indicator: its ``sentence`` (to the full stop) states no forecast, its
+    """Whether a figure is an indicator: its ``sentence`` (from the full stop before it to the end of its clause)
+    states no forecast, its
     ``clause`` and the clause ``before`` it no market figure, and a count or amount was achieved (not coverage)."""
     r = rules()
     if r["forecast"].search(sentence) or r["market"].search(before + clause):
@@ -165,7 +167,7 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict) -> list[dict]:
     figures = _candidates(joined)
     for k, (start, end, kind, value, unit, printed) in enumerate(figures):
         sentence = _start_of(joined, start, _SENTENCE_END)
-        full = joined[_start_of(joined, start, _FULL_STOP):_end_of(joined, end, _FULL_STOP)]
+        full = joined[_start_of(joined, start, _FULL_STOP):_end_of(joined, end, _CLAUSE_END)]
         own = _start_of(joined, start, _CLAUSE_END)
         clause = max(own, prev_end)                   # a list in one clause: 濫用12%及公平性問題10%
         prev_end = end
