@@ -41,7 +41,8 @@ def read_table_spec(path: Path, source_id: str, mappers: dict) -> YamlDoc:
     """Parse and check a table spec. ``mappers``: {(target, layout): mapper}. Raises SpecFileError (file, line,
     table, cause) for invalid YAML, a source_id that is not the file's, ``tables`` that is not a list of
     mappings with table_id and target, a target/layout no mapper reads, a column number that is not an integer,
-    a ``kpi_text`` or ``market_text`` section without section/start/end, or a pattern that does not compile."""
+    a ``kpi_text``, ``market_text`` or ``indicator_text`` section without section/start/end, or a pattern that does
+    not compile."""
     doc = read_yaml(path, SpecFileError)
     spec = doc.data
     if not isinstance(spec, dict):
