@@ -18,19 +18,24 @@ read by the same functions as the market figures (:mod:`.market_text`, units thr
   a figure whose sentence, up to the end of its clause, states a forecast (``forecast``); a count or an
   amount whose clause does not say it was achieved (``achieved``) or says it is a study's coverage
   (``coverage``: 針對 47 個國家);
-* scope: the country printed nearest before the figure in its clause, else in its sentence (before it), else
-  the sentence's world word (``world``: 全球 -> WLD), else the section's ``scope``; a figure with none is
-  left out;
-* indicator: the first ``indicators`` rule whose pattern is in the figure's clause, else its kind (``kinds``:
-  share, rank, count, amount); ``measure`` is the clause as printed (from the previous 、，；。 or the previous
-  figure of a list to the next 、，；。; markdown bold ``**`` dropped), ``section`` the spec section;
+* scope: a country printed in the figure's clause (the nearest before it, else the first after it: 83%中國決策者),
+  else the last one before it in its sentence, else the sentence's world word (``world``: 全球 -> WLD), else a
+  country the sentence before names (a company introduced there: 發祥於瑞士…的新創公司 mimic), else the section's
+  ``scope``; a figure with none is left out (countries through :func:`extractors.core.normalise.places_in`);
+* indicator: the first ``indicators`` rule whose pattern is in the figure's clause, else, for an item of a list
+  (after 、) or a share (占) of a whole named in the clause before, the rule matched nearest the end of that
+  clause, else its kind (``kinds``: share, rank, count, amount); ``measure`` is the clause as printed (from the
+  previous 、，；。 or the previous figure of a list to the next 、，；。; markdown bold ``**`` dropped),
+  ``section`` the spec section; ``subject`` stays NULL;
 * period: as market figures (the last year or year range printed before the figure in its sentence, titles in
   《》 aside), except that a year printed with its month dates an event (a report, an announcement), not the
-  figure; NULL when none;
-* publisher: the last name printed before the figure in its paragraph by a ``publisher_cues`` pattern (根據
-  Gartner 的調查, 依 LinkedIn《…》, Klarna 也表示, 機構 Statista), as printed; NULL when none is printed;
-* the same figure printed again in a source (same indicator, value, unit, scope and period) is one row; the other
-  lines go to ``other_locators``.
+  figure; NULL when none (ROC years are not read);
+* publisher: the last name a ``publisher_cues`` pattern finds before the figure in its sentence (根據 Gartner 的
+  調查, 依 LinkedIn《…》, Klarna 也表示, 機構 Statista, 麥肯錫於 2023 年 6 月 27 日發布), else one found at the
+  opening of its paragraph (003 L100 (一) 依 LinkedIn … 80%) unless the sentence points elsewhere (先前提及), as
+  printed; NULL when none is printed;
+* the same figure printed again in a source (same indicator, value, unit, scope, period and clause words) is one
+  row; the other lines go to ``other_locators`` (002 L86 = L763).
 """
 from __future__ import annotations
 
@@ -148,8 +153,8 @@ def _indicator(clause: str, before: str, kind: str) -> str:
 
 def _keep(kind: str, sentence: str, clause: str, before: str) -> bool:
     """Whether a figure is an indicator: its ``sentence`` (from the full stop before it to the end of its clause)
-    states no forecast, its
-    ``clause`` and the clause ``before`` it no market figure, and a count or amount was achieved (not coverage)."""
+    states no forecast, its ``clause`` and the clause ``before`` it name no market figure, and a count or an
+    amount was achieved (not a study's coverage)."""
     r = rules()
     if r["forecast"].search(sentence) or r["market"].search(before + clause):
         return False
@@ -159,6 +164,7 @@ def _keep(kind: str, sentence: str, clause: str, before: str) -> bool:
 
 
 def _rows_of_paragraph(ex: Extraction, para, sec: dict) -> list[dict]:
+    """``indicators`` rows of one paragraph (a list of (1-based line, text)) of spec section ``sec``."""
     joined, offsets = "", []
     for line_no, text in para:
         offsets.append((len(joined), line_no))
