@@ -264,7 +264,7 @@ def measure_policies(reference: dict, tables: dict) -> dict:  # noqa: C901  (ove
                                   "recall": _ratio(s_tp, s_tp + s_fn),
                                   "optional_matched": sum(1 for i in ref_done if refs[i].get("optional")),
                                   "fp_duplicates": s_dup,
-                                  "extracted": len(cands)}
+                                  "extracted": len(cands), "types_agree": 0, "types_compared": 0}
         for i, ref in enumerate(refs):
             if i in ref_done:
                 cand, kind = cands[ref_done[i][0]], ref_done[i][1]
@@ -273,7 +273,11 @@ def measure_policies(reference: dict, tables: dict) -> dict:  # noqa: C901  (ove
                 for fld in agree:
                     if ref.get(fld) is not None and cand.get(fld) is not None:
                         agree[fld][1] += 1
-                        if ref[fld] == cand[fld]:
+                        same = ref[fld] == cand[fld]
+                        if fld == "instrument_type":
+                            per_scope[scope["id"]]["types_compared"] += 1
+                            per_scope[scope["id"]]["types_agree"] += same
+                        if same:
                             agree[fld][0] += 1
                         else:
                             field_diffs.append(f"{scope['id']}: {ref['title']!r} {fld}: reference {ref[fld]!r}, "
@@ -470,8 +474,9 @@ def measure_kpis(reference: dict, rows: list[dict]) -> dict:
             field = "baseline_value" if baseline else "target_value"
             if _num_equal(row.get(field), ref["value"]):
                 return (j, "parsed")
-            figure = re.match(r"[\d,.]+\s*\S?", ref["value_printed"]).group(0)
-            if how is None and _squash(figure) in _squash(row.get("value_printed")):
+            # the printed figure, which need not open the value as printed (``超過**5億**``)
+            figure = re.search(r"\d[\d,.]*\s*\S?", str(ref["value_printed"]))
+            if how is None and figure and _squash(figure.group(0)) in _squash(row.get("value_printed")):
                 how = (j, "printed")
         return how
 
@@ -495,7 +500,9 @@ def measure_kpis(reference: dict, rows: list[dict]) -> dict:
 
 def by_sample(ref_name: str, reference: dict, res: dict) -> dict:
     """Figures summed over the scopes of each sample: ``old`` (the scopes the extractor was tuned on; a scope
-    without a ``sample`` key is old) and ``new`` (scopes chosen for issue 15 before any extractor change).
+    without a ``sample`` key is old), ``new`` (scopes chosen for issue 15 before any extractor change) and
+    ``holdout`` (scopes sampled blind, without seeing any extraction, while the extractor was being changed).
+    Policies also sum the instrument-type agreement on matched pairs (``types_agree`` of ``types_compared``).
 
     Precision is tp / (tp + fp), for kpis (many figures to one statement row) matched rows / rows in scope.
     Returns ``{sample: {"scopes", "tp", "fp", "fn", "precision", "recall"}}``."""
@@ -506,12 +513,13 @@ def by_sample(ref_name: str, reference: dict, res: dict) -> dict:
             continue
         g = out.setdefault(scope.get("sample", "old"), {"scopes": [], "tp": 0, "fp": 0, "fn": 0, "extracted": 0})
         g["scopes"].append(scope["id"])
-        for k in ("tp", "fp", "fn", "extracted"):
-            g[k] += s.get(k, 0)
+        for k in ("tp", "fp", "fn", "extracted", "types_agree", "types_compared"):
+            g[k] = g.get(k, 0) + s.get(k, 0)
     for g in out.values():
         hits = g["extracted"] - g["fp"] if ref_name == "kpis" else g["tp"]
         g["precision"] = _ratio(hits, hits + g["fp"])
         g["recall"] = _ratio(g["tp"], g["tp"] + g["fn"])
+        g["type_agreement"] = _ratio(g["types_agree"], g["types_compared"])
     return out
 
 
@@ -572,12 +580,14 @@ def report(results: dict, timing: dict, out=sys.stdout, max_items: int = 200) ->
         p(f"{name:<16}{res['status']:<30}{res['reference_records']:>5}"
           f"{res['tp']:>5}{res['fp']:>5}{res['fn']:>5}{_fmt(res['precision']):>11}{_fmt(res['recall']):>8}")
     p("")
-    p("== old and new scopes (tests/reference/README.md: 'old' = tuned on, 'new' = sampled for issue 15) ==")
-    p(f"{'table':<16}{'sample':<8}{'tp':>5}{'fp':>5}{'fn':>5}{'precision':>11}{'recall':>8}  scopes")
+    p("== old, new and hold-out scopes (tests/reference/README.md: 'old' = tuned on, 'new' = sampled for issue 15, "
+      "'holdout' = sampled blind) ==")
+    p(f"{'table':<16}{'sample':<8}{'tp':>5}{'fp':>5}{'fn':>5}{'precision':>11}{'recall':>8}{'types':>10}  scopes")
     for name, res in results.items():
         for sample, g in sorted(res.get("samples", {}).items(), reverse=True):
+            types = f"{g['types_agree']}/{g['types_compared']}" if g.get("types_compared") else ""
             p(f"{name:<16}{sample:<8}{g['tp']:>5}{g['fp']:>5}{g['fn']:>5}{_fmt(g['precision']):>11}"
-              f"{_fmt(g['recall']):>8}  {', '.join(g['scopes'])}")
+              f"{_fmt(g['recall']):>8}{types:>10}  {', '.join(g['scopes'])}")
     for name, res in results.items():
         if "scopes" not in res:
             continue

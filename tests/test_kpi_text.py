@@ -41,7 +41,9 @@ def _at(rows, line: int) -> list[dict]:
 def test_text_targets_one_row_each(moda):
     k = moda.rows["kpis"]
     text = [r for r in k if r["source_locator"].startswith("L")]
-    assert len(k) == 55 and len(text) == 35          # 20 rows of 表 1 (test_tables_programme) + 35 from the text
+    # 20 rows of 表 1 (test_tables_programme) + 34 from 計畫目標 and 量化效益 + 66 from the sections of
+    # test_kpi_more (表 1 註 1 5, 社會參與 2, 主要工作項目 18, 表 3 21, 執行方法 10, 表 4 4, 質化效益 2, 財務計畫 4)
+    assert len(k) == 120 and len(text) == 100
     # L1635 "全程培育 AI 整合型人才 2,000 人次、種子教師 40 位及導入 40 家企業實戰培育"
     assert [(r["target_value"], r["target_unit"], r["period_basis"], r["value_printed"]) for r in _at(k, 1635)] == [
         (2000.0, "人次", "period_total", "全程培育 AI 整合型人才 2,000 人次"),
@@ -52,10 +54,11 @@ def test_text_targets_one_row_each(moda):
         (35.0, "at_least", "per_year", "至少"), (140.0, "at_least", "period_total", "至少")]
     # L1660 "…普及率在 2028 年可提升至 50%(2023 年約 32.5%)" is 表 1 L264's target (same target, baseline and
     # year): one row; its printed year 2028 is the programme's end year 表 1 L264 gets (L1538)
+    # (L602 prints it again in the work-item prose: test_kpi_more)
     assert _at(k, 1660) == []
     r = [r for r in k if r["source_locator"] == "表 1 L264-267"][0]
     assert (r["target_value"], r["baseline_value"], r["baseline_year"], r["target_year"], r["other_locators"]) == \
-        (50.0, 32.5, 2023, 2028, "L1660-1660")
+        (50.0, 32.5, 2023, 2028, "L602-602; L1660-1660")
     # L1667 "計畫全程促進 AI 相關投資達新臺幣 50 億元，整體 AI 應用服務產值提升達 100 億元"
     assert [(r["target_value"], r["target_unit"], r["qualifier"]) for r in _at(k, 1667)] == [
         (50.0, "億元", "達"), (100.0, "億元", "達")]
@@ -76,18 +79,22 @@ def test_not_targets(moda):
 def test_the_same_target_printed_again_is_one_row(moda):
     k = {(r["source_locator"], r["value_printed"]): r for r in moda.rows["kpis"]}
     # 表 1 L263 "每年補足數位經濟產業人才缺口 10%以上" = L1639 "…AI 人才缺口至少 10%" = L1659 = footnote L1663
+    # and 表 3 L377, 表 4 L1555, 柒's table L1674 (test_kpi_more); other_locators in line order
     assert k[("表 1 L263-263", "每年補足數位經濟產業人才缺口 10%以上")]["other_locators"] == \
-        "L1639-1639; L1659-1659; L1663-1663"
-    # 表 1 L269 "提升 50%經營效率" = L1655 = L1661 ("提升 50%經營效" / 率 after a footnote)
-    assert k[("表 1 L269-269", "提升 50%經營效率")]["other_locators"] == "L1655-1655; L1661-1661"
+        "L377-377; L1555-1555; L1639-1639; L1659-1659; L1663-1663; L1674-1674"
+    # 表 1 L269 "提升 50%經營效率" = L365 = L1529 = L1655 = L1661 ("提升 50%經營效" / 率 after a footnote)
+    assert k[("表 1 L269-269", "提升 50%經營效率")]["other_locators"] == \
+        "L365-365; L1529-1529; L1655-1655; L1661-1661"
     # L263's 500 人次 (數位經濟產業) and L272's (製造產業) are two targets; the footnote's 每年培養製造業人才
     # 500 人次 joins L272
     assert k[("表 1 L263-263", "每年培育數位經濟產業 AI 應用人才至少 500 人次(培育女性人才不少於三分之一)")][
-        "other_locators"] == "L1663-1663"
+        "other_locators"] == "L377-377; L1555-1555; L1663-1663; L1674-1674"
     assert k[("表 1 L272-275", "每年培育製造產業 AI 應用人才至少 500 人次(培育女性人才不少於三分之一)")][
-        "other_locators"] == "L1663-1663"
-    # L1637 (AI Learning Park) and L1639 (數位經濟產業及製造業) print 1,000 人次 each: two targets
-    assert [r["other_locators"] for r in k.values() if r["target_value"] == 1000.0] == [None, None]
+        "other_locators"] == "L390-390; L1555-1555; L1663-1663; L1675-1675"
+    # L1637 (AI Learning Park) and L1639 (數位經濟產業及製造業) print 1,000 人次 each: two targets; L1637's is
+    # also printed at L349, in 表 3 (L376), 表 4 (L1554) and 柒's table (L1673)
+    assert [r["other_locators"] for r in k.values() if r["target_value"] == 1000.0] == \
+        ["L349-349; L376-376; L1554-1554; L1673-1673", None]
     assert likeness("每年培育 AI 應用人才至少 1,000 人次",
                     "每年培育數位經濟產業及製造業 AI 應用人才至少 1,000 人次") < 0.6
 
@@ -134,8 +141,8 @@ def test_every_printed_value_is_on_its_line(extracted):
                     assert _figure(printed).replace(" ", "") in line.replace(" ", ""), (sid, other, printed)
                 checked += 1
     # kpis of 003 and 002; market_figures of 000 (tables), 003 and 001 (text); indicators of 000 (表 1-1 137, 表 3-2
-    # 18, text 35), 001 (text 11), 002 (text 14), 003 (text 5)
-    assert checked == 55 + 5 + 59 + 7 + 1 + 137 + 18 + 35 + 11 + 14 + 5
+    # 18, text 35), 001 (text 11), 002 (text 12), 003 (text 5)
+    assert checked == 120 + 24 + 59 + 7 + 1 + 137 + 18 + 35 + 11 + 12 + 5
 
 
 def test_kpi_text_section_without_end_names_its_entry(tmp_path, monkeypatch):

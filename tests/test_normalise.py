@@ -220,7 +220,22 @@ def test_parse_period_unreadable():
     ("智慧旅遊創新發展行動計畫", "strategy", False),      # L1206: an action plan is a plan (OECD.AI strategies)
     ("臺灣 AI 行動計畫 2.0", "strategy", False),                                  # moda L93
     ("AI 協調計畫", "strategy", False),                                           # nstc L334
-    ("算力基礎設施高品質發展行動計畫", "infrastructure", False),                   # L1151
+    ("算力基礎設施高品質發展行動計畫", "strategy", False),   # L1151: an action plan, whatever it plans
+    ("新產業標準化領航工程實施方案 (2023—2035 年)", "programme", False),   # L1119: 標準化 is its field, not a standard
+    ("貫徹實施〈國家標準化發展綱要〉行動計畫(2024—2025 年)", "strategy", False),  # L1129
+    ("數位技能標準 (DSS)", "standard", False),                                   # L979
+    ("高速電腦公私夥伴聯合計畫", "infrastructure", False),                        # L831 (EuroHPC JU)
+    ("歐洲共同資料空間", "infrastructure", False),                                # L893
+    ("在 GenAI 的時代中為推進數位轉型所需人才及技術之思維 (GenAI 時代の DX 推進に必要な人材・スキルの考え方)",
+     "guideline", True),                                                        # 表 3-4 L1016
+    ("AI 與著作權相關觀點", "guideline", False),                                   # L1096
+    ("廣島 AI 進程", "framework", False),                                         # L1022
+    ("後 5G 情報通信系統基礎建設強化研究開發事業", "programme", False),               # L957
+    ("金融科技發展規劃(2022-2025年)", "strategy", False),        # L2380: the head word before the trailing years
+    ("第 四期智慧機器人基本計畫(2024-2028年)", "strategy", False),  # L2318: a basic plan is a plan
+    ("AI 創新套案", "programme", False),                           # L823: a package of support measures
+    ("促進資料創新利用發展條例(草案)", "bill", False),                # L2460: (草案) is kept for the bill rule
+    ("無顯著風險之人工智慧/機器學習技術醫療器材軟體臨床試驗態樣說明及示例", "guideline", False),  # nstc L1144
     ("人工智慧規則指南手冊", "guideline", False),                                   # nstc L397
     ("AI 時代個資安全使用方針", "guideline", False),                                # L1339
     ("人工智慧風險分級框 架", "framework", False),                                  # L2422: a line-wrap space

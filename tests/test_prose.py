@@ -224,3 +224,52 @@ def test_the_sentence_tells_bill_or_law(prose_rows):
     assert "《人工智慧基本法》草案" in snapshots.load(SOURCES["000"]).lines[2416 - 1]
     m = _at(_mentions(prose_rows, "000", "人工智慧基本法"), 2416)
     assert (m["instrument_type"], m["status"]) == ("bill", "proposed")
+
+
+def test_the_sentence_tells_funding(prose_rows):
+    # extractors/core/rules/instrument_types.yaml ``context``: a programme money flows out of is funding
+    # 000 L839: 19 億歐元來自數位歐洲計畫 (Digital European Programme)
+    assert "19 億歐元來自數位歐洲計畫" in snapshots.load(SOURCES["000"]).lines[839 - 1]
+    assert _at(_mentions(prose_rows, "000", "數位歐洲計畫"), 839)["instrument_type"] == "funding"
+    # 001 L269: 數發部發起的AI領航推動計畫，透過補助及輔導機制
+    line = snapshots.load(SOURCES["001"]).lines[269 - 1]
+    assert "AI領航推動計畫，透過補助" in line
+    assert _at(_mentions(prose_rows, "001", "AI領航推動計畫"), 269)["instrument_type"] == "funding"
+    # the same line: 《晶片驅動臺灣產業創新方案》 … 規劃未來十年挹注3,000億元經費: a programme with a budget of its
+    # own stays a programme
+    assert "挹注3,000億元經費" in line
+    assert _at(_mentions(prose_rows, "001", "晶片驅動臺灣產業創新方案"), 269)["instrument_type"] == "programme"
+
+
+def test_eu_regulation_is_a_law_and_a_law_to_be_enacted_a_bill(prose_rows):
+    # schemas/vocabularies/instrument_types.yaml: a regulation of the EU Parliament and Council is a law
+    # 004 L1119 《一般資料保護規則》(General Data Protection Regulation, GDPR)
+    assert _at(_mentions(prose_rows, "004", "一般資料保護規則"), 1119)["instrument_type"] == "law"
+    # 000 L2646 韓國金融委員會將制定《數位金融安全法》: proposed, so the resolved policy is a bill
+    assert "將制定《數位金融安全法》" in snapshots.load(SOURCES["000"]).lines[2646 - 1]
+    m = _at(_mentions(prose_rows, "000", "數位金融安全法"), 2646)
+    assert (m["instrument_type"], m["status"]) == ("law", "proposed")
+    full = [extract.extract_source(snapshots.load(sid)) for sid in SOURCES.values()]   # tables and prose
+    out = resolve.resolve([m for ex in full for m in ex.rows["policy_mentions"]],
+                          [r for ex in full for r in ex.rows["policy_relations"]])
+    policy = next(p for p in out["policies"] if p["title"] == "數位金融安全法")
+    assert (policy["instrument_type"], policy["status"]) == ("bill", "proposed")
+
+
+def test_context_rule_needs_a_pattern(tmp_path, monkeypatch):
+    from extractors.core import normalise as nz
+    from extractors.core.normalise import RulesError
+    from extractors.report_text.prose import types
+
+    text = (nz.RULES_DIR / "instrument_types.yaml").read_text(encoding="utf-8")
+    broken = text.replace("- {type: funding, of: [programme, other], before: '來自\\s*$'}",
+                          "- {type: funding, of: [programme, other]}")
+    assert broken != text
+    (tmp_path / "instrument_types.yaml").write_text(broken, encoding="utf-8")
+    monkeypatch.setattr(types, "rules_doc", lambda name: nz.rules_doc(name, tmp_path))
+    types.context_rules.cache_clear()
+    try:
+        with pytest.raises(RulesError, match="context rule 1.*needs one of before, after, clause"):
+            types.context_rules()
+    finally:
+        types.context_rules.cache_clear()

@@ -216,8 +216,8 @@ def test_slide_law_table_to_mentions(nstc):
 
 
 def test_slide_figures_to_kpis(nstc):
-    k = nstc.rows["kpis"]
-    assert len(k) == 5
+    k = _table(nstc.rows["kpis"], "s-pilot")
+    assert len(k) == 5                  # the deck's other result slides: test_kpi_more
     # L829-831 "國際訂單" / "規模累計成長" / "30% 以上"
     r = _one(k, source_locator="表 s-pilot L829-831")
     assert (r["indicator"], r["target_value"], r["target_unit"], r["comparator"], r["value_kind"]) == \

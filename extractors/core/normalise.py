@@ -350,10 +350,13 @@ def _instrument_rules() -> list[tuple[str, re.Pattern]]:
 
 
 def instrument_type(title: str) -> str:
-    """Instrument type from the printed title: first matching rule of rules/instrument_types.yaml."""
+    """Instrument type from the printed title: the first rule of rules/instrument_types.yaml matching the title's
+    core (without a trailing bracket), else the first matching the whole title; ``other`` when none does."""
     key = to_traditional(re.sub(r"^[《「『〈]+|[》」』〉]+$", "", title.strip()))
     key = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", key)   # a line wrap inside a word
-    for kind, pattern in _instrument_rules():
-        if pattern.search(key):
-            return kind
+    core = re.sub(r"\s*[(（](?![^()（）]*草案)[^()（）]*[)）]\s*$", "", key)   # a trailing bracket, not (草案)
+    for text in dict.fromkeys((core, key)):
+        for kind, pattern in _instrument_rules():
+            if kind != "other" and pattern.search(text):
+                return kind
     return "other"

@@ -41,8 +41,9 @@ def read_table_spec(path: Path, source_id: str, mappers: dict) -> YamlDoc:
     """Parse and check a table spec. ``mappers``: {(target, layout): mapper}. Raises SpecFileError (file, line,
     table, cause) for invalid YAML, a source_id that is not the file's, ``tables`` that is not a list of
     mappings with table_id and target, a target/layout no mapper reads, a column number that is not an integer,
-    a ``kpi_text``, ``market_text`` or ``indicator_text`` section without section/start/end, or a pattern that does
-    not compile."""
+    a ``kpi_text``, ``market_text`` or ``indicator_text`` section without section/start/end or with a ``cell``
+    that is not a column number, a ``sentences`` other than ``planned``, a ``value_kind`` other than
+    target/achieved, or a pattern that does not compile."""
     doc = read_yaml(path, SpecFileError)
     spec = doc.data
     if not isinstance(spec, dict):
@@ -61,9 +62,24 @@ def read_table_spec(path: Path, source_id: str, mappers: dict) -> YamlDoc:
             missing = [k for k in ("section", "start", "end") if not isinstance(sec, dict) or sec.get(k) is None]
             if missing:
                 raise doc.error((name, i), entry, f"missing key {missing[0]!r} (section, start, end)")
-            for key in ("start", "end", "heading"):
+            for key in ("start", "end", "heading", "indicator_pattern"):
                 _pattern(doc, (name, i, key), entry)
+            _check_text_section(doc, name, i, entry)
     return doc
+
+
+def _check_text_section(doc: YamlDoc, name: str, i: int, entry: str) -> None:
+    """``cell`` / ``indicator_cell`` are column numbers; ``sentences`` is ``planned``; ``value_kind`` is one of
+    the kpis enum (extractors/report_text/mappers/kpi_text.py)."""
+    sec = doc.data[name][i]
+    for key in ("cell", "indicator_cell"):
+        if sec.get(key) is not None and not isinstance(sec[key], int):
+            raise doc.error((name, i, key), entry, f"{key} must be a column number, got {sec[key]!r}")
+    if sec.get("sentences") not in (None, "planned"):
+        raise doc.error((name, i, "sentences"), entry, f"sentences must be 'planned', got {sec['sentences']!r}")
+    if sec.get("value_kind") not in (None, "target", "achieved"):
+        raise doc.error((name, i, "value_kind"), entry,
+                        f"value_kind must be 'target' or 'achieved', got {sec['value_kind']!r}")
 
 
 def _check_table(doc: YamlDoc, i: int, mappers: dict) -> None:

@@ -176,6 +176,8 @@ def _policy_row(juris: str, key: str, group: list[dict], revoked_by: dict[str, l
         kind = next((m["instrument_type"] for m in group if m["instrument_type"] != "other"), kind)
     if kind == "bill" and status == "adopted":
         kind = "law"        # 法案 also translates "Act": a sentence says it was passed
+    elif kind == "law" and status == "proposed":
+        kind = "bill"       # a 法 the sources only say is drafted or to be enacted (將制定《數位金融安全法》)
     genai = any(nz.genai_specific(m["title"], m["text"] if m["context"] == "table" else None)
                 for m in group)
     values, used = canonical_values(pool, first, roles)

@@ -8,13 +8,36 @@ Spec key ``kpi_text`` (``specs/<source_id>.yaml``), a list of sections::
         start: '^二、量化效益$'       # the section's heading line (regex; the list of contents is not matched)
         end: '^柒、'                 # the first line after the section (regex)
         heading: '^(?:分項[一二三四]、|\\(\\S\\)\\s*目標)'   # sub-headings: a target's indicator (optional)
+        cell: 2                      # optional: a table's lines; read only this tab-separated cell (from 0)
+        indicator_cell: 1            # optional: the indicator is this cell, or the last non-empty one above
+        indicator_pattern: '<p>([^<]{4,})</p>'   # optional: or group 1 of this pattern in the read cell
+        sentences: planned           # optional: read only the sentences that state the plan's own targets
+        value_kind: achieved         # optional (default target): a slide reporting results
+        programme: AI on Chip計畫     # optional: the programme as printed (default: the document's title)
+        calendar: roc                # optional (default: the spec's calendar): three-digit baseline years
 
 Document 003 (MODA's programme plan) prints its targets in 表 1 and again, with more of them, in
 陸 二、量化效益 / 三、計畫全程綜整效益 (L1631-1667) and 貳 一、計畫目標 (L181-221). Rules:
 
-* each non-empty line of a section is read by :func:`extractors.report_text.mappers.kpi_targets.read_targets`
+Document 003 prints the same targets again, and yearly ones, in 表 1's [註 1] (L277-306, 114 年產出 3 個),
+四、社會參與 (L154, L162), 肆 一、主要工作項目 (L344-365),
+表 3 全程計畫各年度重點規劃 (L371-390, column 執行策略), 表 4 分年經費規劃 (L1553-1567, column 工作項目說明;
+its year columns are amounts), 陸 一、質化效益 (L1621-1623), 肆 三 (二) 各分項執行方法說明 (L441-1533) and 柒 財務計畫's
+table (L1671-1688, column 項目說明); document 002 reports results on its slides 1. 執行成果 (L635-640) and
+2. AI 產業推動執行成果 (L887-920). Rules:
+
+* each non-empty line of a section, cut into its items at HTML tags and ● bullets (a leading ``-`` list mark
+  dropped), is read by :func:`extractors.report_text.mappers.kpi_targets.read_targets`
   (a sentence wrapped over a page break is read line by line, so every printed target is on its locator line);
-* the indicator is the nearest sub-heading line above (spec ``heading``), else the section name;
+* the indicator is the nearest sub-heading line above (spec ``heading``), else the section name; in a table
+  (``cell``) the work item a cell names (``indicator_pattern``, 表 4's ``<p>title</p>``), else the
+  ``indicator_cell`` of the line, or of the nearest line above that prints one;
+* ``sentences: planned`` (prose that mixes the plan's targets with market figures, surveys and worked examples):
+  a sentence (cut at 。；) is read only when it names the plan's intent (:data:`PLANNED`: 每年, 全程, 累計, 預計,
+  預定, 預估, 目標, 本計畫, 本分項, 本子項) and no other author (:data:`ATTRIBUTED`: 指出, 調查, 報告, 預測,
+  根據, 研究, 顯示, 市場) and no effect estimate (:data:`ESTIMATE`: 可 before a verb of change, 可提升, 將可降低);
+  a figure a sentence does not promise (003 L943 導入國內至少10%(6家) PCB 製造業者 without a plan word) is
+  skipped rather than guessed;
 * a footnote line (it starts with a superscript digit, ``² 本計畫 AI 人才需求之推估…``) prints the authors'
   estimates: only its sentences with a period word (每年, 全程, 累計) are read as targets;
 * :func:`merge_repeats` (after the tables are mapped): the same target printed twice is one row, the first
@@ -39,6 +62,9 @@ from extractors.report_text.mappers.programme import record_id
 
 SAME_SUBJECT = 0.6        # Dice share of character bigrams for "the same target" (see merge_repeats)
 OWN_BIGRAMS = 2           # ... while one of the two has at most this many bigrams the other lacks
+PLANNED = re.compile(r"每年|全程|累計|累積|預計|預定|預估|目標|本計畫|本分項|本子項")
+ATTRIBUTED = re.compile(r"指出|調查|報告|預測|根據|研究|顯示|市場")
+ESTIMATE = re.compile(r"可(?:提升|提高|降低|減少|節省|縮短|增加|達)")
 _FOOTNOTE_RE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 _PERIOD_WORD_RE = re.compile(r"每年|全程|累計|累積")
 _PAREN_RE = re.compile(r"[(（][^()（）]*[)）]")
@@ -58,32 +84,59 @@ def _sections(lines: list[str], spec: dict) -> list[tuple[dict, int, int]]:
     return out
 
 
-def _statements(line: str) -> list[str]:
-    """A line's text to read: the whole line, or for a footnote its sentences with a period word."""
+def _cells(line: str, sec: dict) -> tuple[str, str | None]:
+    """(text to read, indicator cell or None) of a line; a table line (spec ``cell``) gives its cells."""
+    if "cell" not in sec:
+        return line, None
+    cells = [c.strip() for c in line.split("\t")]
+    pick = lambda k: cells[k] if k is not None and k < len(cells) else ""  # noqa: E731
+    text = pick(sec["cell"])
+    m = re.search(sec["indicator_pattern"], text) if sec.get("indicator_pattern") else None
+    return text, (m.group(1).strip() if m else pick(sec.get("indicator_cell")) or None)
+
+
+def _parts(text: str) -> list[str]:
+    """A line's items: cut at HTML tags and ● bullets (柒's table cells print ``<ul …> ● item ● item``), a
+    leading ``-`` list mark dropped; each item is a substring of the line."""
+    items = (re.sub(r"^[-–•]\s+", "", p.strip()) for p in re.split(r"<[^>]*>|●", text))
+    return [p for p in items if p]
+
+
+def _statements(line: str, sec: dict) -> list[str]:
+    """A line's text to read: the whole line; for a footnote its sentences with a period word; for
+    ``sentences: planned`` its sentences stating the plan's targets (see the module docstring)."""
+    if sec.get("sentences") == "planned":
+        return [s for s in re.split(r"(?<=[。；])", line)
+                if PLANNED.search(s) and not ATTRIBUTED.search(s) and not ESTIMATE.search(s)]
     if not _FOOTNOTE_RE.match(line):
         return [line]
     return [s for s in re.split(r"(?<=[。；])", line) if _PERIOD_WORD_RE.search(s)]
 
 
 def map_kpi_text(ex: Extraction, tables, tspecs, lines: list[str], spec: dict) -> None:
-    """Source step: one kpis row per target printed in the spec's ``kpi_text`` sections (locator ``L<n>``)."""
-    programme = ex.rows["sources"][0]["title"]
+    """Source step: one kpis row per target printed in the spec's ``kpi_text`` sections (locator ``L<n>``;
+    record id ``<source>:text-<section>:L<n>:<k>``, the k-th target of the line). Achieved figures
+    (``value_kind: achieved``) get no period_basis: they report, they do not plan."""
     for sec, start, end in _sections(lines, spec):
+        programme = sec.get("programme") or ex.rows["sources"][0]["title"]
+        calendar = sec.get("calendar") or spec.get("calendar", "gregorian")
         indicator = sec["section"]
         for i in range(start + 1, end):
             line = lines[i].strip()
             if sec.get("heading") and re.search(sec["heading"], line):
                 indicator = line
                 continue
-            k = 0
-            for statement in _statements(line):
-                for target in read_targets(statement):
-                    ex.rows["kpis"].append({
-                        "record_id": record_id(ex.source_id, f"text-{sec['section']}", f"L{i + 1}", k),
-                        "programme": programme, "agency": None, "indicator": indicator, "measure": None,
-                        "value_kind": sec.get("value_kind", "target"), **target, "other_locators": None,
-                        "source_id": ex.source_id, "source_locator": f"L{i + 1}-{i + 1}"})
-                    k += 1
+            text, cell_indicator = _cells(lines[i], sec)
+            indicator = cell_indicator or indicator
+            targets = [t for part in _parts(text) for s in _statements(part, sec) for t in read_targets(s, calendar)]
+            for k, target in enumerate(targets):
+                if sec.get("value_kind") == "achieved":
+                    target = {**target, "period_basis": None, "target_year": None}
+                ex.rows["kpis"].append({
+                    "record_id": record_id(ex.source_id, f"text-{sec['section']}", f"L{i + 1}", k),
+                    "programme": programme, "agency": None, "indicator": indicator, "measure": None,
+                    "value_kind": sec.get("value_kind", "target"), **target, "other_locators": None,
+                    "source_id": ex.source_id, "source_locator": f"L{i + 1}-{i + 1}"})
 
 
 def _bigrams(text: str) -> set[str]:
@@ -123,13 +176,17 @@ def _same_target(row: dict, kept: list[dict], footnote: bool) -> dict | None:
 
 def merge_repeats(ex: Extraction, tables, tspecs, lines: list[str], spec: dict) -> None:
     """Source step: one row per target; a later printing of the same target (see the module docstring) is
-    dropped and its locator appended to the kept row's ``other_locators`` (``"L1639-1639; L1659-1659"``)."""
+    dropped and its locator added to the kept row's ``other_locators``, in line order (``"L1639-1639; L1659-1659"``)."""
     kept: list[dict] = []
     for row in ex.rows["kpis"]:
         same = _same_target(row, kept, _in_footnote(row, lines))
         if same is None:
             kept.append(row)
             continue
-        others = [x for x in (same.get("other_locators") or "").split("; ") if x]
-        same["other_locators"] = "; ".join(others + [row["source_locator"]])
+        others = [x for x in (same.get("other_locators") or "").split("; ") if x] + [row["source_locator"]]
+        same["other_locators"] = "; ".join(sorted(dict.fromkeys(others), key=_first_line))
     ex.rows["kpis"] = kept
+
+
+def _first_line(locator: str) -> int:
+    return int(re.search(r"L(\d+)", locator).group(1))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.core import normalise as nz
 from extractors.core.identifiers import identifier_in
 from extractors.core.records import Extraction, add_mention
 from extractors.report_text.prose.candidates import Candidate, candidates
@@ -17,6 +16,7 @@ from extractors.report_text.prose.places import juris_of
 from extractors.report_text.prose.rules import rules
 from extractors.report_text.prose.stages import stage_rules, stages
 from extractors.report_text.prose.titles import accept, clean_title, english_title
+from extractors.report_text.prose.types import type_for_jurisdiction, type_in_context
 
 
 @dataclass
@@ -60,18 +60,19 @@ def _issued(unit: Unit, cand: Candidate, cands: list[Candidate]) -> str | None:
     return issued
 
 
-def _passed(text: str, cand: Candidate, title: str, status: str | None) -> tuple[str | None, str | None]:
-    """(instrument type, status) the sentence tells beyond the title (rules/stages.yaml ``draft``, rules/prose.yaml
-    ``status``): a bill the sentence says was passed (完成立法, 生效 ...) or lists among the rules in force
+def _passed(text: str, cand: Candidate, title: str, status: str | None) -> tuple[str, str | None]:
+    """(instrument type, status) the sentence tells beyond the title: the type in context
+    (:func:`extractors.report_text.prose.types.type_in_context`), and (rules/stages.yaml ``draft``, rules/prose.yaml
+    ``status``) a bill the sentence says was passed (完成立法, 生效 ...) or lists among the rules in force
     (現行 earlier in the sentence) is an adopted law; a law followed by 草案 (《人工智慧基本法》草案) is a bill."""
-    kind = nz.instrument_type(title)
+    kind = type_in_context(title, text, cand.start, cand.end)
     after, before = text[cand.end:], re.split(r"[。；;]", text[:cand.start])[-1]
     if kind == "bill" and "草案" not in title and (re.search(r"完成立法|全面生效|上路|施行|生效", after) or
                                                     rules().in_force_before.search(before)):
         return "law", "adopted"
     if kind == "law" and stage_rules().draft.match(after):
         return "bill", "proposed"
-    return None, status
+    return kind, status
 
 
 def _add(doc: _Document, unit: Unit, cand: Candidate, title: str, cands: list[Candidate],
@@ -90,6 +91,7 @@ def _add(doc: _Document, unit: Unit, cand: Candidate, title: str, cands: list[Ca
     status = (in_list or {}).get("status") or status_of(unit.text, cand)
     issuer = issuer_of(unit.text, cand) or next_issuer or (in_list and list_issuer(unit, doc.lines))
     kind, status = _passed(unit.text, cand, title, status)
+    kind = type_for_jurisdiction(kind, juris, title)
     row = doc.written[(locator, title)] = add_mention(
         doc.ex, jurisdiction=juris, title_printed=title, locator=locator, context=unit.context,
         issuer=issuer or None, issued_printed=_issued(unit, cand, cands), text=unit.text, status=status,
