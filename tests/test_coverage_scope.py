@@ -59,7 +59,7 @@ def test_every_source_states_its_kind_coverage_and_as_of(resolved):
     assert by_id[AIGC]["coverage"] == (
         "An article on AIGC (GenAI) development in the US, the UK, South Korea and Taiwan: their policies in prose "
         "and market figures (Statista, Gartner ...), read in Chinese. "
-        "Jurisdictions in its rows: EU, GB, KR, TW, US, WLD.")
+        "Jurisdictions in its rows: EU, GB, KR, SE, TW, US, WLD.")   # SE: L72's Klarna saving (indicators)
     assert by_id["kr_law"]["coverage"].endswith("as law.go.kr records them. Jurisdictions in its rows: KR.")
     # the documents' origin names the seed file they came from; no url is invented for them
     assert all(by_id[s]["url"] is None and "seed document" in by_id[s]["origin"]

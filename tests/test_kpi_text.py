@@ -121,12 +121,12 @@ def _figure(printed: str) -> str | None:
 
 
 def test_every_printed_value_is_on_its_line(extracted):
-    """kpis and market_figures: value_printed is on its locator line; a row over several lines (a table row
+    """kpis, market_figures and indicators: value_printed is on its locator line; a row over several lines (a table row
     wrapped over a page break) is cut into at most one verbatim piece per line, in line order; the target's
     figure is also on each line of other_locators."""
     checked = 0
     for sid, (ex, lines) in extracted.items():
-        for table in ("kpis", "market_figures"):
+        for table in ("kpis", "market_figures", "indicators"):
             for row in ex.rows[table]:
                 a, b = map(int, _LOC.match(row["source_locator"].strip()).groups())
                 span = lines[a - 1:b]
@@ -140,7 +140,9 @@ def test_every_printed_value_is_on_its_line(extracted):
                     line = lines[int(_LOC.match(other).group(1)) - 1]
                     assert _figure(printed).replace(" ", "") in line.replace(" ", ""), (sid, other, printed)
                 checked += 1
-    assert checked == 120 + 24 + 59 + 7 + 1  # kpis of 003 and 002; market_figures of 000 (tables), 003 and 001 (text)
+    # kpis of 003 and 002; market_figures of 000 (tables), 003 and 001 (text); indicators of 000 (表 1-1 137, 表 3-2
+    # 18, text 35), 001 (text 11), 002 (text 12), 003 (text 5)
+    assert checked == 120 + 24 + 59 + 7 + 1 + 137 + 18 + 35 + 11 + 12 + 5
 
 
 def test_kpi_text_section_without_end_names_its_entry(tmp_path, monkeypatch):

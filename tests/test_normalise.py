@@ -256,3 +256,9 @@ def test_genai_specific_terms(title):
 
 def test_to_traditional():
     assert nz.to_traditional("腾讯") == "騰訊"     # 表 3-14 L2066 prints 腾訊 with a simplified 腾
+
+
+def test_places_in_running_text():
+    # document 000 L368: 83%中國決策者表示已開始使用 GenAI 技術,而美國只有 65%; 001 L72 瑞典金融科技公司Klarna
+    text = "結果發現,83%中國決策者表示已開始使用 GenAI 技術,而美國只有 65%;瑞典金融科技公司Klarna;G7 與 OECD"
+    assert nz.places_in(text) == [(text.index("中國"), "CN"), (text.index("美國"), "US"), (text.index("瑞典"), "SE")]

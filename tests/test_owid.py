@@ -82,7 +82,7 @@ def test_bundled_snapshot_exact_values(bundled):
         "subject": None, "period_start": 2024, "period_end": 2024, "value": 29317294424.0,
         "unit": "constant 2021 US$", "value_printed": "29317294424",
         "publisher": "Quid via AI Index Report (2025); U.S. Bureau of Labor Statistics (2025) – with major "
-                     "processing by Our World in Data",
+                     "processing by Our World in Data", "other_locators": None,
         "licence": "CC BY-ND 4.0", "non_commercial": False, "source_id": "owid",
         "source_locator": "global-investment-in-generative-ai.csv L7"}
     assert rows["owid:global-investment-in-generative-ai:v1025676:WLD:2020"]["source_locator"] == \

@@ -293,4 +293,4 @@ def test_indicators_fit_the_contract_and_pass_expectations(extraction):
     report = suites.validate_frames({"indicators": frame})
     failed = [e for e in report["tables"]["indicators"]["expectations"] if not e["success"]]
     assert failed == []
-    assert report["tables"]["indicators"]["rows"] == 155         # 137 (表 1-1) + 18 (表 3-2)
+    assert report["tables"]["indicators"]["rows"] == 190   # 137 (表 1-1) + 18 (表 3-2) + 35 in running text

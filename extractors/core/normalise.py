@@ -110,6 +110,20 @@ def jurisdiction_in(text: str) -> str | None:
     return max(hits)[1] if hits else None
 
 
+@lru_cache(maxsize=1)
+def _place_re() -> re.Pattern:
+    names = sorted((n for n, code in _country_names().items() if len(n) >= 2 and not n.isascii() and code != "INT"),
+                   key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+def places_in(text: str) -> list[tuple[int, str]]:
+    """(offset, ISO 3166-1 alpha-2 or EU) of every country name printed in running text, in order (longest name
+    first where names overlap; Chinese names only, multilateral names such as G7 left out)."""
+    key = to_traditional(text)
+    return [(m.start(), _country_names()[m.group(0)]) for m in _place_re().finditer(key)]
+
+
 # --- numbers and amounts -----------------------------------------------------------------------
 
 _NUMBER = r"[-+]?\d[\d,]*(?:\.\d+)?"

@@ -133,6 +133,7 @@ def _row(ex: Extraction, seen: set[str], chart: Chart | None, slug: str, col: gr
         "record_id": record_id, "scope": scope, "indicator": indicator_name(col.short_name),
         "measure": col.title, "section": None, "subject": None, "period_start": year, "period_end": year,
         "value": value, "unit": col.unit, "value_printed": cell, "publisher": publisher,
-        "licence": chart.licence if chart else None, "non_commercial": chart.non_commercial if chart else None,
+        "other_locators": None, "licence": chart.licence if chart else None,
+        "non_commercial": chart.non_commercial if chart else None,
         "source_id": SOURCE_ID, "source_locator": locator,
     })

@@ -41,9 +41,9 @@ def read_table_spec(path: Path, source_id: str, mappers: dict) -> YamlDoc:
     """Parse and check a table spec. ``mappers``: {(target, layout): mapper}. Raises SpecFileError (file, line,
     table, cause) for invalid YAML, a source_id that is not the file's, ``tables`` that is not a list of
     mappings with table_id and target, a target/layout no mapper reads, a column number that is not an integer,
-    a ``kpi_text`` or ``market_text`` section without section/start/end or with a ``cell`` that is not a column
-    number, a ``sentences`` other than ``planned``, a ``value_kind`` other than target/achieved, or a pattern that
-    does not compile."""
+    a ``kpi_text``, ``market_text`` or ``indicator_text`` section without section/start/end or with a ``cell``
+    that is not a column number, a ``sentences`` other than ``planned``, a ``value_kind`` other than
+    target/achieved, or a pattern that does not compile."""
     doc = read_yaml(path, SpecFileError)
     spec = doc.data
     if not isinstance(spec, dict):
@@ -56,7 +56,7 @@ def read_table_spec(path: Path, source_id: str, mappers: dict) -> YamlDoc:
     _pattern(doc, ("programme_period",), "programme_period")
     for i in range(len(spec.get("tables") or [])):
         _check_table(doc, i, mappers)
-    for name in ("kpi_text", "market_text"):
+    for name in ("kpi_text", "market_text", "indicator_text"):
         for i, sec in enumerate(spec.get(name) or []):
             entry = f"{name} entry {i + 1}"
             missing = [k for k in ("section", "start", "end") if not isinstance(sec, dict) or sec.get(k) is None]

@@ -57,7 +57,7 @@ def _row(ex, table: ReportTable, row: Row, *, record_id: str, scope: str, indica
     return {
         "record_id": record_id, "scope": scope, "indicator": indicator, "measure": measure,
         "section": section, "subject": subject, "period_start": year, "period_end": year,
-        "value": value, "unit": unit, "value_printed": printed, "publisher": publisher,
+        "value": value, "unit": unit, "value_printed": printed, "publisher": publisher, "other_locators": None,
         "source_id": ex.source_id, "source_locator": table.locator(row),
     }
 

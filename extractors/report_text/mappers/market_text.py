@@ -47,15 +47,23 @@ _PUBLISHER_RE = re.compile(r"機構\s*(?:(?P<zh>[\u4e00-\u9fff]{2,8})\s*(?:[(（
                            r"|(?P<en>[A-Za-z][A-Za-z.&]*(?: [A-Z][A-Za-z.&]*)*))")
 _FIGURE_REF_RE = re.compile(r"如圖\s*(\d+)")
 _HEADING_RE = re.compile(r"^(?:#|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+\.\s)")
+# not running text: a caption, a 資料來源 / 備註 line, a footnote (<sup>, a URL), a line without a Chinese character
+# (page numbers, reference-list entries), a table row (tab-separated cells), chart text (two numbers or more and
+# no punctuation: a chart or a table printed without tabs)
+_NOT_PROSE_RE = re.compile(r"^(?:[圖表]\s*\d|資料來源|備註|<sup>)|https?://|Accessed|\t"
+                           r"|^(?!.*[，,。；;：:、])(?=(?:.*?\d+(?:\.\d+)?){2})")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _YEARS_RE = re.compile(r"《[^》]*》|(\d{4})\s*年?\s*[-–~至]\s*(\d{4})\s*年"
                        r"|(\d{4})\s*年(\s*\d{1,2}\s*月\s*所?\s*(?:發布|公布))?")
 
 
-def _paragraphs(lines: list[str], start: int, end: int) -> list[list[tuple[int, str]]]:
+def paragraphs(lines: list[str], start: int, end: int) -> list[list[tuple[int, str]]]:
+    """The paragraphs of lines ``start``..``end`` (0-based, end excluded): lists of (1-based line, text); lines
+    that are not running text (see :data:`_NOT_PROSE_RE`) are left out."""
     out, cur = [], []
     for i in range(start, end):
         text = lines[i].strip()
-        if not text:
+        if not text or _NOT_PROSE_RE.search(text) or not _CJK_RE.search(text):
             continue
         if cur and _HEADING_RE.match(text):
             out.append(cur)
@@ -67,7 +75,9 @@ def _paragraphs(lines: list[str], start: int, end: int) -> list[list[tuple[int, 
     return out + ([cur] if cur else [])
 
 
-def _metric(prefix: str, after: str, is_pct: bool) -> str | None:
+def metric_of(prefix: str, after: str, is_pct: bool) -> str | None:
+    """The market metric of a figure from the words before it in its sentence and right ``after`` it, or None
+    (the rules are in the module docstring)."""
     if re.match(r"\s*GDP", after):
         return "gdp_growth_contribution" if is_pct else "gdp_impact"
     words = re.findall(r"複合年均成長率|CAGR|GDP|市場產值|市場規模|產值|佔|占", prefix)
@@ -83,12 +93,15 @@ def _metric(prefix: str, after: str, is_pct: bool) -> str | None:
     return None
 
 
-def _period(prefix: str) -> tuple[int | None, int | None, str]:
+def period_of(prefix: str, dated_events: bool = False) -> tuple[int | None, int | None, str]:
+    """(start, end, basis) of a figure from the words before it in its sentence (module docstring); with
+    ``dated_events`` a year printed with its month (``2023 年 9 月 Bloomberg 報導``) dates an event, not the
+    figure, and is passed over."""
     last = None
     for m in _YEARS_RE.finditer(prefix):
         if m.group(1):
             last = (int(m.group(1)), int(m.group(2)), "period", m.end())
-        elif m.group(3) and not m.group(4):
+        elif m.group(3) and not m.group(4) and not (dated_events and re.match(r"\s*\d{1,2}\s*月", m.string[m.end():])):
             last = (int(m.group(3)), int(m.group(3)), "point", m.end())
     if "每年" in prefix[last[3] if last else 0:]:
         return None, None, "per_year"
@@ -115,7 +128,7 @@ def _publisher(text: str, pos: int, lines: list[str]) -> str | None:
     return _figure_publisher(lines, ref.group(1)) if ref else None
 
 
-def _figures_of(text: str):
+def figures_of(text: str):
     """(start, end, low, high, unit text, printed) of every amount and percentage, in printed order."""
     found = []
     for rx, is_pct in ((_money_re(), False), (_PCT_RE, True)):
@@ -134,16 +147,16 @@ def _rows_of_paragraph(ex: Extraction, para, lines: list[str], section: str) -> 
         joined += text
     scope = "WLD" if "全球" in joined else "TW" if re.search(r"臺灣|我國", joined) else None
     rows = []
-    for k, (start, end, low, high, unit_text, printed, is_pct) in enumerate(_figures_of(joined)):
+    for k, (start, end, low, high, unit_text, printed, is_pct) in enumerate(figures_of(joined)):
         sentence_start = max(joined.rfind("。", 0, start), joined.rfind("；", 0, start)) + 1
         prefix = joined[sentence_start:start]
-        metric = _metric(prefix, joined[end:end + 6], is_pct)
+        metric = metric_of(prefix, joined[end:end + 6], is_pct)
         publisher = _publisher(joined, start, lines)
         if metric is None or publisher is None or scope is None:
             continue
         line_no = max(ln for off, ln in offsets if off <= start)
         unit = nz.parse_unit(unit_text)
-        p_start, p_end, basis = _period(prefix)
+        p_start, p_end, basis = period_of(prefix)
         base = unit.multiplier
         rows.append({
             "record_id": f"{ex.source_id}:text-{section}:L{line_no}:{k}", "scope": scope, "metric": metric,
@@ -163,7 +176,7 @@ def map_market_text(ex: Extraction, tables, tspecs, lines: list[str], spec: dict
         if start is None:
             continue
         end = next((i for i in range(start + 1, len(lines)) if re.search(sec["end"], lines[i].strip())), len(lines))
-        for para in _paragraphs(lines, start + 1, end):
+        for para in paragraphs(lines, start + 1, end):
             for row in _rows_of_paragraph(ex, para, lines, sec["section"]):
                 key = lambda r: (r["metric"], r["value_low"], r["value_high"], r["unit"], r["period_start"],  # noqa: E731
                                  r["period_end"], r["period_basis"])

@@ -1,0 +1,239 @@
+"""Figures printed in running text that are not market or forecast figures -> ``indicators`` (issue 15, item 1):
+survey shares, achievements, adoption rates, ranks, reported gains (003 壹 計畫緣起 L68 培育超過 3 萬名 AI 應用人才;
+001 前言 L38 資料隱私占42%).
+
+Spec key ``indicator_text`` (``specs/<source_id>.yaml``): a list of sections ``{section, start, end, scope,
+per_line}`` (regexes of the heading line and of the first line after the section, as ``market_text``; ``scope``
+the place a figure of the section is about when its sentence names none, optional; ``per_line: true`` for
+slides, whose lines are bullets and each its own paragraph). Lines of the spec's ``kpi_text`` sections and the
+bodies of the tables and slides its ``tables`` map (002's AI領航 slide: kpis) are not running text. The words
+that decide are data in ``rules/indicator_text.yaml``; paragraphs, amounts, the market metric and the period are
+read by the same functions as the market figures (:mod:`.market_text`, units through
+:func:`extractors.core.normalise.parse_unit`).
+
+* figures: a percentage (``48.7%``), an amount of money, a rank (``第 14 名``) or a count with a measure word
+  (``3 萬名``); a range (``0.5% 至 3.4%``, ``12-18 個``) is not read (``value`` holds one number);
+* not indicators: a figure :func:`.market_text.metric_of` calls a market figure (CAGR, GDP, 市場規模, share of
+  value: those are ``market_figures``) or whose clause or the clause before names a market figure (``market``);
+  a figure whose sentence, up to the end of its clause, states a forecast (``forecast``); a count or an
+  amount whose clause does not say it was achieved (``achieved``) or says it is a study's coverage
+  (``coverage``: 針對 47 個國家);
+* scope: a country printed in the figure's clause (the nearest before it, else the first after it: 83%中國決策者),
+  else the last one before it in its sentence, else the sentence's world word (``world``: 全球 -> WLD), else a
+  country the sentence before names (a company introduced there: 發祥於瑞士…的新創公司 mimic), else the section's
+  ``scope``; a figure with none is left out (countries through :func:`extractors.core.normalise.places_in`);
+* indicator: the first ``indicators`` rule whose pattern is in the figure's clause, else, for an item of a list
+  (after 、) or a share (占) of a whole named in the clause before, the rule matched nearest the end of that
+  clause, else its kind (``kinds``: share, rank, count, amount); ``measure`` is the clause as printed (from the
+  previous 、，；。 or the previous figure of a list to the next 、，；。; markdown bold ``**`` dropped),
+  ``section`` the spec section; ``subject`` stays NULL;
+* period: as market figures (the last year or year range printed before the figure in its sentence, titles in
+  《》 aside), except that a year printed with its month dates an event (a report, an announcement), not the
+  figure; NULL when none (ROC years are not read);
+* publisher: the last name a ``publisher_cues`` pattern finds before the figure in its sentence (根據 Gartner 的
+  調查, 依 LinkedIn《…》, Klarna 也表示, 機構 Statista, 麥肯錫於 2023 年 6 月 27 日發布), else one found at the
+  opening of its paragraph (003 L100 (一) 依 LinkedIn … 80%) unless the sentence points elsewhere (先前提及), as
+  printed; NULL when none is printed;
+* the same figure printed again in a source (same indicator, value, unit, scope, period and clause words) is one
+  row; the other lines go to ``other_locators`` (002 L86 = L763).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from extractors.core import normalise as nz
+from extractors.core.config import require_keys
+from extractors.core.records import Extraction
+from extractors.report_text.mappers import market_terms
+from extractors.report_text.mappers.market_text import figures_of, metric_of, paragraphs, period_of
+from extractors.report_text.mappers.programme import NUMBER
+from extractors.report_text.prose.rules import RULES_DIR
+
+_SENTENCE_END = "。；;！？"
+_CLAUSE_END = _SENTENCE_END + "，,、：:"
+_FULL_STOP = "。！？"
+_OPENING = 12          # a source named within this many characters of a paragraph's start opens it (- (一) 依 …)
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    """``rules/indicator_text.yaml`` compiled. Raises RulesError for a missing key."""
+    doc = nz.rules_doc("indicator_text", RULES_DIR)
+    keys = ("forecast", "achieved", "coverage", "market", "elsewhere", "counters", "rank", "publisher_cues", "name",
+            "world", "indicators", "kinds")
+    require_keys(doc, (), None, keys, nz.RulesError)
+    d = doc.data
+    known = "|".join(sorted(map(re.escape, market_terms.rules()["publishers"]), key=len, reverse=True))
+    name = d["name"].replace("{known}", known)
+    counters = "|".join(sorted(d["counters"], key=len, reverse=True))
+    return {
+        "forecast": re.compile(d["forecast"]), "achieved": re.compile(d["achieved"]),
+        "coverage": re.compile(d["coverage"]), "rank": re.compile(d["rank"]), "market": re.compile(d["market"]),
+        "elsewhere": re.compile(d["elsewhere"]),
+        "count": re.compile(rf"(?<![\d.,])(?P<value>{NUMBER})\s*(?P<unit>(?:萬|億)?\s*(?:{counters}))(?!\s*月)"),
+        "range": re.compile(rf"{NUMBER}\s*%?\s*(?:至|~|～|-|–|到)\s*{NUMBER}"),
+        "publishers": [re.compile(c.replace("{name}", name)) for c in d["publisher_cues"]],
+        "world": d["world"], "kinds": d["kinds"],
+        "indicators": [(r["indicator"], re.compile(r["pattern"])) for r in d["indicators"]],
+    }
+
+
+def _start_of(text: str, pos: int, ends: str) -> int:
+    return max(text.rfind(ch, 0, pos) for ch in ends) + 1
+
+
+def _end_of(text: str, pos: int, ends: str) -> int:
+    hits = [i for i in (text.find(ch, pos) for ch in ends) if i >= 0]
+    return min(hits) if hits else len(text)
+
+
+def _candidates(text: str) -> list[tuple[int, int, str, float, str, str]]:
+    """(start, end, kind, value, unit, printed) of every single figure of a paragraph; figures inside a printed
+    range are left out, and so are the market metrics of :func:`.market_text.metric_of`."""
+    r = rules()
+    in_range = [(m.start(), m.end()) for m in r["range"].finditer(text)]
+    found = []
+    for start, end, low, high, unit_text, printed, is_pct in figures_of(text):
+        s_start = _start_of(text, start, "。；")
+        if low != high or metric_of(text[s_start:start], text[end:end + 6], is_pct):
+            continue
+        found.append((start, end, "%" if is_pct else "amount", low, unit_text if not is_pct else "%", printed))
+    for m in r["rank"].finditer(text):
+        found.append((m.start(), m.end(), "rank", nz.parse_number(m.group("value")), "rank", m.group(0)))
+    for m in r["count"].finditer(text):
+        if not any(f[0] <= m.start() < f[1] for f in found):
+            found.append((m.start(), m.end(), "count", nz.parse_number(m.group("value")),
+                          re.sub(r"\s+", "", m.group("unit")), m.group(0)))
+    return sorted(f for f in found if not any(s <= f[0] < e for s, e in in_range))
+
+
+def _scope(text: str, span: tuple[int, int], sentence: int, clause: int, default: str | None) -> str | None:
+    """The scope of a figure at ``span`` (module docstring): a country in its clause (the nearest before it,
+    else the first after it), else the last one before it in its sentence, else a world word in its sentence,
+    else the last country in the sentence before (a company introduced there), else the section's default."""
+    start, end = span
+    clause_end = _end_of(text, end, _CLAUSE_END)
+    places = nz.places_in(text[:clause_end])
+    in_clause = [(pos, code) for pos, code in places if pos >= clause]
+    picks = ([code for pos, code in in_clause if pos < start][-1:] or [code for _, code in in_clause][:1]
+             or [code for pos, code in places if sentence <= pos < start][-1:])
+    if picks:
+        return picks[0]
+    if any(w in text[sentence:_end_of(text, end, _SENTENCE_END)] for w in rules()["world"]):
+        return "WLD"
+    previous = _start_of(text, sentence - 1, _FULL_STOP) if sentence else 0
+    return next((code for pos, code in reversed(places) if previous <= pos < start), default)
+
+
+def _publisher(text: str, sentence: int, pos: int) -> str | None:
+    """The last name a ``publisher_cues`` pattern finds before ``pos`` in its sentence, else one found at the
+    opening of the paragraph (a sentence pointing elsewhere, ``先前提及``, takes none); None when none is printed."""
+    def named(lo: int, hi: int) -> list[tuple[int, str]]:
+        return [(m.start("name"), m.group("name").strip()) for rx in rules()["publishers"]
+                for m in rx.finditer(text, lo, hi) if m.end("name") <= hi]
+    own = named(sentence, pos)
+    if own:
+        return max(own)[1]
+    if rules()["elsewhere"].search(text[sentence:pos]):
+        return None
+    opening = [(at, name) for at, name in named(0, pos) if at <= _OPENING]
+    return min(opening)[1] if opening else None
+
+
+def _indicator(clause: str, before: str, kind: str) -> str:
+    """The first ``indicators`` rule found in the clause, else the rule matched nearest the end of the clause
+    before it (``before``), else the figure's kind."""
+    found = next((code for code, rx in rules()["indicators"] if rx.search(clause)), None)
+    if found:
+        return found
+    near = [(m.end(), code) for code, rx in rules()["indicators"] for m in rx.finditer(before)]
+    return max(near)[1] if near else rules()["kinds"][kind]
+
+
+def _keep(kind: str, sentence: str, clause: str, before: str) -> bool:
+    """Whether a figure is an indicator: its ``sentence`` (from the full stop before it to the end of its clause)
+    states no forecast, its ``clause`` and the clause ``before`` it name no market figure, and a count or an
+    amount was achieved (not a study's coverage)."""
+    r = rules()
+    if r["forecast"].search(sentence) or r["market"].search(before + clause):
+        return False
+    if kind in ("count", "amount"):
+        return bool(r["achieved"].search(clause)) and not r["coverage"].search(clause)
+    return True
+
+
+def _rows_of_paragraph(ex: Extraction, para, sec: dict) -> list[dict]:
+    """``indicators`` rows of one paragraph (a list of (1-based line, text)) of spec section ``sec``."""
+    joined, offsets = "", []
+    for line_no, text in para:
+        offsets.append((len(joined), line_no))
+        joined += text
+    rows, prev_end = [], 0
+    figures = _candidates(joined)
+    for k, (start, end, kind, value, unit, printed) in enumerate(figures):
+        sentence = _start_of(joined, start, _SENTENCE_END)
+        full = joined[_start_of(joined, start, _FULL_STOP):_end_of(joined, end, _CLAUSE_END)]
+        own = _start_of(joined, start, _CLAUSE_END)
+        clause = max(own, prev_end)                   # a list in one clause: 濫用12%及公平性問題10%
+        prev_end = end
+        words = joined[own:_end_of(joined, end, _CLAUSE_END)]
+        before = joined[_start_of(joined, own - 1, _CLAUSE_END):own] if own > sentence else ""
+        listed = joined[own - 1:own] == "、" or (re.search("[占佔]", words) is not None
+                                                  and not any(own - len(before) <= f[0] < own for f in figures))
+        if not _keep(kind, full, words, before):
+            continue
+        scope = _scope(joined, (start, end), sentence, clause, sec.get("scope"))
+        line_no = max(ln for off, ln in offsets if off <= start)
+        if scope is None or end > next((off for off, ln in offsets if ln > line_no), len(joined)):
+            continue                      # no place printed; or a figure cut by a line break (not on one line)
+        p_start, p_end, _ = period_of(joined[sentence:start], dated_events=True)
+        rows.append({
+            "record_id": f"{ex.source_id}:text-{sec['section']}:L{line_no}:{k}", "scope": scope,
+            "indicator": _indicator(words, before if listed else "", kind),
+            "measure": joined[clause:_end_of(joined, end, _CLAUSE_END)].replace("**", "").strip(),
+            "section": sec["section"], "subject": None,
+            "period_start": p_start, "period_end": p_end, "value": value, "unit": unit,
+            "value_printed": printed, "publisher": _publisher(joined, sentence, start), "other_locators": None,
+            "source_id": ex.source_id, "source_locator": f"L{line_no}-{line_no}"})
+    return rows
+
+
+def _span(lines: list[str], sec: dict) -> tuple[int, int] | None:
+    """0-based (heading line, end line excluded) of a spec section, None when its heading is not printed."""
+    start = next((i for i, ln in enumerate(lines) if re.search(sec["start"], ln.strip())), None)
+    if start is None:
+        return None
+    end = next((i for i in range(start + 1, len(lines)) if re.search(sec["end"], lines[i].strip())), len(lines))
+    return start, end
+
+
+def _paragraphs_of(lines: list[str], sec: dict, taken: set[int]) -> list[list[tuple[int, str]]]:
+    """The section's paragraphs, without the lines in ``taken`` (0-based: the spec's ``kpi_text`` sections and
+    mapped tables, whose figures are other tables' business); with ``per_line: true`` (slides) every line is a
+    paragraph."""
+    span = _span(lines, sec)
+    if span is None:
+        return []
+    paras = [[(n, t) for n, t in para if n - 1 not in taken] for para in paragraphs(lines, span[0] + 1, span[1])]
+    if sec.get("per_line"):
+        paras = [[item] for para in paras for item in para]
+    return [p for p in paras if p]
+
+
+def map_indicator_text(ex: Extraction, tables, tspecs, lines: list[str], spec: dict) -> None:
+    """Source step: ``indicators`` rows for the figures of the spec's ``indicator_text`` sections."""
+    kept: list[dict] = []
+    taken = {i for sec in spec.get("kpi_text") or [] if (sp := _span(lines, sec)) for i in range(*sp)}
+    taken |= {i for t in tables for i in range(t.body_lines[0] - 1, t.body_lines[1])}
+    for sec in spec.get("indicator_text") or []:
+        for para in _paragraphs_of(lines, sec, taken):
+            for row in _rows_of_paragraph(ex, para, sec):
+                key = lambda r: (r["indicator"], r["value"], r["unit"], r["scope"], r["period_start"],  # noqa: E731
+                                 r["period_end"], re.sub(r"\s+", "", r["measure"]))
+                same = next((r for r in kept if key(r) == key(row)), None)
+                if same is None:
+                    kept.append(row)
+                else:
+                    same["other_locators"] = "; ".join(filter(None, [same["other_locators"], row["source_locator"]]))
+    ex.rows["indicators"].extend(kept)

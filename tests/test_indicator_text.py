@@ -1,0 +1,150 @@
+"""Figures in running text that are not market or forecast figures -> indicators (issue 15, item 1), read by
+extractors/report_text/mappers/indicator_text.py from the ``indicator_text`` sections of the five documents' specs.
+
+The real extraction runs on the verified snapshots; expected values were read by hand from the snapshot text
+(line numbers 1-based, cited next to them).
+"""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from extractors.core import snapshots
+from extractors.core.records import SpecError
+from extractors.report_text import extract
+
+TIER = "tier-2025-genai-global-economy"
+AIGC = "aigc-us-gb-kr-tw-2024"
+NSTC = "nstc-2024-ai-industry-law-report"
+MODA = "moda-2025-ai-industry-programme"
+IPAS = "ipas-2025-genai-study-guide"
+COLS = ("source_locator", "other_locators", "indicator", "scope", "period_start", "period_end", "value", "unit",
+        "value_printed", "publisher")
+
+
+@pytest.fixture(scope="module")
+def extracted() -> dict:
+    return {sid: extract.extract_source(snapshots.load(sid)) for sid in (TIER, AIGC, NSTC, MODA, IPAS)}
+
+
+def _text_rows(ex) -> list[tuple]:
+    return [tuple(r[c] for c in COLS) for r in ex.rows["indicators"] if ":text-" in r["record_id"]]
+
+
+def test_003_background(extracted):
+    assert _text_rows(extracted[MODA]) == [
+        # L68 經四年推動後，已累積培育超過 3 萬名 AI 應用人才，且約 48.7% 企業已部署 AI...; the sentence names 臺灣
+        # (將臺灣打造成…); its years are a title's (《臺灣 AI 行動計畫(2018-2021)》) and a date (2017 年 7 月): none
+        ("L68-68", None, "ai_talent_trained", "TW", None, None, 3.0, "萬名", "3 萬名", None),
+        ("L68-68", None, "ai_adoption_share", "TW", None, None, 48.7, "%", "48.7%", None),
+        # L100 (一) 依 LinkedIn《2024 年人才與職場學習報告》指出，…高達 80%的員工也希望透過學習 AI 技能…
+        # (no place printed: the section 二、未來環境預測 says WLD)
+        ("L100-100", None, "skills_interest_share", "WLD", None, None, 80.0, "%", "80%", "LinkedIn"),
+        # L120 根據 2023 年 9 月 Bloomberg 報導，臺灣在全球 AI 經濟發展受益國家僅排行第 14 名
+        ("L120-120", None, "rank", "TW", None, None, 14.0, "rank", "第 14 名", "Bloomberg"),
+        # L135 2023 年臺灣製造業導入 AI 應用普及率僅 12.3%
+        ("L135-135", None, "ai_adoption_share", "TW", 2023, 2023, 12.3, "%", "12.3%", None),
+    ]
+
+
+def test_003_market_figures_and_a_study_coverage_are_not_indicators(extracted):
+    # L75 (= L103) Statista's 1,359 / 8,268 億美元 and 29% CAGR, L79 (= L104) McKinsey's 2.6 兆至 4.4 兆美元 GDP and
+    # 75% share of value, L104 13 兆美元 / 1.2%: market_figures; L77 針對全球 47 個國家及地區與 850 種職業: coverage
+    lines = {r["source_locator"] for r in extracted[MODA].rows["indicators"] if ":text-" in r["record_id"]}
+    assert not lines & {"L75-75", "L77-77", "L79-79", "L103-103", "L104-104"}
+
+
+def test_001_surveys_and_reported_gains(extracted):
+    assert _text_rows(extracted[AIGC]) == [
+        # L38 根據Gartner的調查結果顯示，企業導入AIGC最擔心的風險，以資料隱私占42%為最多，其次分別為幻覺14%、
+        # 資安13%、濫用12%及公平性問題10%等 (42%: a share 占 of the risks named in the clause before)
+        ("L38-38", None, "risk_concern_share", "WLD", None, None, 42.0, "%", "42%", "Gartner"),
+        ("L38-38", None, "risk_concern_share", "WLD", None, None, 14.0, "%", "14%", "Gartner"),
+        ("L38-38", None, "risk_concern_share", "WLD", None, None, 13.0, "%", "13%", "Gartner"),
+        ("L38-38", None, "risk_concern_share", "WLD", None, None, 12.0, "%", "12%", "Gartner"),
+        ("L38-38", None, "risk_concern_share", "WLD", None, None, 10.0, "%", "10%", "Gartner"),
+        # L66-68 根據Gartner調查，採用AIGC的企業在12-18 / 個月內，可以節省 15.7% 的成本，並提高 24.69% 的生產力
+        ("L68-68", None, "cost_saving", "WLD", None, None, 15.7, "%", "15.7%", "Gartner"),
+        ("L68-68", None, "productivity_gain", "WLD", None, None, 24.69, "%", "24.69%", "Gartner"),
+        # L70 而知名軟體服務平台指出，AIGC工具可以幫助程式設計師提高88%的工作效率
+        ("L70-70", None, "productivity_gain", "WLD", None, None, 88.0, "%", "88%", "知名軟體服務平台"),
+        # L72 瑞典金融科技公司Klarna也表示，使用AIGC已省下1,000萬美元的行銷成本
+        ("L72-72", None, "cost_saving", "SE", None, None, 1000.0, "萬美元", "1,000萬美元", "Klarna"),
+        # L229 根據財團法人人工智慧科技基金會（AIF）發布的「2023 臺灣產業 AI 化大調查」…有54.2%的企業開始使用
+        # AIGC 工具，並且還有20.2%的企業正在進行規劃
+        ("L229-229", None, "ai_adoption_share", "TW", None, None, 54.2, "%", "54.2%", "財團法人人工智慧科技基金會"),
+        ("L229-229", None, "share", "TW", None, None, 20.2, "%", "20.2%", "財團法人人工智慧科技基金會"),
+    ]
+
+
+def test_002_slides_one_row_per_figure_printed_twice(extracted):
+    rows = _text_rows(extracted[NSTC])
+    # L86 and L763 print the same two results (可自動分析交通違規行為，成功率達91.2%，…大幅降低74%總查驗時間)
+    assert rows[1:3] == [
+        ("L86-86", "L763-763", "accuracy_rate", "TW", None, None, 91.2, "%", "91.2%", None),
+        ("L86-86", "L763-763", "time_saving", "TW", None, None, 74.0, "%", "74%", None)]
+    # L1064 人事智慧客服系統法規作業查詢之使用人次2023年累計約達13,000人次
+    assert ("L1064-1064", None, "count", "TW", 2023, 2023, 13000.0, "人次", "13,000人次", None) in rows
+    # the AI領航 slide (L820-841, spec table s-pilot) and the result slides read by kpi_text (1. 執行成果 L635-640,
+    # 2. AI 產業推動執行成果 L887-920: L638 關鍵專利82件, L897 15家) are the kpis': none of their lines here
+    assert not [r for r in rows if 820 <= int(r[0][1:].split("-")[0]) <= 841
+                or 635 <= int(r[0][1:].split("-")[0]) <= 640 or 887 <= int(r[0][1:].split("-")[0]) <= 920]
+    assert len(rows) == 12
+
+
+def test_000_countries_named_in_the_clause_and_the_section_default(extracted):
+    rows = _text_rows(extracted[TIER])
+    # L368 結果發現,83%中國決策者表示已開始使用 GenAI 技術,而美國只有 65%: the country of each clause
+    assert rows[:2] == [("L368-368", None, "ai_adoption_share", "CN", None, None, 83.0, "%", "83%", None),
+                        ("L368-368", None, "share", "US", None, None, 65.0, "%", "65%", None)]
+    # L1788 (三、日本 section, no place in the sentence) 目前全體用戶數接近4萬人
+    assert ("L1788-1788", None, "users", "JP", None, None, 4.0, "萬人", "4萬人", None) in rows
+    # L1593 發祥於瑞士蘇黎世理工學院的新創公司 mimic,創立於2024年。mimic …在種子輪募得了230萬歐元
+    assert ("L1593-1593", None, "amount", "CH", None, None, 230.0, "萬歐元", "230萬歐元", None) in rows
+    # L602 麥肯錫 2023 年發布的「…」報告 … 自動化程度分別提高了 34%、34.5%和 21%
+    assert [r[6] for r in rows if r[0] == "L602-602" and r[9] == "麥肯錫"] == [34.0, 34.5, 21.0, 17.5, 11.0, 0.5]
+    # L1995 根據中國工信部賽迪研究院的數據顯示,2023 年中國 GenAI 的企業採用率已達 15%,…並預測 2035 年…: the
+    # forecast comes after the figure's clause
+    assert ("L1995-1995", None, "ai_adoption_share", "CN", 2023, 2023, 15.0, "%", "15%", "中國工信部賽迪研究院") in rows
+    # L493-497 波士頓顧問集團 (Boston Consulting Group, BCG)於 2024 年 9 月 5 日發布 … 差異值高達 49%
+    assert ("L497-497", None, "share", "WLD", None, None, 49.0, "%", "49%", "Boston Consulting Group") in rows
+    # forecasts and scenarios are not indicators: L443 (據估計 … 將介於 0.5% 至 3.4%), L451 (情境 … 100%),
+    # L370 (若僅 11%的員工被 GenAI 取代), L594 (預測,到 2030 年 … 1.5%)
+    assert not [r for r in rows if r[0] in ("L443-443", "L451-451", "L370-370", "L594-594")]
+    assert len(rows) == 35
+
+
+def test_004_prints_no_indicator_figure(extracted):
+    # L468 市場規模預計將在 2030 年達到數百億美元: a forecast without a numeral; the guide prints no other figure
+    assert _text_rows(extracted[IPAS]) == []
+
+
+def test_every_indicator_value_is_on_its_line(extracted):
+    checked = 0
+    for sid, ex in extracted.items():
+        lines = snapshots.load(sid).lines
+        for row in ex.rows["indicators"]:
+            if ":text-" not in row["record_id"]:
+                continue
+            locators = [row["source_locator"], *filter(None, (row["other_locators"] or "").split("; "))]
+            for loc in locators:
+                first, last = map(int, loc[1:].split("-"))
+                assert first == last and row["value_printed"] in lines[first - 1].replace("**", ""), (sid, loc, row)
+            checked += 1
+    assert checked == 5 + 11 + 12 + 35
+
+
+def test_indicator_text_section_without_end_names_its_entry(tmp_path, monkeypatch):
+    """A fault derived from the real spec of 003: its indicator_text entry 2 loses ``end``."""
+    from extractors.report_text import spec_check
+    shutil.copytree(spec_check.DEFAULT_SPECS_DIR, tmp_path / "specs")
+    path = tmp_path / "specs" / f"{MODA}.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "    end: '^三、問題評析$'\n    scope: WLD\n"
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, "    scope: WLD\n"), encoding="utf-8")
+    monkeypatch.setenv("ATLAS_SPECS_DIR", str(tmp_path / "specs"))
+    with pytest.raises(SpecError) as err:
+        extract.load_spec(MODA)
+    assert f"{path} line " in str(err.value) and "(indicator_text entry 2)" in str(err.value)
