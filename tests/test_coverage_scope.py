@@ -123,7 +123,7 @@ def test_the_ai_terms_rule():
 
 def test_policies_take_the_links_the_reports_print_for_them(resolved):
     linked = {p["title"]: (p["url"], p["url_source"]) for p in resolved["policies"] if p["url"]}
-    assert len(linked) == 34                                  # 18 before: live records only
+    assert len(linked) == 35        # 18 before: live records only; + NDIF printed again (prose/again.py)
     assert linked["國家人工智慧戰略"] == (
         "https://www.gov.uk/government/publications/national-ai-strategy/national-ai-strategy-html-version",
         f"{AIGC} L365")                                      # [9]官方網站 after the clause naming it (L168)
@@ -141,8 +141,8 @@ def test_policies_take_the_links_the_reports_print_for_them(resolved):
 def test_a_url_printed_with_a_space_is_flagged_not_guessed(resolved):
     unclear = sorted({(f["source_locator"], f["detail"].split(":")[0]) for f in resolved["quality_flags"]
                       if f["check_name"] == "url_unclear"})
-    # 8 before issue 15 item 3, + L3026 歐洲共同資料空間
-    assert ("L1123", "生成式人工智慧服務管理暫行辦法") in unclear and len(unclear) == 9
+    # 8 before issue 15 item 3, + L3026 歐洲共同資料空間, + L973 GENIAC (printed again at L959-961)
+    assert ("L1123", "生成式人工智慧服務管理暫行辦法") in unclear and len(unclear) == 10
     cac = next(m for m in resolved["policy_mentions"] if m["source_locator"] == "表 3-7 L1184-1186")
     assert cac["url"] is None
 

@@ -1,5 +1,6 @@
 """Joins of title keys that name one instrument: shared identifiers (rule 0 of :mod:`extractors.resolve.policies`),
-shared bracketed acronyms (rule 1b) and a live record's English title printed by a report (rule 1c), and which
+shared bracketed acronyms (rule 1b), names printed again (rule 1e)
+and a live record's English title printed by a report (rule 1c), and which
 key leads a joined group (its policy id).
 
 **The lead key.** A joined group's policy id hashes its jurisdiction and its lead key
@@ -27,11 +28,13 @@ def is_document(mention: dict) -> bool:
 
 
 def _join(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple],
-          values_of: Callable[[dict], Iterable[str]], with_record: bool = False, tables_lead: bool = False) -> None:
+          values_of: Callable[[dict], Iterable[str]], with_record: bool = False, tables_lead: bool = False,
+          longest_leads: bool = False) -> None:
     """Join the keys of the mentions of one jurisdiction that share a value of ``values_of(mention)``: every
     key of a group is aliased to the group's lead (see the module docstring). ``with_record``: only groups
     holding a live record and a report mention are joined. ``tables_lead``: among report keys, a table row's
-    leads (rule 1d: the table prints the document's title, the prose names it by its kind)."""
+    leads (rule 1d: the table prints the document's title, the prose names it by its kind). ``longest_leads``:
+    among those, the longest key leads (rule 1e: the full name, not the acronym printed again)."""
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for m in mentions:
         for value in values_of(m):
@@ -44,7 +47,8 @@ def _join(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tup
             continue
         documented = {canonical(key_of[m["mention_id"]], alias) for m in mentions if is_document(m)}
         tabled = {canonical(key_of[m["mention_id"]], alias) for m in group if m.get("context") == "table"}
-        lead = min(keys, key=lambda k: (k not in documented, tables_lead and k not in tabled, k))
+        lead = min(keys, key=lambda k: (k not in documented, tables_lead and k not in tabled,
+                                        -len(k[1]) if longest_leads else 0, k))
         for k in keys - {lead}:
             alias[k] = lead
 
@@ -71,6 +75,40 @@ def _acronyms(m: dict) -> list[str]:
         return []
     base = re.fullmatch(r"([A-Z]{2,})-[A-Z]", a)
     return [base.group(1)] if base else [a]
+
+
+_BARE_ACRONYM_RE = re.compile(r"[A-Z][A-Za-z0-9]*(?:[ -][A-Z0-9][A-Za-z0-9]*)*")
+_EN_TAIL_RE = re.compile(r",\s*([A-Z][A-Za-z0-9]*(?:[ -][A-Z0-9][A-Za-z0-9.]*)*)\s*$")
+_TRAILING_BRACKET_RE = re.compile(r"\s*[(（](?![^()（）]*草案)[^()（）]*[)）]\s*$")
+
+
+def _is_acronym(text: str) -> bool:
+    return (bool(_BARE_ACRONYM_RE.fullmatch(text)) and len(text) >= 3 and sum(c.isupper() for c in text) >= 2
+            and text.upper() not in ("AI", "GENAI", "AIGC"))
+
+
+def _names_again(m: dict) -> list[str]:
+    """The names a report mention gives its instrument besides its title key: the key of its title without a
+    trailing bracket holding no digit (GenAI 加速器挑戰 (GENIAC) -> GenAI 加速器挑戰; a bracket of years or an
+    edition names a version of its own), its bracketed acronym, the acronym ending its
+    English name (…, EuroHPC JU), or its title itself when that is a bare acronym (SSDP, printed again in 000's
+    conclusions: :mod:`extractors.report_text.prose.again`)."""
+    title = m["title"].strip()
+    names = [title_key(title)]
+    core = _TRAILING_BRACKET_RE.sub("", title)
+    if core != title and not re.search(r"\d", title[len(core):]):      # not an edition: 臺灣 AI 行動計畫(2018-2021)
+        names.append(title_key(core))
+    tail = _EN_TAIL_RE.search(m.get("title_en") or "")
+    acronyms = _acronyms(m) + ([tail.group(1)] if tail else []) + ([title] if _is_acronym(title) else [])
+    names += ["acronym:" + title_key(a) for a in acronyms if _is_acronym(a)]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def join_names_again(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple]) -> None:
+    """Rule 1e: report mentions of one jurisdiction that share a name (:func:`_names_again`: a title printed
+    with and without its bracket, an acronym printed in a title's brackets, at the end of its English name or
+    alone) name one instrument; their keys are joined (lead: module docstring)."""
+    _join([m for m in mentions if is_document(m)], key_of, alias, _names_again, longest_leads=True)
 
 
 _QUOTED_NAME_RE = re.compile(r"「([^「」]{2,40})」")

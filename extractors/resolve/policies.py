@@ -18,6 +18,8 @@ documents and recorded by live sources. Rules, in order:
    capitals (``(TAIDE)``, ``(GENIAC)``), or an acronym and its one-letter part (``(DSS)``, ``(DSS-L)``), are
    one instrument (lead key as in rule 0). 1d: report titles quoting one name, each the name with a kind
    word (「富岳 NEXT」計畫) or a document about it (關於次世代運算基盤「富岳 NEXT」的推進), are one instrument.
+   1e: report mentions sharing a name printed again (a title with and without its trailing bracket, an
+   acronym in a title's brackets, ending its English name or printed alone: SSDP) are one instrument.
    1c: a live record whose English title has the key of the English title a report prints with a mention
    (``title_en``) names that instrument (AGORA's official name of EO 14110 and 000 L675's bracketed English
    name).
@@ -55,7 +57,7 @@ from collections.abc import Mapping
 from extractors.core import normalise as nz
 from extractors.core.records import flag_row, relation_id
 from extractors.resolve.joins import (identifier_conflicts, identifiers_of, is_document, join_acronyms,
-                                      join_english_titles, join_identifiers, join_quoted_names)
+                                      join_english_titles, join_identifiers, join_names_again, join_quoted_names)
 from extractors.resolve.keys import canonical, policy_key_id, title_key
 from extractors.resolve.overrides import apply_drops, apply_field_overrides, load_overrides, reviewed_aliases
 from extractors.resolve.scope import apply_scope
@@ -118,6 +120,7 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,
     join_identifiers(mentions, key_of, alias)
     join_acronyms(mentions, key_of, alias)
     join_quoted_names(mentions, key_of, alias)
+    join_names_again(mentions, key_of, alias)
     join_english_titles(mentions, key_of, alias)
     flags: list[dict] = []
     split = _split_all_bills(_group_by_key(mentions, key_of, alias), flags)

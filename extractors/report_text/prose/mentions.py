@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from extractors.core.identifiers import identifier_in
 from extractors.core.records import Extraction, add_mention
+from extractors.report_text.prose.again import add_known, printed_again
 from extractors.report_text.prose.candidates import Candidate, candidates
 from extractors.report_text.prose.context import (date_near, issuer_below, issuer_of, jurisdiction_of,
                                                   private_issuer, recommended, relations, status_of)
@@ -28,6 +29,8 @@ class _Document:
     spec: dict
     seen: set[tuple[str, str]] = field(default_factory=set)
     written: dict[tuple[str, str], dict] = field(default_factory=dict)   # (locator, title) -> its mention row
+    known: dict = field(default_factory=dict)           # names given so far -> prose.again.Known
+    known_read: int = 0                                 # policy_mentions rows already read for names
     international: set[str] = field(default_factory=set)   # names an earlier sentence gave an INT convener
 
 
@@ -104,12 +107,16 @@ def _add(doc: _Document, unit: Unit, cand: Candidate, title: str, cands: list[Ca
     issuer = issuer_of(unit.text, cand) or next_issuer or (in_list and list_issuer(unit, doc.lines))
     kind, status = _passed(unit.text, cand, title, status)
     kind = type_for_jurisdiction(kind, juris, title)
+    again = cand.how == "again"     # a name printed again: its dates and status stay with the first readings
     row = doc.written[(locator, title)] = add_mention(
         doc.ex, jurisdiction=juris, title_printed=title, locator=locator, context=unit.context,
-        issuer=issuer or None, issued_printed=_issued(unit, cand, cands), text=unit.text, status=status,
-        instrument_type=kind, title_en=english_title(title, unit.text[cand.end:]),
-        identifier=identifier_in(title))
+        issuer=None if again else issuer or None, issued_printed=None if again else _issued(unit, cand, cands),
+        text=unit.text, status=None if again else status, instrument_type=kind,
+        title_en=None if again else english_title(title, unit.text[cand.end:]), identifier=identifier_in(title))
     return row
+
+
+_AFTER_BRACKET = re.compile(r"\s*[(（][^()（）]*[)）]")
 
 
 def _unit_mentions(doc: _Document, unit: Unit, in_list: dict | None) -> tuple[list[tuple[Candidate, dict]], list]:
@@ -127,7 +134,21 @@ def _unit_mentions(doc: _Document, unit: Unit, in_list: dict | None) -> tuple[li
         row = row or doc.written.get((unit.locator, title))
         if row:
             named.append((cand.start, cand.end, row))
+    for cand in printed_again(unit.text, doc.known, [(s, _bracket_end(unit.text, e)) for s, e, _ in named]):
+        if unit.context == "prose" and recommended(unit.text, cand.start):
+            continue
+        row = _add(doc, unit, cand, cand.title, cands, in_list)
+        if row is not None:
+            mentions.append((cand, row))
+            named.append((cand.start, cand.end, row))
+    mentions.sort(key=lambda p: p[0].start)
     return mentions, named
+
+
+def _bracket_end(text: str, end: int) -> int:
+    """The end of a title's span with the bracket printed right after it (its English name or acronym)."""
+    m = _AFTER_BRACKET.match(text, end)
+    return m.end() if m else end
 
 
 def extract_mentions(ex: Extraction, lines: list[str], spec: dict) -> None:
@@ -151,10 +172,15 @@ def extract_mentions(ex: Extraction, lines: list[str], spec: dict) -> None:
     if spec.get("self"):
         self_title(ex, lines, spec, doc.seen)
     for unit in units(lines, spec):
+        add_known(doc.known, ex.rows["policy_mentions"][doc.known_read:])     # names given so far
+        doc.known_read = len(ex.rows["policy_mentions"])
         in_list = next((x for p, x in lists if any(p.search(h.text) for h in unit.stack)), None)
         mentions, named = _unit_mentions(doc, unit, in_list)
         relations(ex, unit, mentions)
-        stages(ex, unit.text, unit.locator, named, slide=unit.context == "slide")
+        # a body is set up, not published or adopted: an institution named in the clause is no stage's target
+        # (000 L1241 該國家 AI 委員會在 2024 年 9 月進一步發布「國家 AI 戰略政策方向」: the direction was published)
+        instruments = [n for n in named if n[2]["instrument_type"] != "institution"]
+        stages(ex, unit.text, unit.locator, instruments, slide=unit.context == "slide")
     for p, x in lists:
         if x.get("columns"):
             tab_list(ex, lines, p, x, spec, doc.seen)

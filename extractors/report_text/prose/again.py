@@ -1,0 +1,103 @@
+"""Names printed again: a name the document has already given an instrument (its title, or the acronym printed
+with it) is a mention of that instrument where a later sentence prints it again, with or without title marks,
+even when the name alone would not pass as a title (issue 15 item 3).
+
+Document 000 introduces 「用於生成式人工智慧及雙用途基礎模型的安全軟體開發實務」(… , SSDP) at L741-753 and
+表 3-1 prints FASST; its conclusions name them again bare (L2592 美國能源部也透過 FASST 提供…, L2620 「AI RMF
+簡介」及「SSDP」管理架構, L2598 EuroHPC JU, L2604 日本提出 GenAI 加速器挑戰). The rules, precision first:
+
+* **Names.** From every mention the document wrote before the sentence (tables first, then the running text in
+  reading order): the title without title marks or a trailing bracket, when it is specific (at least
+  ``MIN_NAME_CHARS`` letters and ideographs: 廣島 AI 進程 yes, AI 法案 no) and has no 、 (a table cell may list
+  two names: AI RMF 簡介、SSDP);
+  the acronym printed in brackets in the title (GENIAC) or ending its English name (…, EuroHPC JU), when it
+  has two capitals and three characters or more and is not AI / GenAI alone.
+* **Where.** Anywhere in a later sentence outside the spans of the titles that sentence names by the other
+  rules (and the bracket printed right after them); the longest name first; a Latin name only between
+  non-letters and not followed by a version or another capitalised word (DSS is not read in DSS-L, AI RMF not
+  in AI RMF 1.0, GENIAC not in GENIAC Community).
+* **Not a company's.** Only the authors' recommendations are skipped: the name is already a public
+  instrument's, so the company rule (an enterprise named before it) does not apply (L2598 讓中小企業也受惠, …
+  與 EuroHPC JU 合作).
+* **What it says.** Only that the sentence names the instrument: no issuer, issue date, status or English
+  name is read for a name printed again (L1241 該國家 AI 委員會在 2024 年 9 月進一步發布「…」: the date is the
+  direction's, not the committee's); stages are read as for any title.
+* **Whose.** The jurisdiction of the mention that introduced the name: the name identifies the instrument, the
+  country the sentence talks about may be another (日本提出「廣島 AI 進程」 stays INT).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.report_text.prose.candidates import Candidate
+
+MIN_NAME_CHARS = 6
+_MARKS = re.compile(r"[《》「」『』〈〉]")
+_TRAILING_BRACKET = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+_BRACKET_ACRONYM = re.compile(r"[(（]\s*([A-Z][A-Za-z0-9]*(?:[ -][A-Z0-9][A-Za-z0-9]*)*)\s*[)）]")
+_EN_TAIL = re.compile(r",\s*([A-Z][A-Za-z0-9]*(?:[ -][A-Z0-9][A-Za-z0-9.]*)*)\s*$")
+_NOT_ACRONYM = re.compile(r"^(?:AI|GenAI|AIGC|LLMs?|GPU)$", re.IGNORECASE)
+_LETTERS = re.compile(r"[A-Za-z0-9\u3040-\u30ff\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Known:
+    """A name the document gave an instrument, the compiled pattern that finds it printed, and its jurisdiction."""
+
+    name: str
+    pattern: re.Pattern
+    jurisdiction: str
+
+
+def _acronym_ok(a: str) -> bool:
+    return len(a) >= 3 and sum(c.isupper() for c in a) >= 2 and not _NOT_ACRONYM.match(a)
+
+
+def names_of(row: dict) -> list[str]:
+    """The names a ``policy_mentions`` row gives its instrument (see the module docstring); [] for none."""
+    title = (row.get("title_printed") or row.get("title") or "").strip()
+    out = []
+    core = _TRAILING_BRACKET.sub("", _MARKS.sub("", title)).strip()
+    if len(_LETTERS.findall(core)) >= MIN_NAME_CHARS and "、" not in core:     # not a cell listing two names
+        out.append(core)
+    for m in _BRACKET_ACRONYM.finditer(title):
+        out.append(m.group(1))
+    tail = _EN_TAIL.search(row.get("title_en") or "")
+    if tail:
+        out.append(tail.group(1))
+    return [n for n in dict.fromkeys(out) if n == core or _acronym_ok(n)]
+
+
+def _pattern(name: str) -> re.Pattern:
+    parts = [re.escape(p) for p in name.split()]
+    body = r"\s*".join(parts)
+    head = r"(?<![A-Za-z0-9-])" if re.match(r"[A-Za-z0-9]", name) else ""
+    # not AI RMF of AI RMF 1.0, not GENIAC of GENIAC Community
+    tail = r"(?![A-Za-z0-9-])(?!\s?\d)(?!\s[A-Z][a-z])" if re.search(r"[A-Za-z0-9]$", name) else ""
+    return re.compile(head + body + tail)
+
+
+def add_known(known: dict[str, Known], rows: list[dict]) -> None:
+    """Add the names of ``rows`` (mention rows with a jurisdiction) to ``known`` (name -> :class:`Known`), the
+    first row naming a name keeping it."""
+    for row in rows:
+        if not row.get("jurisdiction"):
+            continue
+        for name in names_of(row):
+            if name not in known:
+                known[name] = Known(name, _pattern(name), row["jurisdiction"])
+
+
+def printed_again(text: str, known: dict[str, Known], taken: list[tuple[int, int]]) -> list[Candidate]:
+    """Candidates (``how`` = ``again``, ``juris`` = the introducing mention's) for the known names printed in
+    ``text`` outside the ``taken`` spans, longest name first, each span once, in text order."""
+    spans = list(taken)
+    out = []
+    for k in sorted(known.values(), key=lambda k: -len(k.name)):
+        for m in k.pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in spans):
+                continue
+            spans.append((m.start(), m.end()))
+            out.append(Candidate(m.group(0), m.start(), m.end(), False, "again", k.jurisdiction))
+    return sorted(out, key=lambda c: c.start)
