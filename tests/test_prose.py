@@ -273,3 +273,9 @@ def test_context_rule_needs_a_pattern(tmp_path, monkeypatch):
             types.context_rules()
     finally:
         types.context_rules.cache_clear()
+
+
+def test_a_name_after_its_kind_takes_the_kind(prose_rows):
+    # instrument_types.yaml ``context``: 000 L989 培育計畫「マナビDX Quest」 names a programme
+    assert "計畫「マナビDX Quest」" in snapshots.load(SOURCES["000"]).lines[989 - 1]
+    assert _at(_mentions(prose_rows, "000", "マナビDX Quest"), 989)["instrument_type"] == "programme"
