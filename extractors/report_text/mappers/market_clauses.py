@@ -3,29 +3,36 @@
 
 Spec key ``market_text`` (``specs/<source_id>.yaml``), the sections marked ``read: clauses`` (the others are
 :mod:`.market_text`'s): ``{section, start, end, scope, read}`` (regexes of the heading line and of the first line
-after the section; ``scope`` the place a figure is about when its sentence names none). Paragraphs, amounts, the
-period and the scope are read by the functions the other running-text readers use (:func:`.market_text.paragraphs`,
-:func:`.market_text.figures_of`, :func:`.market_text.period_of`, :func:`.indicator_text.scope_of`); the words that
-decide are data in ``rules/market_clauses.yaml`` (each rule cites the lines it was written from):
+after the section; ``scope`` the place a figure is about when its sentence names none). Amounts, the period and
+the scope are read by the functions the other running-text readers use (:func:`.market_text.figures_of`,
+:func:`.market_text.period_of`, :func:`.indicator_text.scope_of`); the words that decide are data in
+``rules/market_clauses.yaml`` (each rule cites the lines it was written from). Output: ``market_figures`` rows
+(``record_id`` ``<source>:text-<section>:L<line>:<n>``, ``source_locator`` ``L<first>-<last>``, a figure cut by
+a line break spanning two lines), ``segment`` and ``direction`` NULL.
 
-* figures: an amount with a currency (``2.6 至 4.4 兆美元``, ``39.1 億元人民幣``), a percentage or a range of
-  percentages (``0.1%至 0.6%``), percentage points (``1.4 個百分點``); a figure inside a range is the range's;
+* paragraphs (:func:`paragraphs`): a sentence end (。 or ：, then a footnote number or a (圖 2-1) reference) ends
+  one; a heading line stands apart; captions, 資料來源 lines, footnotes and table rows are not running text;
+* figures: an amount with a currency (``2.6 至 4.4 兆美元``, ``39.1 億元人民幣``; ``14.4 兆元`` prints none and is
+  not read), a percentage or a range of percentages (``0.1%至 0.6%``), percentage points (``1.4 個百分點``); a
+  figure inside a range is the range's; clauses end at ，,；。 (not at a thousands separator: 44,080);
 * metric: the first ``metrics`` rule of the figure's kind whose words are in its clause (``before``) or right after
   it (``after``); a figure no rule names is not a market figure (it is left to :mod:`.indicator_text`), and so is
   a figure of one sector (``segment``: the segment is not read, the figure is left out rather than given as the
-  whole market's) and a bound (``bound``: 超過 5%);
-* publisher: as printed, the last name a ``publisher_cues`` pattern finds before the figure in its sentence, else
-  one at the paragraph's opening, else the previous paragraph's when this one opens with ``continues``
-  (根據預測); a figure without one is left out (``market_figures.publisher`` is required); the English name and
-  publication date are :func:`.market_terms.finish_source`'s;
+  whole market's), a bound or a scenario variant (``skip``: 皆超過 5%, 最強的 GenAI 功能下);
+* publisher, as printed: the last name a ``publisher_cues`` pattern finds before the figure in its sentence, else
+  one at the paragraph's opening, else the previous paragraph's opening one when this paragraph opens with
+  ``continues`` (根據預測), else for a sentence opening with ``refers`` (該研究) the last one of the sentence
+  before; a figure without one is left out (``market_figures.publisher`` is required). The English name is
+  :func:`.market_terms.finish_source`'s; the publication date is read here, from the figure's paragraph or the
+  one before only (:func:`_published`): the same publisher's other reports are dated elsewhere;
 * period: the years of a ``分別`` list paired in order with the figures after it (``2023 年、2027 年及 2032 年…
-  分別高達 44,080 億美元、59,370 億美元及 99,640 億美元``); else for a CAGR the later of a printed year range and a
-  ``from_to`` growth (從 2024 年…至 2030 年); else the last year or range printed before the figure in its
-  sentence (:func:`.market_text.period_of`, publication dates and ``not_period`` years aside), ``每年`` after it ->
+  分別高達 44,080 億美元、59,370 億美元及 99,640 億美元``); else for a CAGR a ``from_to`` growth (從 2024 年…至
+  2030 年); else the last year or range printed before the figure in its sentence
+  (:func:`.market_text.period_of`, publication dates and ``not_period`` years aside), ``每年`` after it ->
   per_year; else a growth ``up_to`` a year after the figure -> by_year; else ``period_words`` (未來 10 年) ->
-  period without years; else none;
-* a figure cut by a line break is left out (its locator would be two lines); the same figure printed again in a
-  source (same metric, ends, unit, period and scope) is one row, the other lines in ``other_locators``.
+  period without years; else point without years;
+* the same figure printed again in a source (same metric, ends, unit, period and scope) is one row, the other
+  lines in ``other_locators`` (L284 = L574).
 """
 from __future__ import annotations
 
