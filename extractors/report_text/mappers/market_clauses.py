@@ -8,17 +8,19 @@ the scope are read by the functions the other running-text readers use (:func:`.
 :func:`.market_text.period_of`, :func:`.indicator_text.scope_of`); the words that decide are data in
 ``rules/market_clauses.yaml`` (each rule cites the lines it was written from). Output: ``market_figures`` rows
 (``record_id`` ``<source>:text-<section>:L<line>:<n>``, ``source_locator`` ``L<first>-<last>``, a figure cut by
-a line break spanning two lines), ``segment`` and ``direction`` NULL.
+a line break spanning two lines), ``direction`` NULL.
 
 * paragraphs (:func:`paragraphs`): a sentence end (。 or ：, then a footnote number or a (圖 2-1) reference) ends
   one; a heading line stands apart; captions, 資料來源 lines, footnotes and table rows are not running text;
 * figures: an amount with a currency (``2.6 至 4.4 兆美元``, ``39.1 億元人民幣``; ``14.4 兆元`` prints none and is
   not read), a percentage or a range of percentages (``0.1%至 0.6%``), percentage points (``1.4 個百分點``); a
   figure inside a range is the range's; clauses end at ，,；。 (not at a thousands separator: 44,080);
-* metric: the first ``metrics`` rule of the figure's kind whose words are in its clause (``before``) or right after
-  it (``after``); a figure no rule names is not a market figure (it is left to :mod:`.indicator_text`), and so is
-  a figure of one sector (``segment``: the segment is not read, the figure is left out rather than given as the
-  whole market's), a bound or a scenario variant (``skip``: 皆超過 5%, 最強的 GenAI 功能下);
+* metric: the first ``metrics`` rule of the figure's kind whose words are in its clause (``before``), right after
+  it (``after``) and in its sentence from the last 。 (``sentence``); a figure no rule names is not a market
+  figure (it is left to :mod:`.indicator_text`), and neither is a bound or a scenario variant (``skip``: 皆超過
+  5%, 最強的 GenAI 功能下);
+* segment: the sector as printed (``segments``: 以軟體市場成長幅度最高, CAGR 達 12% -> 軟體), NULL for the whole
+  market (:func:`_segment`);
 * publisher, as printed: the last name a ``publisher_cues`` pattern finds before the figure in its sentence, else
   one at the paragraph's opening, else the previous paragraph's opening one when this paragraph opens with
   ``continues`` (根據預測), else for a sentence opening with ``refers`` (該研究) the last one of the sentence
@@ -29,10 +31,10 @@ a line break spanning two lines), ``segment`` and ``direction`` NULL.
   分別高達 44,080 億美元、59,370 億美元及 99,640 億美元``); else for a CAGR a ``from_to`` growth (從 2024 年…至
   2030 年); else the last year or range printed before the figure in its sentence
   (:func:`.market_text.period_of`, publication dates and ``not_period`` years aside), ``每年`` after it ->
-  per_year; else a growth ``up_to`` a year after the figure -> by_year; else ``period_words`` (未來 10 年) ->
-  period without years; else point without years;
-* the same figure printed again in a source (same metric, ends, unit, period and scope) is one row, the other
-  lines in ``other_locators`` (L284 = L574).
+  per_year; else a growth ``up_to`` a year after the figure -> by_year; else ``period_words`` in its clause
+  (未來 10 年) -> period without years; else point without years;
+* the same figure printed again in a source (same metric, segment, ends, unit, period and scope) is one row, the
+  other lines in ``other_locators`` (L284 = L574).
 """
 from __future__ import annotations
 
@@ -57,17 +59,18 @@ _CLAUSE_END = _SENTENCE_END + "，,"
 def rules() -> dict:
     """``rules/market_clauses.yaml`` compiled. Raises RulesError for a missing key."""
     doc = nz.rules_doc("market_clauses", RULES_DIR)
-    keys = ("metrics", "segment", "skip", "publisher_cues", "name", "opening", "continues", "refers", "not_period",
+    keys = ("metrics", "segments", "skip", "publisher_cues", "name", "opening", "continues", "refers", "not_period",
             "from_to", "up_to", "period_words", "paragraph_end", "heading", "not_prose")
     require_keys(doc, (), None, keys, nz.RulesError)
     d = doc.data
     known = "|".join(sorted(map(re.escape, market_terms.rules()["publishers"]), key=len, reverse=True))
     name = d["name"].replace("{known}", known)
     cur = "|".join(sorted(nz.load_rules("units")["currencies"], key=len, reverse=True))
-    out = {k: re.compile(d[k]) for k in ("segment", "skip", "continues", "refers", "not_period", "from_to", "up_to",
+    out = {k: re.compile(d[k]) for k in ("skip", "continues", "refers", "not_period", "from_to", "up_to",
                                          "period_words", "paragraph_end", "heading", "not_prose")}
     out["metrics"] = [{"metric": r["metric"], "kind": r["kind"], **{k: re.compile(r[k]) for k in
-                       ("before", "after", "unless") if k in r}} for r in d["metrics"]]
+                       ("before", "after", "unless", "sentence") if k in r}} for r in d["metrics"]]
+    out["segments"] = [re.compile(p) for p in d["segments"]]
     out["publishers"] = [re.compile(c.replace("{name}", name)) for c in d["publisher_cues"]]
     out["opening"] = d["opening"]
     out["extra"] = [  # figures market_text.figures_of does not read: (regex, kind)
@@ -106,14 +109,26 @@ def _figures(text: str) -> list[tuple]:
     return sorted(f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g[:2] != f[:2] for g in found))
 
 
-def _metric(kind: str, clause: str, after: str) -> str | None:
-    """The first ``metrics`` rule of ``kind`` that holds for the figure's clause and the text after it."""
+def _metric(kind: str, clause: str, after: str, full: str) -> str | None:
+    """The first ``metrics`` rule of ``kind`` that holds for the figure's clause, the text after it and its
+    ``full`` sentence up to it (from the last 。)."""
     for r in rules()["metrics"]:
         if r["kind"] != kind or ("unless" in r and r["unless"].search(clause)):
             continue
-        if ("before" not in r or r["before"].search(clause)) and ("after" not in r or r["after"].match(after)):
+        if all(k not in r or r[k].search(text) for k, text in (("before", clause), ("sentence", full))) \
+                and ("after" not in r or r["after"].match(after)):
             return r["metric"]
     return None
+
+
+def _segment(prefix: str, rest: str) -> str | None:
+    """The sector a figure is about, as printed: the ``segments`` match ending last in ``prefix`` (its sentence
+    up to it), else the first in ``rest`` (the rest of its clause); None for the whole market."""
+    found = [(m.end(), m.group("segment")) for rx in rules()["segments"] for m in rx.finditer(prefix)]
+    if found:
+        return max(found)[1].strip()
+    found = [(m.start(), m.group("segment")) for rx in rules()["segments"] for m in rx.finditer(rest)]
+    return min(found)[1].strip() if found else None
 
 
 def _publisher(text: str, sentence: int, pos: int) -> str | None:
@@ -143,7 +158,8 @@ def _period(text: str, sentence: int, span: tuple[int, int], metric: str) -> tup
         nth = len(_figures(prefix[listed:]))
         if 0 < len(years) and nth < len(years) and "、" in prefix[listed:] + text[span[1]:span[1] + 2]:
             return int(years[nth]), int(years[nth]), "point"
-    start, end, basis = period_of(prefix, dated_events=True)
+    # a CAGR is a yearly rate by definition: 每年 does not make it per_year (L340 其中每年營收額…CAGR 高達 99%)
+    start, end, basis = period_of(prefix.replace("每年", "  ") if metric == "cagr" else prefix, dated_events=True)
     grown = list(r["from_to"].finditer(prefix))
     if metric == "cagr" and grown:
         return int(grown[-1].group("start")), int(grown[-1].group("end")), "period"
@@ -152,7 +168,8 @@ def _period(text: str, sentence: int, span: tuple[int, int], metric: str) -> tup
     up_to = r["up_to"].match(text, span[1])
     if up_to:
         return None, int(up_to.group("end")), "by_year"
-    return (None, None, "period") if r["period_words"].search(prefix) else (None, None, "point")
+    clause = prefix[_start_of(prefix, len(prefix), _CLAUSE_END):]
+    return (None, None, "period") if r["period_words"].search(clause) else (None, None, "point")
 
 
 def _start_of(text: str, pos: int, ends: str) -> int:
@@ -194,9 +211,8 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict, previous) -> list[dict]:
     for k, (start, end, low, high, unit_text, printed, kind) in enumerate(_figures(joined)):
         sentence = _start_of(joined, start, _SENTENCE_END)
         clause, after = joined[_start_of(joined, start, _CLAUSE_END):start], joined[end:end + _AFTER]
-        metric = _metric(kind, clause, after)
-        rest = joined[end:_end_of(joined, end, _CLAUSE_END)]
-        if metric is None or r["skip"].search(clause) or r["segment"].search(joined[sentence:start] + rest):
+        metric = _metric(kind, clause, after, joined[_start_of(joined, start, "。"):start])
+        if metric is None or r["skip"].search(clause) or r["skip"].search(joined[sentence:start]):
             continue
         publisher = _publisher(joined, sentence, start) or (inherited if r["continues"].match(joined) else None)
         if publisher is None and r["refers"].match(joined, sentence) and sentence:
@@ -211,7 +227,8 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict, previous) -> list[dict]:
         p_start, p_end, basis = _period(joined, sentence, (start, end), metric)
         rows.append({
             "record_id": f"{ex.source_id}:text-{sec['section']}:L{first}:{k}", "scope": scope, "metric": metric,
-            "segment": None, "period_start": p_start, "period_end": p_end, "period_basis": basis,
+            "segment": _segment(joined[sentence:start], joined[end:_end_of(joined, end, _CLAUSE_END)]),
+            "period_start": p_start, "period_end": p_end, "period_basis": basis,
             "value_low": low, "value_high": high, "unit": unit.printed if unit else unit_text,
             "currency": unit.currency if unit else None,
             "value_low_base": low * base if base else None, "value_high_base": high * base if base else None,
@@ -230,8 +247,8 @@ def map_market_clauses(ex: Extraction, tables, tspecs, lines: list[str], spec: d
         previous: list = []
         for para in paragraphs(lines, span[0] + 1, span[1]) if span else []:
             for row in _rows_of_paragraph(ex, para, sec, previous):
-                key = lambda r: (r["metric"], r["value_low"], r["value_high"], r["unit"], r["period_start"],  # noqa: E731
-                                 r["period_end"], r["period_basis"], r["scope"])
+                key = lambda r: (r["metric"], r["segment"], r["value_low"], r["value_high"], r["unit"],  # noqa: E731
+                                 r["period_start"], r["period_end"], r["period_basis"], r["scope"])
                 same = next((r for r in kept if key(r) == key(row)), None)
                 if same is None:
                     kept.append(row)
