@@ -139,6 +139,22 @@ def test_chapter_2_figures(extraction):
          "個百分點", None, "1.4 個百分點", "高盛", None),
         ("L465-465", None, "productivity_growth_contribution", None, "TW", None, None, "per_year", 1.4, 1.4,
          "個百分點", None, "1.4 個百分點", "高盛", None),
+        # 三、GenAI 對產業生產力影響 (spec publisher 麥肯錫: L510 麥肯錫 2023 年所發布之…報告…在零售和消費用品業、
+        # 銀行業、醫藥業等產業皆有…研析): L518 零售和消費用品業在應用 GenAI 技術後能夠每年提高 1.2 至 2.0%的營業收入,
+        # 即增加 4,000 至 6,600 億美元; L532 銀行業…每年能夠提高 2.8%至 4.7%的營業收入,即增加 2,000 至 3,400 億美元;
+        # L540 醫藥業利用 GenAI 技術將能每年提高 2.6%至 4.5%的營業收入, / L542 即增加 600 至 1,100 億美元
+        ("L518-518", None, "revenue_impact", "零售和消費用品業", "WLD", None, None, "per_year", 1.2, 2.0, "%", None,
+         "1.2 至 2.0%", "麥肯錫", None),
+        ("L518-518", None, "revenue_impact", "零售和消費用品業", "WLD", None, None, "per_year", 4000.0, 6600.0,
+         "億美元", "USD", "4,000 至 6,600 億美元", "麥肯錫", None),
+        ("L532-532", None, "revenue_impact", "銀行業", "WLD", None, None, "per_year", 2.8, 4.7, "%", None,
+         "2.8%至 4.7%", "麥肯錫", None),
+        ("L532-532", None, "revenue_impact", "銀行業", "WLD", None, None, "per_year", 2000.0, 3400.0, "億美元", "USD",
+         "2,000 至 3,400 億美元", "麥肯錫", None),
+        ("L540-540", None, "revenue_impact", "醫藥業", "WLD", None, None, "per_year", 2.6, 4.5, "%", None,
+         "2.6%至 4.5%", "麥肯錫", None),
+        ("L542-542", None, "revenue_impact", "醫藥業", "WLD", None, None, "per_year", 600.0, 1100.0, "億美元", "USD",
+         "600 至 1,100 億美元", "麥肯錫", None),
     ]
 
 

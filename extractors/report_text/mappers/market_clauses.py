@@ -3,7 +3,8 @@
 
 Spec key ``market_text`` (``specs/<source_id>.yaml``), the sections marked ``read: clauses`` (the others are
 :mod:`.market_text`'s): ``{section, start, end, scope, read}`` (regexes of the heading line and of the first line
-after the section; ``scope`` the place a figure is about when its sentence names none). Amounts, the period and
+after the section; ``scope`` the place a figure is about when its sentence names none; ``publisher``, optional,
+the publisher a section's opening names for the figures of its sub-sections). Amounts, the period and
 the scope are read by the functions the other running-text readers use (:func:`.market_text.figures_of`,
 :func:`.market_text.period_of`, :func:`.indicator_text.scope_of`); the words that decide are data in
 ``rules/market_clauses.yaml`` (each rule cites the lines it was written from). Output: ``market_figures`` rows
@@ -24,7 +25,8 @@ a line break spanning two lines), ``direction`` NULL.
 * publisher, as printed: the last name a ``publisher_cues`` pattern finds before the figure in its sentence, else
   one at the paragraph's opening, else the previous paragraph's opening one when this paragraph opens with
   ``continues`` (根據預測), else for a sentence opening with ``refers`` (該研究) the last one of the sentence
-  before; a figure without one is left out (``market_figures.publisher`` is required). The English name is
+  before, else the spec section's ``publisher`` (printed at its opening, cited in the spec); a figure without one
+  is left out (``market_figures.publisher`` is required). The English name is
   :func:`.market_terms.finish_source`'s; the publication date is read here, from the figure's paragraph or the
   one before only (:func:`_published`): the same publisher's other reports are dated elsewhere;
 * period: the years of a ``分別`` list paired in order with the figures after it (``2023 年、2027 年及 2032 年…
@@ -217,6 +219,7 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict, previous) -> list[dict]:
         publisher = _publisher(joined, sentence, start) or (inherited if r["continues"].match(joined) else None)
         if publisher is None and r["refers"].match(joined, sentence) and sentence:
             publisher = _publisher(joined, _start_of(joined, sentence - 1, _SENTENCE_END), sentence - 1)
+        publisher = publisher or sec.get("publisher")
         scope = scope_of(joined, (start, end), sentence, _start_of(joined, start, _CLAUSE_END + "、"),
                          sec.get("scope"))
         if publisher is None or scope is None:
