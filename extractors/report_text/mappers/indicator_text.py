@@ -35,7 +35,9 @@ read by the same functions as the market figures (:mod:`.market_text`, units thr
   opening of its paragraph (003 L100 (一) 依 LinkedIn … 80%) unless the sentence points elsewhere (先前提及), as
   printed; NULL when none is printed;
 * the same figure printed again in a source (same indicator, value, unit, scope, period and clause words) is one
-  row; the other lines go to ``other_locators`` (002 L86 = L763).
+  row; the other lines go to ``other_locators`` (002 L86 = L763);
+* a figure the running-text market readers (:mod:`.market_text`, :mod:`.market_clauses`) made a market figure
+  (same line and figure as printed) is not an indicator too: a figure is one or the other.
 """
 from __future__ import annotations
 
@@ -108,7 +110,7 @@ def _candidates(text: str) -> list[tuple[int, int, str, float, str, str]]:
     return sorted(f for f in found if not any(s <= f[0] < e for s, e in in_range))
 
 
-def _scope(text: str, span: tuple[int, int], sentence: int, clause: int, default: str | None) -> str | None:
+def scope_of(text: str, span: tuple[int, int], sentence: int, clause: int, default: str | None) -> str | None:
     """The scope of a figure at ``span`` (module docstring): a country in its clause (the nearest before it,
     else the first after it), else the last one before it in its sentence, else a world word in its sentence,
     else the last country in the sentence before (a company introduced there), else the section's default."""
@@ -183,7 +185,7 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict) -> list[dict]:
                                                   and not any(own - len(before) <= f[0] < own for f in figures))
         if not _keep(kind, full, words, before):
             continue
-        scope = _scope(joined, (start, end), sentence, clause, sec.get("scope"))
+        scope = scope_of(joined, (start, end), sentence, clause, sec.get("scope"))
         line_no = max(ln for off, ln in offsets if off <= start)
         if scope is None or end > next((off for off, ln in offsets if ln > line_no), len(joined)):
             continue                      # no place printed; or a figure cut by a line break (not on one line)
@@ -199,7 +201,7 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict) -> list[dict]:
     return rows
 
 
-def _span(lines: list[str], sec: dict) -> tuple[int, int] | None:
+def section_span(lines: list[str], sec: dict) -> tuple[int, int] | None:
     """0-based (heading line, end line excluded) of a spec section, None when its heading is not printed."""
     start = next((i for i, ln in enumerate(lines) if re.search(sec["start"], ln.strip())), None)
     if start is None:
@@ -212,7 +214,7 @@ def _paragraphs_of(lines: list[str], sec: dict, taken: set[int]) -> list[list[tu
     """The section's paragraphs, without the lines in ``taken`` (0-based: the spec's ``kpi_text`` sections and
     mapped tables, whose figures are other tables' business); with ``per_line: true`` (slides) every line is a
     paragraph."""
-    span = _span(lines, sec)
+    span = section_span(lines, sec)
     if span is None:
         return []
     paras = [[(n, t) for n, t in para if n - 1 not in taken] for para in paragraphs(lines, span[0] + 1, span[1])]
@@ -224,7 +226,7 @@ def _paragraphs_of(lines: list[str], sec: dict, taken: set[int]) -> list[list[tu
 def map_indicator_text(ex: Extraction, tables, tspecs, lines: list[str], spec: dict) -> None:
     """Source step: ``indicators`` rows for the figures of the spec's ``indicator_text`` sections."""
     kept: list[dict] = []
-    taken = {i for sec in spec.get("kpi_text") or [] if (sp := _span(lines, sec)) for i in range(*sp)}
+    taken = {i for sec in spec.get("kpi_text") or [] if (sp := section_span(lines, sec)) for i in range(*sp)}
     taken |= {i for t in tables for i in range(t.body_lines[0] - 1, t.body_lines[1])}
     for sec in spec.get("indicator_text") or []:
         for para in _paragraphs_of(lines, sec, taken):
@@ -236,4 +238,6 @@ def map_indicator_text(ex: Extraction, tables, tspecs, lines: list[str], spec: d
                     kept.append(row)
                 else:
                     same["other_locators"] = "; ".join(filter(None, [same["other_locators"], row["source_locator"]]))
-    ex.rows["indicators"].extend(kept)
+    market = {(loc, r["value_printed"]) for r in ex.rows.get("market_figures", []) if ":text-" in r["record_id"]
+              for loc in [r["source_locator"], *(r["other_locators"] or "").split("; ")]}
+    ex.rows["indicators"].extend(r for r in kept if (r["source_locator"], r["value_printed"]) not in market)

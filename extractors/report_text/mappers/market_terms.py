@@ -82,6 +82,18 @@ def _published(lines: list[str], printed: str, note: str | None, near: int) -> d
             "published_locator": None}
 
 
+def _date(ex, row: dict, lines: list[str], printed: str, notes: dict) -> None:
+    """Fill a row's publication date columns (module docstring); flag a publisher dated differently by lines."""
+    note, near = notes.get(row["source_locator"].split(" ")[1], (None, 0)) \
+        if row["source_locator"].startswith("表 ") else (None, 0)
+    row.update(_published(lines, printed, note, near))
+    dated = _dated_lines("\n".join(lines), printed)
+    if len({re.sub(r"\s+", "", d) for _, d in dated}) > 1:
+        ex.flag("market_figures", row["record_id"], "published_dates_differ",
+                f"{printed} is said to publish on " + ", ".join(f"{d} (L{n})" for n, d in dated)
+                + f"; published_on uses L{dated[0][0]}", row["source_locator"], severity="info")
+
+
 def finish_source(ex, tables, tspecs, lines, spec) -> None:
     """Give every ``market_figures`` row of the source its English publisher and publication date; rows a
     mapper gave no group get NULL ``row_group``."""
@@ -95,13 +107,7 @@ def finish_source(ex, tables, tspecs, lines, spec) -> None:
             ex.flag("market_figures", row["record_id"], "publisher_unmapped",
                     f"publisher {printed!r} has no English name in rules/market.yaml; kept as printed",
                     row["source_locator"], severity="info")
-        note, near = notes.get(row["source_locator"].split(" ")[1], (None, 0)) \
-            if row["source_locator"].startswith("表 ") else (None, 0)
-        row.update(_published(lines, printed, note, near))
-        dated = _dated_lines("\n".join(lines), printed)
-        if len({re.sub(r"\s+", "", d) for _, d in dated}) > 1:
-            ex.flag("market_figures", row["record_id"], "published_dates_differ",
-                    f"{printed} is said to publish on " + ", ".join(f"{d} (L{n})" for n, d in dated)
-                    + f"; published_on uses L{dated[0][0]}", row["source_locator"], severity="info")
+        if "published_on" not in row:      # market_clauses dates its rows from their own paragraphs
+            _date(ex, row, lines, printed, notes)
         row.setdefault("row_group", None)
         row.setdefault("row_group_printed", None)

@@ -24,6 +24,9 @@ ranges as printed, 萬/億/兆 read as printed with their base value):
   its sentence, publication dates (``2023 年 6 月所公布``) and titles in 《》 aside; ``每年`` after it -> per_year;
 * the same figure printed again (same metric, ends, unit and period) is one row; the other lines go to
   ``other_locators``.
+
+Sections marked ``read: clauses`` (000's dense prose, where these rules gave a wrong metric or period on most
+figures) are read by :mod:`.market_clauses` instead.
 """
 from __future__ import annotations
 
@@ -171,7 +174,7 @@ def _rows_of_paragraph(ex: Extraction, para, lines: list[str], section: str) -> 
 def map_market_text(ex: Extraction, tables, tspecs, lines: list[str], spec: dict) -> None:
     """Source step: ``market_figures`` rows for the figures of the spec's ``market_text`` sections."""
     kept: list[dict] = []
-    for sec in spec.get("market_text") or []:
+    for sec in [s for s in spec.get("market_text") or [] if s.get("read") != "clauses"]:   # market_clauses'
         start = next((i for i, ln in enumerate(lines) if re.search(sec["start"], ln.strip())), None)
         if start is None:
             continue
