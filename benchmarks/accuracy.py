@@ -79,9 +79,12 @@ def _row_ranges(row: dict) -> list[tuple[int, int]]:
 def _in_scope(row: dict, scope: dict) -> tuple[int, int] | None:
     """The row's line range when it is in the scope (same source, overlapping lines), else None. A row that
     names further places printing it (kpis ``other_locators``, "L1639-1639; L1659-1659") is in the scope
-    when any of them is; the first such range is returned."""
+    when any of them is; the first such range is returned. A scope with ``only: tables`` holds table rows only
+    (locator ``表 …``)."""
     if row.get("source_id") != scope["source_id"]:
         return None
+    if scope.get("only") == "tables" and not (row.get("source_locator") or "").startswith("表"):
+        return None     # the scope sampled table cells only: running-text rows in its lines are unsampled
     return next((rng for rng in _row_ranges(row) if _overlaps(rng, tuple(scope["lines"]))), None)
 
 

@@ -16,7 +16,8 @@ from extractors.core.snapshots import Snapshot
 from extractors.report_text import prose
 from extractors.report_text.prose import notes
 from extractors.report_text.mappers import budget_checks, budgets, budgets_by_year, indicator_text, indicators, \
-    kpi_text, kpis, market, market_clauses, market_columns, market_terms, market_text, patents, policies
+    kpi_text, kpis, market, market_clauses, market_columns, market_terms, market_text, patents, policies, \
+    restated
 from extractors.report_text.spec_check import DEFAULT_SPECS_DIR, read_prose_spec, read_table_spec, specs_dir, \
     table_entry
 from extractors.report_text.tables import CAPTION_RE, ReportTable, caption_id, cell, find_captions, find_tables
@@ -29,7 +30,7 @@ MAPPERS = {**policies.MAPPERS, **patents.MAPPERS, **market.MAPPERS, **market_col
 # (market_text before market_terms: the running-text figures get the English publisher and publication date too)
 _SOURCE_STEPS = [budget_checks.finish_source, kpi_text.map_kpi_text, kpis.finish_source, kpi_text.merge_repeats,
                  market_text.map_market_text, market_clauses.map_market_clauses, market_terms.finish_source,
-                 indicator_text.map_indicator_text]
+                 restated.merge_restated, indicator_text.map_indicator_text]
 
 
 def _spec_doc(source_id: str, folder: Path | None = None) -> YamlDoc | None:

@@ -46,6 +46,7 @@ from functools import lru_cache
 from extractors.core import normalise as nz
 from extractors.core.config import require_keys
 from extractors.core.records import Extraction
+from extractors.report_text.mappers.restated import join_locators
 from extractors.report_text.mappers import market_terms
 from extractors.report_text.mappers.indicator_text import scope_of, section_span
 from extractors.report_text.mappers.market_text import figures_of, period_of
@@ -256,6 +257,6 @@ def map_market_clauses(ex: Extraction, tables, tspecs, lines: list[str], spec: d
                 if same is None:
                     kept.append(row)
                 else:
-                    same["other_locators"] = "; ".join(filter(None, [same["other_locators"], row["source_locator"]]))
+                    join_locators(same, row["source_locator"])
             previous = para
     ex.rows["market_figures"].extend(kept)

@@ -34,6 +34,7 @@ import re
 
 from extractors.core import normalise as nz
 from extractors.core.records import Extraction
+from extractors.report_text.mappers.restated import join_locators
 from extractors.report_text.mappers.programme import NUMBER
 
 _MAG = r"百萬|千萬|萬|億|兆"
@@ -187,5 +188,5 @@ def map_market_text(ex: Extraction, tables, tspecs, lines: list[str], spec: dict
                 if same is None:
                     kept.append(row)
                 else:
-                    same["other_locators"] = "; ".join(filter(None, [same["other_locators"], row["source_locator"]]))
+                    join_locators(same, row["source_locator"])
     ex.rows["market_figures"].extend(kept)
