@@ -128,19 +128,27 @@ def scope_of(text: str, span: tuple[int, int], sentence: int, clause: int, defau
     return next((code for pos, code in reversed(places) if previous <= pos < start), default)
 
 
-def _publisher(text: str, sentence: int, pos: int) -> str | None:
-    """The last name a ``publisher_cues`` pattern finds before ``pos`` in its sentence, else one found at the
-    opening of the paragraph (a sentence pointing elsewhere, ``先前提及``, takes none); None when none is printed."""
+def publisher_before(text: str, sentence: int, pos: int, cues: list[re.Pattern], opening: int,
+                     elsewhere: re.Pattern | None = None) -> str | None:
+    """The last name a ``cues`` pattern (group ``name``) finds between ``sentence`` and ``pos`` (offsets in
+    ``text``, a paragraph), else the first one found within ``opening`` characters of the paragraph's start; a
+    sentence ``elsewhere`` matches (``先前提及``: it points to another source) takes none. None when none is
+    printed. Shared by running-text indicators and market figures."""
     def named(lo: int, hi: int) -> list[tuple[int, str]]:
-        return [(m.start("name"), m.group("name").strip()) for rx in rules()["publishers"]
+        return [(m.start("name"), m.group("name").strip()) for rx in cues
                 for m in rx.finditer(text, lo, hi) if m.end("name") <= hi]
     own = named(sentence, pos)
     if own:
         return max(own)[1]
-    if rules()["elsewhere"].search(text[sentence:pos]):
+    if elsewhere is not None and elsewhere.search(text[sentence:pos]):
         return None
-    opening = [(at, name) for at, name in named(0, pos) if at <= _OPENING]
-    return min(opening)[1] if opening else None
+    first = [(at, name) for at, name in named(0, pos) if at <= opening]
+    return min(first)[1] if first else None
+
+
+def _publisher(text: str, sentence: int, pos: int) -> str | None:
+    """:func:`publisher_before` with the ``publisher_cues`` of rules/indicator_text.yaml."""
+    return publisher_before(text, sentence, pos, rules()["publishers"], _OPENING, rules()["elsewhere"])
 
 
 def _indicator(clause: str, before: str, kind: str) -> str:

@@ -48,7 +48,7 @@ from extractors.core.config import require_keys
 from extractors.core.records import Extraction
 from extractors.report_text.mappers.restated import join_locators
 from extractors.report_text.mappers import market_terms
-from extractors.report_text.mappers.indicator_text import scope_of, section_span
+from extractors.report_text.mappers.indicator_text import publisher_before, scope_of, section_span
 from extractors.report_text.mappers.market_text import figures_of, period_of
 from extractors.report_text.mappers.programme import NUMBER
 from extractors.report_text.prose.rules import RULES_DIR
@@ -135,15 +135,9 @@ def _segment(prefix: str, rest: str) -> str | None:
 
 
 def _publisher(text: str, sentence: int, pos: int) -> str | None:
-    """The last name a cue finds before ``pos`` in its sentence, else the first at the paragraph's opening."""
-    def named(lo: int, hi: int) -> list[tuple[int, str]]:
-        return [(m.start("name"), m.group("name").strip()) for rx in rules()["publishers"]
-                for m in rx.finditer(text, lo, hi) if m.end("name") <= hi]
-    own = named(sentence, pos)
-    if own:
-        return max(own)[1]
-    opening = [(at, name) for at, name in named(0, pos) if at <= rules()["opening"]]
-    return min(opening)[1] if opening else None
+    """The last name a cue finds before ``pos`` in its sentence, else the first at the paragraph's opening
+    (:func:`extractors.report_text.mappers.indicator_text.publisher_before`)."""
+    return publisher_before(text, sentence, pos, rules()["publishers"], rules()["opening"])
 
 
 def _opening(text: str) -> str | None:
