@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -37,6 +38,21 @@ def rewrite_snapshot(folder: Path, source_id: str, old: str, new: str, *, update
         raw = re.sub(r"sha256: \w+", f"sha256: {hashlib.sha256(data).hexdigest()}", raw)
         raw = re.sub(r"size_bytes: \d+", f"size_bytes: {len(data)}", raw)
         meta_path.write_text(raw, encoding="utf-8")
+
+
+def broken_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source_id: str, old: str, new: str
+                ) -> tuple[Path, str]:
+    """A copy of the real table specs under ``tmp_path`` with ``old`` (which must be in it, once or more: the first
+    is replaced) replaced by ``new`` in ``<source_id>.yaml``, and ``ATLAS_SPECS_DIR`` pointing at it: the fault a
+    spec test raises is derived from the real spec. Returns (the broken spec's path, its original text)."""
+    from extractors.report_text import spec_check
+    shutil.copytree(spec_check.DEFAULT_SPECS_DIR, tmp_path / "specs")
+    path = tmp_path / "specs" / f"{source_id}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    monkeypatch.setenv("ATLAS_SPECS_DIR", str(tmp_path / "specs"))
+    return path, text
 
 
 @contextmanager

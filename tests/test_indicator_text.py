@@ -6,13 +6,13 @@ The real extraction runs on the verified snapshots; expected values were read by
 """
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from extractors.core import snapshots
 from extractors.core.records import SpecError
 from extractors.report_text import extract
+from tests.helpers import broken_spec
 
 TIER = "tier-2025-genai-global-economy"
 AIGC = "aigc-us-gb-kr-tw-2024"
@@ -137,14 +137,9 @@ def test_every_indicator_value_is_on_its_line(extracted):
 
 def test_indicator_text_section_without_end_names_its_entry(tmp_path, monkeypatch):
     """A fault derived from the real spec of 003: its indicator_text entry 2 loses ``end``."""
-    from extractors.report_text import spec_check
-    shutil.copytree(spec_check.DEFAULT_SPECS_DIR, tmp_path / "specs")
-    path = tmp_path / "specs" / f"{MODA}.yaml"
-    text = path.read_text(encoding="utf-8")
     old = "    end: '^三、問題評析$'\n    scope: WLD\n"
+    path, text = broken_spec(tmp_path, monkeypatch, MODA, old, "    scope: WLD\n")
     assert text.count(old) == 1
-    path.write_text(text.replace(old, "    scope: WLD\n"), encoding="utf-8")
-    monkeypatch.setenv("ATLAS_SPECS_DIR", str(tmp_path / "specs"))
     with pytest.raises(SpecError) as err:
         extract.load_spec(MODA)
     assert f"{path} line " in str(err.value) and "(indicator_text entry 2)" in str(err.value)

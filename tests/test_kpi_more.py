@@ -9,14 +9,14 @@ text (line numbers 1-based, cited next to them).
 """
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from extractors.core import snapshots
 from extractors.core.records import SpecError
-from extractors.report_text import extract, spec_check
+from extractors.report_text import extract
 from extractors.report_text.mappers.kpi_targets import read_targets
+from tests.helpers import broken_spec
 
 MODA = "moda-2025-ai-industry-programme"
 NSTC = "nstc-2024-ai-industry-law-report"
@@ -206,12 +206,7 @@ def test_three_digit_year_needs_the_roc_calendar():
 ])
 def test_kpi_text_section_keys_are_checked(tmp_path, monkeypatch, old, new, cause):
     """Faults derived from the real spec: 表 3's section gets a quoted cell, 社會參與's an unknown sentences."""
-    shutil.copytree(spec_check.DEFAULT_SPECS_DIR, tmp_path / "specs")
-    path = tmp_path / "specs" / f"{MODA}.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    monkeypatch.setenv("ATLAS_SPECS_DIR", str(tmp_path / "specs"))
+    broken_spec(tmp_path, monkeypatch, MODA, old, new)
     with pytest.raises(SpecError) as err:
         extract.load_spec(MODA)
     assert str(err.value).endswith(cause) and "(kpi_text entry " in str(err.value)

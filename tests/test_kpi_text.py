@@ -8,7 +8,6 @@ The real extraction runs on the verified snapshots; expected values were read by
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
@@ -17,6 +16,7 @@ from extractors.core.records import SpecError
 from extractors.report_text import extract
 from extractors.report_text.mappers.kpi_text import likeness
 from extractors.report_text.mappers.programme import NUMBER
+from tests.helpers import broken_spec
 
 MODA = "moda-2025-ai-industry-programme"
 REPORTS = ("tier-2025-genai-global-economy", "aigc-us-gb-kr-tw-2024", "nstc-2024-ai-industry-law-report", MODA,
@@ -157,12 +157,7 @@ def test_every_printed_value_is_on_its_line(extracted):
 
 def test_kpi_text_section_without_end_names_its_entry(tmp_path, monkeypatch):
     """A fault derived from the real spec: its kpi_text entry 2 loses ``end``."""
-    from extractors.report_text import spec_check
-    shutil.copytree(spec_check.DEFAULT_SPECS_DIR, tmp_path / "specs")
-    path = tmp_path / "specs" / f"{MODA}.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("    end: '^柒、'\n", ""), encoding="utf-8")
-    monkeypatch.setenv("ATLAS_SPECS_DIR", str(tmp_path / "specs"))
+    path, text = broken_spec(tmp_path, monkeypatch, MODA, "    end: '^柒、'\n", "")
     with pytest.raises(SpecError) as err:
         extract.load_spec(MODA)
     line = text[:text.index("  - section: 量化效益")].count("\n") + 1

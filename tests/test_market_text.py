@@ -6,13 +6,13 @@ The real extraction runs on the verified snapshots; expected values were read by
 """
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from extractors.core import snapshots
 from extractors.core.records import SpecError
 from extractors.report_text import extract
+from tests.helpers import broken_spec
 
 MODA = "moda-2025-ai-industry-programme"
 AIGC = "aigc-us-gb-kr-tw-2024"
@@ -67,12 +67,7 @@ def test_001_forecast_publisher_from_its_figure():
 
 def test_market_text_section_with_a_bad_pattern_names_its_entry(tmp_path, monkeypatch):
     """A fault derived from the real spec of 001: its start pattern loses its closing bracket."""
-    from extractors.report_text import spec_check
-    shutil.copytree(spec_check.DEFAULT_SPECS_DIR, tmp_path / "specs")
-    path = tmp_path / "specs" / f"{AIGC}.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("start: '^前言$'", "start: '^(前言$'"), encoding="utf-8")
-    monkeypatch.setenv("ATLAS_SPECS_DIR", str(tmp_path / "specs"))
+    path, _ = broken_spec(tmp_path, monkeypatch, AIGC, "start: '^前言$'", "start: '^(前言$'")
     with pytest.raises(SpecError) as err:
         extract.load_spec(AIGC)
     assert f"{path} line " in str(err.value) and "(market_text entry 1)" in str(err.value)

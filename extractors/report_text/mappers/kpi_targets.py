@@ -66,7 +66,7 @@ _LEVEL_RE = re.compile(r"目標|設定|訂定|在|為|達成|達到|至少|不�
 _NOISE_RE = re.compile(r"[\d,.%％\s()（），、。；:：/+*]")
 _AT_LEAST_RE = re.compile(r"以上|至少|不少於|不低於|逾|超過")
 _QUALIFIER_RE = re.compile(r"以上|至少|不少於|不低於|逾|超過|高達|約|達|其中|累計")
-_PAREN_RE = re.compile(r"[(（][^()（）]*[)）]")
+PAREN_RE = re.compile(r"[(（][^()（）]*[)）]")          # a bracketed aside (also read by kpi_text)
 _CLAUSE_END = "，,。；;、：:"
 _SENTENCE_END = "。；;"
 _BASIS_RE = re.compile(r"每年|全程|累計|累積")
@@ -136,7 +136,7 @@ def _in_range(statement: str, m: re.Match) -> bool:
 
 def _figures(statement: str, calendar: str = "gregorian") -> list[dict]:
     """Figures of a statement in printed order: start, end, value, unit, baseline (value, year) or None."""
-    parens = _spans(_PAREN_RE, statement)
+    parens = _spans(PAREN_RE, statement)
     taken: list[tuple[int, int]] = []
     out = []
     for rx in (*_BASELINE_RES, since_re()):
@@ -174,7 +174,7 @@ def _restated(rows: list[dict]) -> list[dict]:
     """Drop a target whose printed text is only target words when another target of the statement has the same
     value and unit (see the module docstring)."""
     def bare(r):
-        return not _NOISE_RE.sub("", _LEVEL_RE.sub("", _PAREN_RE.sub("", r["value_printed"])))
+        return not _NOISE_RE.sub("", _LEVEL_RE.sub("", PAREN_RE.sub("", r["value_printed"])))
     return [r for r in rows if not (bare(r) and any(o is not r and not bare(o) and (o["target_value"], o["target_unit"])
                                                     == (r["target_value"], r["target_unit"]) for o in rows))]
 
@@ -185,7 +185,7 @@ def read_targets(statement: str, calendar: str = "gregorian") -> list[dict]:
     qualifier, value_printed (the target as printed, a substring of ``statement``). Empty when no figure.
     ``calendar`` (``roc`` or ``gregorian``) reads three-digit baseline and target years; NormaliseError when a
     three-digit year is printed and the calendar is not ``roc``."""
-    parens = _spans(_PAREN_RE, statement)
+    parens = _spans(PAREN_RE, statement)
     figs = _figures(statement, calendar)
     out = []
     for k, fig in enumerate(figs):
@@ -193,7 +193,7 @@ def read_targets(statement: str, calendar: str = "gregorian") -> list[dict]:
         printed = re.sub(r"^\s*\d+\.(?!\d)\s*", "", statement[start:end]).strip(" \t，,、；;。：:")
         near = statement[max(start, fig["start"] - 6):fig["start"]] + " " + statement[fig["end"]:fig["end"] + 4]
         quals = [q for q in _QUALIFIER_RE.findall(near)]
-        quals += [p for p in _PAREN_RE.findall(printed) if not (fig["baseline"] and str(fig["baseline"][1]) in p)]
+        quals += [p for p in PAREN_RE.findall(printed) if not (fig["baseline"] and str(fig["baseline"][1]) in p)]
         basis, year, years_printed = _basis(statement, fig, parens, calendar)
         quals += [years_printed] if years_printed else []
         base = fig["baseline"] or (None, None)

@@ -57,7 +57,7 @@ from __future__ import annotations
 import re
 
 from extractors.core.records import Extraction
-from extractors.report_text.mappers.kpi_targets import read_targets
+from extractors.report_text.mappers.kpi_targets import PAREN_RE, read_targets
 from extractors.report_text.mappers.programme import record_id
 
 SAME_SUBJECT = 0.6        # Dice share of character bigrams for "the same target" (see merge_repeats)
@@ -67,7 +67,6 @@ ATTRIBUTED = re.compile(r"指出|調查|報告|預測|根據|研究|顯示|市�
 ESTIMATE = re.compile(r"可(?:提升|提高|降低|減少|節省|縮短|增加|達)")
 _FOOTNOTE_RE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 _PERIOD_WORD_RE = re.compile(r"每年|全程|累計|累積")
-_PAREN_RE = re.compile(r"[(（][^()（）]*[)）]")
 _NOISE_RE = re.compile(r"[\dA-Za-z,.%％\s()（），、。；:：/+]|以上|以下|至少|不少於|不低於|逾|超過|高達|約|達|其中"
                        r"|累計|全程|每年|並|及|將|可")
 
@@ -140,7 +139,7 @@ def map_kpi_text(ex: Extraction, tables, tspecs, lines: list[str], spec: dict) -
 
 
 def _bigrams(text: str) -> set[str]:
-    s = _NOISE_RE.sub("", _PAREN_RE.sub("", text or ""))
+    s = _NOISE_RE.sub("", PAREN_RE.sub("", text or ""))
     return {s[i:i + 2] for i in range(len(s) - 1)} or {s}
 
 
