@@ -144,7 +144,8 @@ def test_a_quoted_name_and_a_document_about_it_are_one_instrument(lines, full):
     fugaku = [p for p in out["policies"] if "富岳 NEXT" in p["title"]]
     assert [p["title"] for p in fugaku] == ["關於次世代運算基盤「富岳 NEXT」的推進"]     # the table row's title leads
     titles = {m["title"] for m in out["policy_mentions"] if m["policy_id"] == fugaku[0]["policy_id"]}
-    assert titles == {"「富岳 NEXT」計畫", "關於次世代運算基盤「富岳 NEXT」的推進"}
+    # rule 1g: the successor of 富岳 the prose names (L997 「富岳」後繼機型, L1003 printed again) is 富岳 NEXT
+    assert titles == {"「富岳 NEXT」計畫", "關於次世代運算基盤「富岳 NEXT」的推進", "「富岳」後繼機型", "富岳後繼機型"}
     # a plan that quotes a period label is a plan of its own: 《「十四五」數位經濟發展規劃》 (L1137) joins nothing
     plan = [p for p in out["policies"] if "十四五" in p["title"]]
     assert [p["title"] for p in plan] == ["「十四五」數位經濟發展規劃"]

@@ -1,6 +1,6 @@
 """Joins of title keys that name one instrument: shared identifiers (rule 0 of :mod:`extractors.resolve.policies`),
-shared bracketed acronyms (rule 1b), names printed again (rule 1e)
-and a live record's English title printed by a report (rule 1c), and which
+shared bracketed acronyms (rule 1b), names printed again (rule 1e), names printed shorter (rule 1f),
+a successor and the next generation (rule 1g) and a live record's English title printed by a report (rule 1c), and which
 key leads a joined group (its policy id).
 
 **The lead key.** A joined group's policy id hashes its jurisdiction and its lead key
@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from extractors.core.shortened import MIN_LETTERS, SHARE, is_shortened
 from extractors.resolve.keys import canonical, title_acronym, title_key
 
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")     # kana and CJK ideographs
@@ -174,3 +175,46 @@ def identifier_conflicts(group: list[dict]) -> list[str]:
     text as two documents, CELEX numbers a corrigendum apart)."""
     orders = sorted({m["identifier"] for m in group if (m.get("identifier") or "").startswith("EO ")})
     return orders if len(orders) > 1 else []
+
+
+def join_shortened(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple]) -> None:
+    """Rule 1f: within one report and jurisdiction, a title key that is another's with one run of characters
+    left out inside it (and maybe its leading words; :func:`extractors.core.shortened.is_shortened`:
+    000 L2636 AI安全研究所 of L1094 AI 安全性研究所) names that instrument; the longer key's group leads. Every
+    key of the report is compared (a group joined before may hold the longer form: 000's 國家 AI 研究資源試點計畫
+    beside 表 3-1's 國家人工智慧資源試點計畫). A key shortening keys of two groups is left alone (which one it
+    names cannot be told)."""
+    by_source: dict[tuple, set[tuple]] = defaultdict(set)
+    for m in mentions:
+        if is_document(m):
+            by_source[(m["source_id"], m["jurisdiction"])].add(key_of[m["mention_id"]])
+    for _, keys in sorted(by_source.items()):
+        for short in sorted(keys):
+            own = canonical(short, alias)
+            longer = {canonical(k, alias) for k in keys if is_shortened(short[1], k[1], SHARE, MIN_LETTERS)} - {own}
+            if len(longer) == 1 and own not in alias:
+                alias[own] = longer.pop()
+
+
+# rule 1g: the words of a successor (rules/prose.yaml named_by_context.successor) and of a next generation
+_SUCCESSOR_WORDS = r"(?:後繼機型|後繼機|後繼系統)"
+_SUCCESSOR_RE = re.compile(rf"^「([^「」]{{2,20}})」\s*{_SUCCESSOR_WORDS}$|^([^「」\s]{{2,20}}){_SUCCESSOR_WORDS}$")
+_GENERATION_RE = re.compile(r"「([^「」]{2,20}?)\s*(?:NEXT|Next)」|「(?:次世代|下一代|新一代)\s*([^「」]{2,20})」")
+
+
+def _successor_of(m: dict) -> list[str]:
+    """``successor:<key>`` for a title naming the successor of a system (「富岳」後繼機型, 富岳後繼機型) or quoting
+    its next generation (「富岳 NEXT」計畫, 關於次世代運算基盤「富岳 NEXT」的推進); [] otherwise."""
+    title = m["title"].strip()
+    found = _SUCCESSOR_RE.match(title) or _GENERATION_RE.search(title)
+    if not found:
+        return []
+    return ["successor:" + title_key(found.group(1) or found.group(2))]
+
+
+def join_successors(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple]) -> None:
+    """Rule 1g: report titles of one jurisdiction naming the successor of one system (000 L2604 超級電腦「富岳」
+    後繼機型) or its next generation (000 L995 「富岳 NEXT」計畫, 表 3-4 L1014 關於次世代運算基盤「富岳 NEXT」的推進:
+    NEXT, 次世代, 下一代, 新一代 with the name in marks) name one instrument; their keys are joined, a table
+    row's leading."""
+    _join([m for m in mentions if is_document(m)], key_of, alias, _successor_of, tables_lead=True)

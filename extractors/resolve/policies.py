@@ -20,6 +20,9 @@ documents and recorded by live sources. Rules, in order:
    word (「富岳 NEXT」計畫) or a document about it (關於次世代運算基盤「富岳 NEXT」的推進), are one instrument.
    1e: report mentions sharing a name printed again (a title with and without its trailing bracket, an
    acronym in a title's brackets, ending its English name or printed alone: SSDP) are one instrument.
+   1f: within one report and jurisdiction, a title printed shorter (one run left out inside it: AI安全研究所
+   of AI 安全性研究所; :mod:`extractors.core.shortened`) names the instrument of the longer title. 1g: report
+   titles naming a system's successor (「富岳」後繼機型) or its next generation (「富岳 NEXT」計畫) are one instrument.
    1c: a live record whose English title has the key of the English title a report prints with a mention
    (``title_en``) names that instrument (AGORA's official name of EO 14110 and 000 L675's bracketed English
    name).
@@ -57,7 +60,8 @@ from collections.abc import Mapping
 from extractors.core import normalise as nz
 from extractors.core.records import flag_row, relation_id
 from extractors.resolve.joins import (identifier_conflicts, identifiers_of, is_document, join_acronyms,
-                                      join_english_titles, join_identifiers, join_names_again, join_quoted_names)
+                                      join_english_titles, join_identifiers, join_names_again, join_quoted_names,
+                                      join_shortened, join_successors)
 from extractors.resolve.keys import canonical, policy_key_id, title_key
 from extractors.resolve.overrides import apply_drops, apply_field_overrides, load_overrides, reviewed_aliases
 from extractors.resolve.scope import apply_scope
@@ -121,6 +125,8 @@ def resolve(mentions: list[dict], relations: list[dict] | None = None,
     join_acronyms(mentions, key_of, alias)
     join_quoted_names(mentions, key_of, alias)
     join_names_again(mentions, key_of, alias)
+    join_shortened(mentions, key_of, alias)
+    join_successors(mentions, key_of, alias)
     join_english_titles(mentions, key_of, alias)
     flags: list[dict] = []
     split = _split_all_bills(_group_by_key(mentions, key_of, alias), flags)

@@ -25,7 +25,11 @@ The reading, in order (rules in ``rules/prose.yaml``, per-source settings in ``s
    Chinese rendering hides the kind; a name in 「」 right after its kind (培育計畫「マナビDX Quest」), or a
    platform a public body operates (…運營的「マナビ DX」平台); a view in 「」 with its issuing body right before
    it (…小委員會的「AI 與著作權相關觀點」, that body its issuer); 進程 and 工程 in marks (「廣島 AI 進程」,
-   「東數西算」工程); 一個稱為「X」 names X.
+   「東數西算」工程); 一個稱為「X」 names X. Second round (``prose/named.py``, ``named_by_context``): issuer +
+   year + kind (韓 國科技部 2024 年政策實施計畫), a fund a government sets up (設立了…的北京機器人產業發展投資基金),
+   a successor of a marked system (「富岳」後繼機型), a system a public body builds named after its kind
+   (國科會打造的在地大型語言模型TADIE); a name given before and printed again, whole or shorter by one run
+   (``prose/again.py``: 「AI安全研究所」 for AI 安全性研究所).
 4. **Who, where, when.** Jurisdiction: a country or organisation named in the title, else the nearest one
    before the title in the sentence, else the section's heading stack, else the spec's default; a name an
    earlier sentence gave an intergovernmental convener (G7 → ``INT``) stays ``INT`` where a later one has
@@ -45,9 +49,10 @@ The reading, in order (rules in ``rules/prose.yaml``, per-source settings in ``s
    and the lines that justify them in ``rules/stages.yaml``; precision over recall (``prose/stages.py``).
 
 The modules, each importing only those listed before it: ``rules`` (the compiled vocabulary), ``places``
-(organisations and countries in text), ``layout`` (1, 2), ``titles`` (what a title is, 3), ``candidates``
-(where titles are printed, 3), ``context`` (4, 5 and 6), ``lists`` (declared lists and the document's own
-title), ``stages`` (7), ``mentions`` (the rows).
+(organisations and countries in text), ``layout`` (1, 2), ``titles`` (what a title is, 3), ``named`` (names whose
+kind the words around them tell, 3), ``candidates`` (where titles are printed, 3), ``again`` (names printed again,
+3), ``context`` (4, 5 and 6), ``lists`` (declared lists and the document's own title), ``stages`` (7),
+``mentions`` (the rows).
 """
 from __future__ import annotations
 

@@ -24,13 +24,25 @@ Document 000 introduces 「用於生成式人工智慧及雙用途基礎模型�
   direction's, not the committee's); stages are read as for any title.
 * **Whose.** The jurisdiction of the mention that introduced the name: the name identifies the instrument, the
   country the sentence talks about may be another (日本提出「廣島 AI 進程」 stays INT).
+* **Printed shorter** (:func:`shortened_again`, after the exact names). A name printed with one run of
+  characters left out inside it, and possibly its leading words (L1094 gives AI 安全性研究所, L2636 prints
+  「AI安全研究所」; L689 gives 國家 AI 研究資源試點計畫, L2592 prints AI 資源試點計畫), is that name printed again
+  when it ends with the same kind word (an instrument word of ``rules/prose.yaml``, or an institution word),
+  keeps ``MIN_LETTERS`` letters or more and ``SHARE`` of the name's letters or more
+  (:mod:`extractors.core.shortened`) (L2592 AI 試點
+  計畫 keeps 6 of 12: not read), is not a generic title, and no other jurisdiction is named in its clause before
+  it (a US 安全研究所 is not Japan's). extractors/resolve joins such a title with the name it shortens
+  (``resolve.joins.join_shortened``, the same test), so it names one instrument.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from extractors.core.shortened import MIN_LETTERS, SHARE, shortened_start
 from extractors.report_text.prose.candidates import Candidate
+from extractors.report_text.prose.places import places_in
+from extractors.report_text.prose.rules import rules
 
 MIN_NAME_CHARS = 6
 _MARKS = re.compile(r"[《》「」『』〈〉]")
@@ -100,4 +112,36 @@ def printed_again(text: str, known: dict[str, Known], taken: list[tuple[int, int
                 continue
             spans.append((m.start(), m.end()))
             out.append(Candidate(m.group(0), m.start(), m.end(), False, "again", k.jurisdiction))
+    return sorted(out, key=lambda c: c.start)
+
+
+def _kind(name: str) -> str | None:
+    """The instrument or institution word ending a name, or None."""
+    r = rules()
+    m = re.search(rf"(?:{r.strong}|{r.weak}|{r.institutions})$", name)
+    return m.group(0) if m and re.search(r"[\u3400-\u9fff]", m.group(0)) else None
+
+
+def _other_place(text: str, start: int, juris: str) -> bool:
+    clause = re.split(r"[,，;；。]", text[:start])[-1]
+    return any(j != juris for _, j in places_in(clause)) and juris != "INT"
+
+
+def shortened_again(text: str, known: dict[str, Known], taken: list[tuple[int, int]]) -> list[Candidate]:
+    """Candidates (``how`` = ``again``) for known names printed shorter in ``text`` outside the ``taken`` spans
+    (module docstring, "Printed shorter"), the longest first, each span once, in text order."""
+    spans, out = list(taken), []
+    for k in sorted(known.values(), key=lambda k: -len(k.name)):
+        kind = _kind(k.name)
+        if not kind:
+            continue
+        for m in re.finditer(re.escape(kind), text):
+            start = shortened_start(text, m.end(), k.name, SHARE, MIN_LETTERS)
+            if start is None or any(start < e and s < m.end() for s, e in spans):
+                continue
+            title = text[start:m.end()]
+            if rules().generic.match(re.sub(r"\s", "", title)) or _other_place(text, start, k.jurisdiction):
+                continue
+            spans.append((start, m.end()))
+            out.append(Candidate(title, start, m.end(), False, "again", k.jurisdiction))
     return sorted(out, key=lambda c: c.start)

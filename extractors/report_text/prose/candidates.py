@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.report_text.prose.layout import BULLET_RE, Unit
+from extractors.report_text.prose.named import named_spans, successor_end
 from extractors.report_text.prose.places import juris_of, orgs_in
 from extractors.report_text.prose.rules import CJK, rules
 from extractors.report_text.prose.titles import strip_glued_note
@@ -97,6 +98,9 @@ def _quoted(text: str) -> list[Candidate]:
         if j < len(text):
             c = _closed(text, i, j)
             c.how = _marked_kind(text, c)
+            after = successor_end(text, c.start, c.end)    # 「富岳」後繼機型 (prose/named.py)
+            if after:
+                c = Candidate(text[c.start:after], c.start, after, True, "successor")
             out.append(c)
             i = j + 1
         else:
@@ -273,6 +277,7 @@ def candidates(unit: Unit, spec: dict) -> list[Candidate]:
     names, default true)."""
     text = unit.text
     cands = _quoted(text) + _executive_orders(text) + _english_named(text) + _original_named(text)
+    cands += [Candidate(t, s, e, False, how) for t, s, e, how in named_spans(text)]
     if spec.get("unquoted", True):
         cands += _unquoted(text)
     if unit.context == "heading" and not spec.get("heading_titles", True):

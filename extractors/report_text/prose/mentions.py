@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from extractors.core.identifiers import identifier_in
 from extractors.core.records import Extraction, add_mention
-from extractors.report_text.prose.again import add_known, printed_again
+from extractors.report_text.prose.again import add_known, printed_again, shortened_again
 from extractors.report_text.prose.candidates import Candidate, candidates
 from extractors.report_text.prose.context import (date_near, issuer_below, issuer_of, jurisdiction_of,
                                                   private_issuer, recommended, relations, status_of)
@@ -134,7 +134,10 @@ def _unit_mentions(doc: _Document, unit: Unit, in_list: dict | None) -> tuple[li
         row = row or doc.written.get((unit.locator, title))
         if row:
             named.append((cand.start, cand.end, row))
-    for cand in printed_again(unit.text, doc.known, [(s, _bracket_end(unit.text, e)) for s, e, _ in named]):
+    taken = [(s, _bracket_end(unit.text, e)) for s, e, _ in named]
+    again = printed_again(unit.text, doc.known, taken)
+    again += shortened_again(unit.text, doc.known, taken + [(c.start, c.end) for c in again])
+    for cand in sorted(again, key=lambda c: c.start):
         if unit.context == "prose" and recommended(unit.text, cand.start):
             continue
         row = _add(doc, unit, cand, cand.title, cands, in_list)

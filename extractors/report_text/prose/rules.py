@@ -50,12 +50,15 @@ class Rules:
     platform_before: re.Pattern
     platform_after: re.Pattern
     meeting_records: re.Pattern
+    named: dict         # ``named_by_context``: key -> pattern (words: an alternation)
 
 
 _KEYS = ("instrument_words", "not_instrument", "generic_titles", "unquoted_triggers", "recommendation", "status",
          "relations", "date", "date_not_issue_after", "date_not_issue_before", "organisations", "private",
          "subtitle_separators", "institution_words", "view_issuer", "public_consortium", "funding_source",
-         "appositive", "operated_platform", "meeting_records")
+         "appositive", "operated_platform", "meeting_records", "named_by_context")
+_NAMED_KEYS = ("issuer_year", "set_up_verbs", "set_up_size", "set_up_words", "successor", "built_verbs", "built_kinds",
+               "built_not_names")
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +71,7 @@ def rules() -> Rules:
                  ("strong", "weak", "english_heads", "original_heads", "views"), nz.RulesError)
     require_keys(doc, ("status",), "status", ("proposed", "adopted", "in_force_before"), nz.RulesError)
     require_keys(doc, ("organisations",), "organisations", (), nz.RulesError)
+    require_keys(doc, ("named_by_context",), "named_by_context", _NAMED_KEYS, nz.RulesError)
     try:
         return _compile(doc.data)
     except (re.error, TypeError, AttributeError) as exc:
@@ -117,4 +121,5 @@ def _compile(raw: dict) -> Rules:
         appositive=re.compile(raw["appositive"]), platform_before=re.compile(raw["operated_platform"]["before"]),
         platform_after=re.compile(raw["operated_platform"]["after"]),
         meeting_records=re.compile(raw["meeting_records"]),
+        named={k: re.compile(_flat(raw["named_by_context"][k])) for k in _NAMED_KEYS},
     )

@@ -152,15 +152,24 @@ def _named_by_context(core: str, how: str) -> bool:
     return _marked_name(core, _bare(core))
 
 
+def _told_kind(core: str) -> bool:
+    """A name whose kind the words around it tell (prose/named.py: a fund or programme set up, a system a public body
+    builds, a successor): not a company's, no quantity, no sentence."""
+    return not rules().private.search(core) and not _QUANTIFIER_RE.match(re.sub(r"\s", "", core)) \
+        and not re.search(r"[，,。；;]", core)
+
+
 def accept(title: str, quoted: bool, how: str) -> bool:
     """Whether a printed title names an instrument (``rules/prose.yaml``; the method in the package docstring).
     ``how``: how the title was found (quoted, appositive, platform, view, unclosed, executive_order, english,
-    institution, unquoted, heading, slide, labelled, list)."""
+    institution, unquoted, set_up, built, successor, heading, slide, labelled, list)."""
     core = _judged_core(title)
     if how != "executive_order" and _too_short(core):
         return False
     if how in ("appositive", "platform", "view"):
         return _named_by_context(core, how)
+    if how in ("set_up", "built", "successor"):
+        return _told_kind(core)
     if how in ("english", "institution"):
         return _bracketed_or_institution(core, how)
     if how != "executive_order" and not _ends_as_instrument(core, quoted or how == "labelled"):
