@@ -16,6 +16,7 @@ from extractors.resolve.overrides import load_overrides
 
 S000 = "tier-2025-genai-global-economy"
 S001 = "aigc-us-gb-kr-tw-2024"
+S003 = "moda-2025-ai-industry-programme"
 
 
 def _prose(source_id: str) -> tuple[list[str], list[dict]]:
@@ -102,6 +103,22 @@ def test_the_misspelled_model_is_taide():
     assert [p["title"] for p in taide] == ["可信任 AI 對話引擎(TAIDE)計畫"]
     titles = {m["title"] for m in out["policy_mentions"] if m["policy_id"] == taide[0]["policy_id"]}
     assert {"TADIE", "TAIDE"} <= titles
+
+
+def test_an_item_of_an_enumeration_ending_with_an_instrument_word():
+    lines, mentions = _prose(S003)
+    assert "包括台灣人工智慧學校、AI Forum、TAIDE 計畫、NTUCE-NCREE AI 中心" in lines[824 - 1]
+    assert "、教育部苗圃計畫、" in lines[824 - 1]
+    # the checks of a name printed without marks: TAIDE before 計畫 makes it specific; 教育部苗圃計畫 is 苗圃計畫 once
+    # its organisation is set aside, with no Latin letter or digit: not read
+    assert [(m["source_locator"], m["jurisdiction"], m["title_printed"], m["instrument_type"])
+            for m in mentions if m["source_locator"] == "L824-824"] == [("L824-824", "TW", "TAIDE 計畫", "programme")]
+    # rule 1e: an acronym with its kind word names what the acronym names (000 可信任 AI 對話引擎(TAIDE)計畫)
+    rows = [m for sid in (S000, S003) for m in extract.extract_source(snapshots.load(sid)).rows["policy_mentions"]]
+    out = resolve.resolve(rows, overrides=[])
+    named = ("TAIDE 計畫", "可信任 AI 對話引擎(TAIDE)計畫")
+    ids = {m["policy_id"] for m in out["policy_mentions"] if m["title"] in named}
+    assert len(ids) == 1
 
 
 def test_a_name_printed_shorter(doc000, full000):

@@ -88,19 +88,25 @@ def _is_acronym(text: str) -> bool:
             and text.upper() not in ("AI", "GENAI", "AIGC"))
 
 
+_ACRONYM_KIND_RE = re.compile(r"([A-Z][A-Za-z0-9-]{2,})\s*(?:計畫|計劃|專案|方案|倡議)")
+
+
 def _names_again(m: dict) -> list[str]:
     """The names a report mention gives its instrument besides its title key: the key of its title without a
     trailing bracket holding no digit (GenAI 加速器挑戰 (GENIAC) -> GenAI 加速器挑戰; a bracket of years or an
     edition names a version of its own), its bracketed acronym, the acronym ending its
-    English name (…, EuroHPC JU), or its title itself when that is a bare acronym (SSDP, printed again in 000's
-    conclusions: :mod:`extractors.report_text.prose.again`)."""
+    English name (…, EuroHPC JU), its title itself when that is a bare acronym (SSDP, printed again in 000's
+    conclusions: :mod:`extractors.report_text.prose.again`), or the acronym of a title that is an acronym and a
+    kind word (003 L824 TAIDE 計畫)."""
     title = m["title"].strip()
     names = [title_key(title)]
     core = _TRAILING_BRACKET_RE.sub("", title)
     if core != title and not re.search(r"\d", title[len(core):]):      # not an edition: 臺灣 AI 行動計畫(2018-2021)
         names.append(title_key(core))
     tail = _EN_TAIL_RE.search(m.get("title_en") or "")
-    acronyms = _acronyms(m) + ([tail.group(1)] if tail else []) + ([title] if _is_acronym(title) else [])
+    kind = _ACRONYM_KIND_RE.fullmatch(title)          # TAIDE 計畫 (003 L824): the acronym with its kind word
+    acronyms = _acronyms(m) + ([tail.group(1)] if tail else []) + ([title] if _is_acronym(title) else []) + \
+        ([kind.group(1)] if kind else [])
     names += ["acronym:" + title_key(a) for a in acronyms if _is_acronym(a)]
     return list(dict.fromkeys(n for n in names if n))
 

@@ -11,7 +11,7 @@ from extractors.report_text.prose.layout import BULLET_RE, Unit
 from extractors.report_text.prose.named import named_spans, successor_end
 from extractors.report_text.prose.places import juris_of, orgs_in
 from extractors.report_text.prose.rules import CJK, rules
-from extractors.report_text.prose.titles import strip_glued_note
+from extractors.report_text.prose.titles import accept, clean_title, strip_glued_note
 
 _OPEN_CLOSE = {"《": "》", "「": "」", "『": "』", "【": "】"}
 _QUOTE_SUFFIX_RE = re.compile(r"\s*(行動計畫|計畫|計劃|倡議|方案|法案|專案|政策|工程)")
@@ -277,7 +277,10 @@ def candidates(unit: Unit, spec: dict) -> list[Candidate]:
     names, default true)."""
     text = unit.text
     cands = _quoted(text) + _executive_orders(text) + _english_named(text) + _original_named(text)
-    cands += [Candidate(t, s, e, False, how) for t, s, e, how in named_spans(text)]
+    # names the words around them tell (prose/named.py), kept only when accepted: a rejected one must not hide
+    # an overlapping name found below
+    cands += [Candidate(t, s, e, False, how) for t, s, e, how in named_spans(text)
+              if accept(clean_title(t), False, how)]
     if spec.get("unquoted", True):
         cands += _unquoted(text)
     if unit.context == "heading" and not spec.get("heading_titles", True):

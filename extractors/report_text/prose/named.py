@@ -11,6 +11,10 @@ marks, or without an instrument word at their end, that running text still names
   foundation), 計畫 or 專案 that begins with a jurisdiction, an organisation of ``organisations``, or the subject
   of its clause (000 L2382 北京也於 2024 年初設立了目標規模為 100 億人民幣的北京機器人產業發展投資基金). How:
   ``set_up``.
+* **An enumeration** (``list_lead``, ``list_tail``): in a clause listing three items or more between 、, an item
+  ending with a strong instrument word is a name printed without marks (003 L824 …AI Forum、TAIDE 計畫、…), the
+  words introducing the list (包括, 例如 …) or closing it (等) set aside. How: ``unquoted`` (its checks: Latin
+  letters or digits before the instrument word, no particle, not generic).
 * **A successor** (``successor``): a name in 「」 followed by 後繼機型 / 後繼機 / 後繼系統 names the successor
   system, marks and kind included (000 L2604 超級電腦「富岳」後繼機型), when an organisation with a jurisdiction
   is named earlier in the sentence and no company. How: ``successor``. extractors/resolve (rule 1g) joins it
@@ -66,6 +70,24 @@ def _set_up(text: str) -> list[tuple[str, int, int, str]]:
     return out
 
 
+def _listed(text: str) -> list[tuple[str, int, int, str]]:
+    """(title, start, end, how) of items of an enumeration ending with a strong instrument word (module
+    docstring)."""
+    r = rules()
+    out = []
+    for clause in re.finditer(r"[^,，;；。:：]+", text):
+        if clause.group(0).count("、") < 2:
+            continue
+        for item in re.finditer(r"[^、]+", clause.group(0)):
+            name = r.named["list_tail"].sub("", r.named["list_lead"].sub("", item.group(0)))
+            start = clause.start() + item.start() + item.group(0).find(name)
+            name = name.strip()
+            start += len(text[start:]) - len(text[start:].lstrip())
+            if re.search(rf"(?:{r.strong})$", name) and not re.search(r"[()（）]", name):
+                out.append((name, start, start + len(name), "unquoted"))
+    return out
+
+
 def _built(text: str) -> list[tuple[str, int, int, str]]:
     """(title, start, end, how) of systems a public body builds, named after their kind (module docstring)."""
     n = rules().named
@@ -82,7 +104,7 @@ def _built(text: str) -> list[tuple[str, int, int, str]]:
 def named_spans(text: str) -> list[tuple[str, int, int, str]]:
     """(title as printed, start, end, how) of every name of a sentence the words around it name (module
     docstring), in the order of the kinds above."""
-    return _issuer_year(text) + _set_up(text) + _built(text)
+    return _issuer_year(text) + _set_up(text) + _listed(text) + _built(text)
 
 
 
