@@ -52,7 +52,7 @@ def test_an_instrument_named_by_its_issuer_a_year_and_its_kind(doc000):
     assert "在韓 國科技部 2024 年政策實施計畫中260" in lines[2320 - 1]
     # the year and the name are the title; the ministry (printed with a line-wrap space) is its issuer
     assert _rows(mentions, "2024 年政策實施計畫") == [
-        ("L2320-2328", "KR", "2024 年政策實施計畫", "科技部", None, "programme")]
+        ("L2320-2328", "KR", "2024 年政策實施計畫", "科技部", None, "strategy")]
     # a year after a company is no instrument: L1800 三菱綜合研究所…2020 年即在中期經營計畫 (no organisation of
     # the rules before the year)
     assert not [m for m in mentions if "經營計畫" in m["title"]]
