@@ -12,6 +12,7 @@ from extractors import resolve
 from extractors.core import records, snapshots
 from extractors.core.shortened import MIN_LETTERS, SHARE, is_shortened, shortened_start
 from extractors.report_text import extract, prose
+from extractors.report_text.prose.named import named_spans
 from extractors.resolve.overrides import load_overrides
 
 S000 = "tier-2025-genai-global-economy"
@@ -61,7 +62,7 @@ def test_an_instrument_named_by_its_issuer_a_year_and_its_kind(doc000):
 def test_a_fund_a_government_sets_up(doc000):
     lines, mentions = doc000
     assert "北京也於 2024 年初設立了目標規模為 100 億人民幣的北京機器人產業發展投資基金" in lines[2382 - 1]
-    # the size phrase ending in 的 is skipped; the name begins with the clause's subject (北京)
+    # the size phrase ending in 的 is skipped; the name begins with a jurisdiction (北京: jurisdiction_aliases)
     assert _rows(mentions, "北京機器人產業發展投資基金") == [
         ("L2382-2382", "CN", "北京機器人產業發展投資基金", None, "2024 年", "funding")]
     # foundations (基金會) and funds named without a set-up verb are not read
@@ -152,3 +153,12 @@ def test_what_a_shortened_form_is():
     text = "且 2024 年 1 月的 AI 資源試點計畫更推動"
     end = text.index("計畫") + 2
     assert text[shortened_start(text, end, "國家 AI 研究資源試點計畫", SHARE, MIN_LETTERS):end] == "AI 資源試點計畫"
+
+
+def test_a_company_fund_is_not_read(doc000):
+    # derived from the real L2382 sentence (so said): the city replaced by a company (鴻海, a name the rules do not
+    # list as an organisation) leaves a fund no jurisdiction or public body begins
+    line = doc000[0][2382 - 1]
+    clause = line[line.index("而北京也於"):line.index(",期望打造")]
+    assert [(t, how) for t, _, _, how in named_spans(clause)] == [("北京機器人產業發展投資基金", "set_up")]
+    assert named_spans(clause.replace("北京", "鴻海")) == []

@@ -8,9 +8,9 @@ marks, or without an instrument word at their end, that running text still names
   without marks: no particle, no quantity, not generic).
 * **A fund or programme set up** (``set_up_verbs``, ``set_up_size``, ``set_up_words``): after a set-up verb
   (設立, 成立 …; 了 may follow), an optional size phrase ending in 的, a name ending with 基金 (not 基金會, a
-  foundation), 計畫 or 專案 that begins with a jurisdiction, an organisation of ``organisations``, or the subject
-  of its clause (000 L2382 北京也於 2024 年初設立了目標規模為 100 億人民幣的北京機器人產業發展投資基金). How:
-  ``set_up``.
+  foundation), 計畫 or 專案 that begins with a jurisdiction (``jurisdiction_aliases``: 北京) or an organisation
+  of ``organisations``, so a company's fund is not read (000 L2382 北京也於 2024 年初設立了目標規模為 100 億
+  人民幣的北京機器人產業發展投資基金). How: ``set_up``.
 * **An enumeration** (``list_lead``, ``list_tail``): in a clause listing three items or more between 、, an item
   ending with a strong instrument word is a name printed without marks (003 L824 …AI Forum、TAIDE 計畫、…), the
   words introducing the list (包括, 例如 …) or closing it (等) set aside. How: ``unquoted`` (its checks: Latin
@@ -32,8 +32,6 @@ from extractors.report_text.prose.places import juris_of, orgs_in
 from extractors.report_text.prose.rules import CJK, rules
 
 _NAME_CHARS = rf"[{CJK}A-Za-z0-9]"
-_CLAUSE_SPLIT = re.compile(r"[,，;；。]")
-_CLAUSE_LEAD = re.compile(r"^\s*(?:而|且|並|另|另外|此外|同時|其中)?\s*")
 
 
 def _issuer_year(text: str) -> list[tuple[str, int, int, str]]:
@@ -49,13 +47,9 @@ def _issuer_year(text: str) -> list[tuple[str, int, int, str]]:
     return out
 
 
-def _begins_with_setter(name: str, before: str) -> bool:
-    """The name begins with a jurisdiction, an organisation, or the subject of the clause before it."""
-    r = rules()
-    if juris_of(name[:4]) or any(name.startswith(o) for o, _ in r.orgs):
-        return True
-    subject = re.match(rf"{_NAME_CHARS}{{2}}", _CLAUSE_LEAD.sub("", _CLAUSE_SPLIT.split(before)[-1]))
-    return bool(subject) and name.startswith(subject.group(0))
+def _begins_with_setter(name: str) -> bool:
+    """The name begins with a jurisdiction or an organisation of ``organisations``."""
+    return bool(juris_of(name[:4])) or any(name.startswith(o) for o, _ in rules().orgs)
 
 
 def _set_up(text: str) -> list[tuple[str, int, int, str]]:
@@ -65,7 +59,7 @@ def _set_up(text: str) -> list[tuple[str, int, int, str]]:
                      rf"({_NAME_CHARS}{{2,20}}?(?:{n['set_up_words'].pattern}))(?!會|組織)")
     out = []
     for m in pat.finditer(text):
-        if _begins_with_setter(m.group(1), text[:m.start()]) and not rules().private.search(m.group(1)):
+        if _begins_with_setter(m.group(1)) and not rules().private.search(m.group(1)):
             out.append((m.group(1), m.start(1), m.end(1), "set_up"))
     return out
 
