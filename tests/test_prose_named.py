@@ -57,6 +57,10 @@ def test_an_instrument_named_by_its_issuer_a_year_and_its_kind(doc000):
     # a year after a company is no instrument: L1800 三菱綜合研究所…2020 年即在中期經營計畫 (no organisation of
     # the rules before the year)
     assert not [m for m in mentions if "經營計畫" in m["title"]]
+    # derived from the real L2320 line (so said): a verb after the year makes it a clause, not a name
+    clause = lines[2320 - 1][lines[2320 - 1].index("韓 國科技部"):lines[2320 - 1].index("中260")]
+    assert [t for t, *_ in named_spans(clause)] == ["2024 年政策實施計畫"]
+    assert named_spans(clause.replace("2024 年政策", "2024 年推動政策")) == []
 
 
 def test_a_fund_a_government_sets_up(doc000):

@@ -4,7 +4,8 @@ marks, or without an instrument word at their end, that running text still names
 
 * **Issuer, year and kind** (``issuer_year``): an organisation of ``organisations``, a year, and a name ending
   with a strong instrument word, unmarked (000 L2320 韓 國科技部 2024 年政策實施計畫). The title is the year and
-  the name, as printed; the organisation is read as its issuer. How: ``unquoted`` (the checks of a name printed
+  the name, as printed; the organisation is read as its issuer. A verb of ``unquoted_triggers`` opening the name
+  (行政院 2018 年推動…方案) makes it a clause, not a name. How: ``unquoted`` (the checks of a name printed
   without marks: no particle, no quantity, not generic).
 * **A fund or programme set up** (``set_up_verbs``, ``set_up_size``, ``set_up_words``): after a set-up verb
   (設立, 成立 …; 了 may follow), an optional size phrase ending in 的, a name ending with 基金 (not 基金會, a
@@ -42,7 +43,7 @@ def _issuer_year(text: str) -> list[tuple[str, int, int, str]]:
     for _, end, _, _ in orgs_in(text):
         year = r.named["issuer_year"].match(text, end)
         m = year and name.match(text, year.end())
-        if m:
+        if m and not re.match(rf"(?:{r.triggers})", m.group(0)):      # 2018 年推動…方案: a verb, not a name
             out.append((text[year.start(1):m.end()], year.start(1), m.end(), "unquoted"))
     return out
 
