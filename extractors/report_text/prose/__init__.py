@@ -28,7 +28,8 @@ The reading, in order (rules in ``rules/prose.yaml``, per-source settings in ``s
    「東數西算」工程); 一個稱為「X」 names X. Second round (``prose/named.py``, ``named_by_context``): issuer +
    year + kind (韓 國科技部 2024 年政策實施計畫), a fund a government sets up (設立了…的北京機器人產業發展投資基金),
    a successor of a marked system (「富岳」後繼機型), a system a public body builds named after its kind
-   (國科會打造的在地大型語言模型TADIE); a name given before and printed again, whole or shorter by one run
+   (國科會打造的在地大型語言模型TADIE), an item of an enumeration ending with an instrument word (…、TAIDE 計畫、…);
+   a name given before and printed again, whole or shorter by one run
    (``prose/again.py``: 「AI安全研究所」 for AI 安全性研究所).
 4. **Who, where, when.** Jurisdiction: a country or organisation named in the title, else the nearest one
    before the title in the sentence, else the section's heading stack, else the spec's default; a name an
