@@ -13,6 +13,7 @@ from extractors.core import records, snapshots
 from extractors.core.shortened import MIN_LETTERS, SHARE, is_shortened, shortened_start
 from extractors.report_text import extract, prose
 from extractors.report_text.prose.named import named_spans
+from extractors.report_text.prose.titles import accept
 from extractors.resolve.overrides import load_overrides
 
 S000 = "tier-2025-genai-global-economy"
@@ -166,3 +167,19 @@ def test_a_company_fund_is_not_read(doc000):
     clause = line[line.index("而北京也於"):line.index(",期望打造")]
     assert [(t, how) for t, _, _, how in named_spans(clause)] == [("北京機器人產業發展投資基金", "set_up")]
     assert named_spans(clause.replace("北京", "鴻海")) == []
+
+
+def test_a_marked_programme_named_by_what_it_pushes():
+    lines, mentions = _prose(S003)
+    assert "在「推動各產業導入生成式 AI 先期計畫」的基礎上" in lines[447 - 1]
+    # 推動 opens the name, 計畫 ends it: a programme's name, not a verb phrase (titles._marked_name)
+    got = [(m["source_locator"], m["title_printed"], m["issued_printed"])
+           for m in mentions if m["title"] == "推動各產業導入生成式 AI 先期計畫"]
+    assert got == [("L166-166", "推動各產業導入生成式 AI 先期計畫", "113 年"),
+                   ("L173-173", "「推動各產業導入生成式 AI 先期計畫」", "113 年 4 月"),
+                   ("L439-447", "「推動各產業導入生成式 AI 先期計畫」", None),
+                   ("L451-453", "「推動各產業導入生成式 AI 先期計畫」", None),
+                   ("L537-539", "「推動各產業導入生成式 AI 先期計畫」", None)]
+    # a verb phrase in marks stays one: 「制定 AI 治理規範」 ends with no programme word
+    assert accept("「推動各產業導入生成式 AI 先期計畫」", True, "quoted")
+    assert not accept("「制定 AI 治理規範」", True, "quoted")

@@ -107,12 +107,17 @@ def _bare(core: str) -> str:
 
 def _marked_name(core: str, bare: str) -> bool:
     """A name its author marked: rejected only when it is a sentence, a bare kind of instrument (「暫行辦法」)
-    or a verb phrase (「制定 AI 治理規範」)."""
+    or a verb phrase (「制定 AI 治理規範」); a programme named by what it pushes (「推動…計畫」) is a name."""
     r = rules()
     if re.search(r"[，,。；;]", core):
         return False                  # a quoted sentence or instruction, not a name
-    return not re.fullmatch(rf"(?:暫行)?(?:{r.strong}|{r.weak})", bare) and \
-        not re.match(r"^(?:制定|建立|完善|培育|推動|加速|強化|槓桿|落實)", bare)
+    if re.fullmatch(rf"(?:暫行)?(?:{r.strong}|{r.weak})", bare):
+        return False
+    # a programme is often named by what it pushes (003 L447 「推動各產業導入生成式 AI 先期計畫」, 113 年推動… at
+    # L602): a marked name opening with 推動 and ending with a programme word is a name, not a verb phrase
+    if re.match(r"^推動", bare) and re.search(r"(?:計畫|計劃|方案|專案)$", bare) and len(bare) >= 8:
+        return True
+    return not re.match(r"^(?:制定|建立|完善|培育|推動|加速|強化|槓桿|落實)", bare)
 
 
 def _specific(bare: str, how: str) -> bool:
