@@ -13,13 +13,14 @@ a line break spanning two lines), ``direction`` NULL.
 
 * paragraphs (:func:`paragraphs`): a sentence end (。 or ：, then a footnote number or a (圖 2-1) reference) ends
   one; a heading line stands apart; captions, 資料來源 lines, footnotes and table rows are not running text;
-* figures: an amount with a currency (``2.6 至 4.4 兆美元``, ``39.1 億元人民幣``; ``14.4 兆元`` prints none and is
-  not read), a percentage or a range of percentages (``0.1%至 0.6%``), percentage points (``1.4 個百分點``); a
-  figure inside a range is the range's; clauses end at ，,；。 (not at a thousands separator: 44,080);
+* figures: an amount with a currency (``2.6 至 4.4 兆美元``, ``39.1 億元人民幣``; ``14.4 兆元`` prints none and
+  is not read), a percentage or a range of percentages (``0.1%至 0.6%``), percentage points (``1.4 個百分點``),
+  a growth multiple (``17 倍``); a figure inside a range is the range's; clauses end at ，,；。 (not at a
+  thousands separator: 44,080);
 * metric: the first ``metrics`` rule of the figure's kind whose words are in its clause (``before``), right after
   it (``after``) and in its sentence from the last 。 (``sentence``); a figure no rule names is not a market
-  figure (it is left to :mod:`.indicator_text`), and neither is a bound or a scenario variant (``skip``: 皆超過
-  5%, 最強的 GenAI 功能下);
+  figure (it is left to :mod:`.indicator_text`), and neither is a scenario variant (``skip``: 最強的 GenAI 功能
+  下); a bound is one, with ``qualifier`` and ``bound`` (:func:`.market_terms.qualifier_of`: 皆超過 5% -> lower);
 * segment: the sector as printed (``segments``: 以軟體市場成長幅度最高, CAGR 達 12% -> 軟體), NULL for the whole
   market (:func:`_segment`);
 * publisher, as printed: the last name a ``publisher_cues`` pattern finds before the figure in its sentence, else
@@ -33,8 +34,12 @@ a line break spanning two lines), ``direction`` NULL.
   分別高達 44,080 億美元、59,370 億美元及 99,640 億美元``); else for a CAGR a ``from_to`` growth (從 2024 年…至
   2030 年); else the last year or range printed before the figure in its sentence
   (:func:`.market_text.period_of`, publication dates and ``not_period`` years aside), ``每年`` after it ->
-  per_year; else a growth ``up_to`` a year after the figure -> by_year; else ``period_words`` in its clause
-  (未來 10 年) -> period without years; else point without years;
+  per_year (the 每年 of the figure's own clause, or of the clause before when this one restates it: ``restates``,
+  即增加); a growth multiple spans the first to the last year of its sentence; else a growth ``up_to`` a
+  year after the figure -> by_year; else ``period_words`` in its clause (未來 10 年) -> period without years;
+  else point without years;
+* scope: :func:`.indicator_text.scope_of` on the paragraph with the publisher's origin blanked (``origin``: 德國
+  Statista is a German publisher, not a German figure);
 * the same figure printed again in a source (same metric, segment, ends, unit, period and scope) is one row, the
   other lines in ``other_locators`` (L284 = L574).
 """
@@ -54,6 +59,7 @@ from extractors.report_text.mappers.programme import NUMBER
 from extractors.report_text.prose.rules import RULES_DIR
 
 _AFTER = 40
+_ORIGIN_WINDOW = 16
 _SENTENCE_END = "。；;"
 _CLAUSE_END = _SENTENCE_END + "，,"
 
@@ -63,14 +69,14 @@ def rules() -> dict:
     """``rules/market_clauses.yaml`` compiled. Raises RulesError for a missing key."""
     doc = nz.rules_doc("market_clauses", RULES_DIR)
     keys = ("metrics", "segments", "skip", "publisher_cues", "name", "opening", "continues", "refers", "not_period",
-            "from_to", "up_to", "period_words", "paragraph_end", "heading", "not_prose")
+            "restates", "origin", "from_to", "up_to", "period_words", "paragraph_end", "heading", "not_prose")
     require_keys(doc, (), None, keys, nz.RulesError)
     d = doc.data
     known = "|".join(sorted(map(re.escape, market_terms.rules()["publishers"]), key=len, reverse=True))
     name = d["name"].replace("{known}", known)
     cur = "|".join(sorted(nz.load_rules("units")["currencies"], key=len, reverse=True))
-    out = {k: re.compile(d[k]) for k in ("skip", "continues", "refers", "not_period", "from_to", "up_to",
-                                         "period_words", "paragraph_end", "heading", "not_prose")}
+    out = {k: re.compile(d[k]) for k in ("skip", "continues", "refers", "not_period", "restates", "origin",
+                                         "from_to", "up_to", "period_words", "paragraph_end", "heading", "not_prose")}
     out["metrics"] = [{"metric": r["metric"], "kind": r["kind"], **{k: re.compile(r[k]) for k in
                        ("before", "after", "unless", "sentence") if k in r}} for r in d["metrics"]]
     out["segments"] = [re.compile(p) for p in d["segments"]]
@@ -79,7 +85,8 @@ def rules() -> dict:
     out["extra"] = [  # figures market_text.figures_of does not read: (regex, kind)
         (re.compile(rf"(?P<low>{NUMBER})\s*%?\s*(?:至|~|～)\s*(?P<high>{NUMBER})\s*(?P<unit>%)"), "pct"),
         (re.compile(rf"(?P<low>{NUMBER})(?:\s*(?:至|~|～)\s*(?P<high>{NUMBER}))?\s*(?P<unit>個百分點)"), "points"),
-        (re.compile(rf"(?P<low>{NUMBER})\s*(?P<unit>(?:萬|億|兆)\s*元\s*(?:{cur}))"), "amount")]
+        (re.compile(rf"(?P<low>{NUMBER})\s*(?P<unit>(?:萬|億|兆)\s*元\s*(?:{cur}))"), "amount"),
+        (re.compile(rf"(?P<low>{NUMBER})\s*(?P<unit>倍)"), "times")]
     return out
 
 
@@ -155,9 +162,18 @@ def _period(text: str, sentence: int, span: tuple[int, int], metric: str) -> tup
         nth = len(_figures(prefix[listed:]))
         if 0 < len(years) and nth < len(years) and "、" in prefix[listed:] + text[span[1]:span[1] + 2]:
             return int(years[nth]), int(years[nth]), "point"
+    # 每年 makes per_year the figure of its own clause and of a clause restating it (L518 每年提高 1.2 至 2.0%
+    # 的營業收入,即增加 4,000 至 6,600 億美元), not the next figure's (L292 每年能夠帶來 2.6 至 4.4 兆美元…,
+    # 將能提高整體 AI 領域 15%至 40%的經濟價值)
+    clause_at = _start_of(prefix, len(prefix), _CLAUSE_END)
+    if not r["restates"].match(prefix, clause_at):
+        prefix = prefix[:clause_at].replace("每年", "  ") + prefix[clause_at:]
     # a CAGR is a yearly rate by definition: 每年 does not make it per_year (L340 其中每年營收額…CAGR 高達 99%)
     start, end, basis = period_of(prefix.replace("每年", "  ") if metric == "cagr" else prefix, dated_events=True)
     grown = list(r["from_to"].finditer(prefix))
+    years = [int(y) for y in re.findall(r"(\d{4})\s*年", prefix)]
+    if metric == "growth_multiple" and len(years) > 1:     # L1609 2021 年…110 億美元,2030 年將增長 17 倍
+        return years[0], years[-1], "period"
     if metric == "cagr" and grown:
         return int(grown[-1].group("start")), int(grown[-1].group("end")), "period"
     if start is not None or basis == "per_year":
@@ -179,6 +195,22 @@ def _end_of(text: str, pos: int, ends: str) -> int:
     masked = re.sub(r"(?<=\d),(?=\d)", "_", text)
     hits = [i for i in (masked.find(ch, pos) for ch in ends) if i >= 0]
     return min(hits) if hits else len(text)
+
+
+def _origin_masked(text: str, publisher: str) -> str:
+    """``text`` with the country printed right before each ``publisher`` name blanked (``origin`` words may stand
+    between them): that country is the publisher's origin, not the place a figure is about (L1597 德國 Statista
+    資料庫分析, L290 美國諮詢機構麥肯錫)."""
+    out = list(text)
+    for m in re.finditer(re.escape(publisher), text) if publisher else ():
+        lo = max(0, m.start() - _ORIGIN_WINDOW)
+        head = text[lo:m.start()]
+        head = head[:rules()["origin"].search(head).start()]
+        places = nz.places_in(head)
+        if places and re.fullmatch(r"[\u4e00-\u9fff]{1,6}", head[places[-1][0]:]) \
+                and nz.places_in(head[places[-1][0]:]) == [(0, places[-1][1])]:
+            out[lo + places[-1][0]:lo + len(head)] = " " * (len(head) - places[-1][0])
+    return "".join(out)
 
 
 def _published(para, previous, printed: str) -> dict:
@@ -215,12 +247,12 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict, previous) -> list[dict]:
         if publisher is None and r["refers"].match(joined, sentence) and sentence:
             publisher = _publisher(joined, _start_of(joined, sentence - 1, _SENTENCE_END), sentence - 1)
         publisher = publisher or sec.get("publisher")
-        scope = scope_of(joined, (start, end), sentence, _start_of(joined, start, _CLAUSE_END + "、"),
-                         sec.get("scope"))
+        scope = scope_of(_origin_masked(joined, publisher or ""), (start, end), sentence,
+                         _start_of(joined, start, _CLAUSE_END + "、"), sec.get("scope"))
         if publisher is None or scope is None:
             continue
         first, last = (max(ln for off, ln in offsets if off <= pos) for pos in (start, end - 1))
-        unit = nz.parse_unit("%" if kind == "pct" else unit_text) if kind != "points" else None
+        unit = nz.parse_unit("%" if kind == "pct" else unit_text) if kind in ("pct", "amount") else None
         base = unit.multiplier if unit else None
         p_start, p_end, basis = _period(joined, sentence, (start, end), metric)
         rows.append({
@@ -231,7 +263,7 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict, previous) -> list[dict]:
             "currency": unit.currency if unit else None,
             "value_low_base": low * base if base else None, "value_high_base": high * base if base else None,
             "direction": None, "value_printed": printed, "publisher": publisher, "other_locators": None,
-            "source_id": ex.source_id, "source_locator": f"L{first}-{last}",
+            **market_terms.qualifier_of(clause, after), "source_id": ex.source_id, "source_locator": f"L{first}-{last}",
             **_published(para, previous, publisher)})
     return rows
 

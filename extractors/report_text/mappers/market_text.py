@@ -34,6 +34,7 @@ import re
 
 from extractors.core import normalise as nz
 from extractors.core.records import Extraction
+from extractors.report_text.mappers import market_terms
 from extractors.report_text.mappers.restated import join_locators
 from extractors.report_text.mappers.programme import NUMBER
 
@@ -168,7 +169,8 @@ def _rows_of_paragraph(ex: Extraction, para, lines: list[str], section: str) -> 
             "value_low": low, "value_high": high, "unit": unit.printed, "currency": unit.currency,
             "value_low_base": low * base if base else None, "value_high_base": high * base if base else None,
             "direction": None, "value_printed": printed, "publisher": publisher, "other_locators": None,
-            "source_id": ex.source_id, "source_locator": f"L{line_no}-{line_no}"})
+            **market_terms.qualifier_of(prefix, joined[end:end + 6]), "source_id": ex.source_id,
+            "source_locator": f"L{line_no}-{line_no}"})
     return rows
 
 
