@@ -65,6 +65,9 @@ def rules() -> dict:
     keys = ("forecast", "achieved", "coverage", "market", "elsewhere", "counters", "rank", "publisher_cues", "name",
             "world", "indicators", "kinds")
     require_keys(doc, (), None, keys, nz.RulesError)
+    more = ("first_indicators", "sentence_indicators", "more_publisher_cues", "refers", "excepted", "own",
+            "forecast_aside")
+    require_keys(doc, (), None, more, nz.RulesError)
     d = doc.data
     known = "|".join(sorted(map(re.escape, market_terms.rules()["publishers"]), key=len, reverse=True))
     name = d["name"].replace("{known}", known)
@@ -75,7 +78,10 @@ def rules() -> dict:
         "elsewhere": re.compile(d["elsewhere"]),
         "count": re.compile(rf"(?<![\d.,])(?P<value>{NUMBER})\s*(?P<unit>(?:萬|億)?\s*(?:{counters}))(?!\s*月)"),
         "range": re.compile(rf"{NUMBER}\s*%?\s*(?:至|~|～|-|–|到)\s*{NUMBER}"),
-        "publishers": [re.compile(c.replace("{name}", name)) for c in d["publisher_cues"]],
+        "publishers": [re.compile(c.replace("{name}", name)) for c in d["publisher_cues"] + d["more_publisher_cues"]],
+        **{k: re.compile(d[k]) for k in ("refers", "excepted", "own", "forecast_aside")},
+        **{k: [(r["indicator"], re.compile(r["pattern"])) for r in d[k]] for k in ("first_indicators",
+                                                                                  "sentence_indicators")},
         "world": d["world"], "kinds": d["kinds"],
         "indicators": [(r["indicator"], re.compile(r["pattern"])) for r in d["indicators"]],
     }
@@ -147,14 +153,24 @@ def publisher_before(text: str, sentence: int, pos: int, cues: list[re.Pattern],
 
 
 def _publisher(text: str, sentence: int, pos: int) -> str | None:
-    """:func:`publisher_before` with the ``publisher_cues`` of rules/indicator_text.yaml."""
-    return publisher_before(text, sentence, pos, rules()["publishers"], _OPENING, rules()["elsewhere"])
+    """:func:`publisher_before` with the ``publisher_cues`` of rules/indicator_text.yaml; a sentence opening with
+    ``refers`` (報告中亦指出) takes the last name of the sentence before when it names none itself."""
+    r = rules()
+    if sentence and r["refers"].match(text, sentence):
+        before = _start_of(text, sentence - 1, _SENTENCE_END)
+        return publisher_before(text, sentence, pos, r["publishers"], -1) \
+            or publisher_before(text, before, sentence - 1, r["publishers"], -1)
+    return publisher_before(text, sentence, pos, r["publishers"], _OPENING, r["elsewhere"])
 
 
-def _indicator(clause: str, before: str, kind: str) -> str:
-    """The first ``indicators`` rule found in the clause, else the rule matched nearest the end of the clause
-    before it (``before``), else the figure's kind."""
-    found = next((code for code, rx in rules()["indicators"] if rx.search(clause)), None)
+def _indicator(clause: str, before: str, kind: str, sentence: str = "") -> str:
+    """The first ``first_indicators`` rule found in the clause, else the first ``sentence_indicators`` rule found
+    in the ``sentence`` up to the figure, else the first ``indicators`` rule found in the clause, else the
+    ``indicators`` rule matched nearest the end of the clause before it (``before``), else the figure's kind."""
+    r = rules()
+    found = next((code for code, rx in r["first_indicators"] if rx.search(clause)), None) \
+        or next((code for code, rx in r["sentence_indicators"] if rx.search(sentence)), None) \
+        or next((code for code, rx in r["indicators"] if rx.search(clause)), None)
     if found:
         return found
     near = [(m.end(), code) for code, rx in rules()["indicators"] for m in rx.finditer(before)]
@@ -166,7 +182,8 @@ def _keep(kind: str, sentence: str, clause: str, before: str) -> bool:
     states no forecast, its ``clause`` and the clause ``before`` it name no market figure, and a count or an
     amount was achieved (not a study's coverage)."""
     r = rules()
-    if r["forecast"].search(sentence) or r["market"].search(before + clause):
+    if r["forecast"].search(r["forecast_aside"].sub("", sentence)) or r["market"].search(before + clause) \
+            or r["own"].search(sentence):
         return False
     if kind in ("count", "amount"):
         return bool(r["achieved"].search(clause)) and not r["coverage"].search(clause)
@@ -193,19 +210,26 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict) -> list[dict]:
                                                   and not any(own - len(before) <= f[0] < own for f in figures))
         if not _keep(kind, full, words, before):
             continue
-        scope = scope_of(joined, (start, end), sentence, clause, sec.get("scope"))
-        line_no = max(ln for off, ln in offsets if off <= start)
-        if scope is None or end > next((off for off, ln in offsets if ln > line_no), len(joined)):
-            continue                      # no place printed; or a figure cut by a line break (not on one line)
+        excepted = rules()["excepted"].sub(lambda m: " " * len(m.group(0)), joined)    # 除日本以外
+        scope = scope_of(excepted, (start, end), sentence, clause, sec.get("scope"))
+        line_no, last = (max(ln for off, ln in offsets if off <= pos) for pos in (start, end - 1))
+        if scope is None:
+            continue                      # no place printed
+        publisher = _publisher(joined, sentence, start)
+        if publisher is None and sec.get("needs_publisher"):
+            continue                      # a section mixing the plan's own figures with published ones
         p_start, p_end, _ = period_of(joined[sentence:start], dated_events=True)
+        if p_start is None and sentence and rules()["refers"].match(joined, sentence):    # 報告中亦指出: that report's
+            p_start, p_end, _ = period_of(joined[_start_of(joined, sentence - 1, _SENTENCE_END):sentence],
+                                          dated_events=True)
         rows.append({
             "record_id": f"{ex.source_id}:text-{sec['section']}:L{line_no}:{k}", "scope": scope,
-            "indicator": _indicator(words, before if listed else "", kind),
-            "measure": joined[clause:_end_of(joined, end, _CLAUSE_END)].replace("**", "").strip(),
+            "indicator": _indicator(words, before if listed else "", kind, joined[sentence:start]),
+            "measure": joined[clause:_end_of(joined, end, _CLAUSE_END)].replace("**", "").strip().lstrip(")）"),
             "section": sec["section"], "subject": None,
             "period_start": p_start, "period_end": p_end, "value": value, "unit": unit,
-            "value_printed": printed, "publisher": _publisher(joined, sentence, start), "other_locators": None,
-            "source_id": ex.source_id, "source_locator": f"L{line_no}-{line_no}"})
+            "value_printed": printed, "publisher": publisher, "other_locators": None,
+            "source_id": ex.source_id, "source_locator": f"L{line_no}-{last}"})
     return rows
 
 
@@ -234,7 +258,8 @@ def _paragraphs_of(lines: list[str], sec: dict, taken: set[int]) -> list[list[tu
 def map_indicator_text(ex: Extraction, tables, tspecs, lines: list[str], spec: dict) -> None:
     """Source step: ``indicators`` rows for the figures of the spec's ``indicator_text`` sections."""
     kept: list[dict] = []
-    taken = {i for sec in spec.get("kpi_text") or [] if (sp := section_span(lines, sec)) for i in range(*sp)}
+    taken = {i for sec in spec.get("kpi_text") or [] if sec.get("sentences") != "planned"
+             if (sp := section_span(lines, sec)) for i in range(*sp)}
     taken |= {i for t in tables for i in range(t.body_lines[0] - 1, t.body_lines[1])}
     for sec in spec.get("indicator_text") or []:
         for para in _paragraphs_of(lines, sec, taken):

@@ -71,22 +71,25 @@ def rules() -> dict:
     keys = ("metrics", "segments", "skip", "publisher_cues", "name", "opening", "continues", "refers", "not_period",
             "restates", "origin", "from_to", "up_to", "period_words", "paragraph_end", "heading", "not_prose")
     require_keys(doc, (), None, keys, nz.RulesError)
+    require_keys(doc, (), None, ("more_metrics", "more_publisher_cues", "own"), nz.RulesError)
     d = doc.data
     known = "|".join(sorted(map(re.escape, market_terms.rules()["publishers"]), key=len, reverse=True))
     name = d["name"].replace("{known}", known)
     cur = "|".join(sorted(nz.load_rules("units")["currencies"], key=len, reverse=True))
     out = {k: re.compile(d[k]) for k in ("skip", "continues", "refers", "not_period", "restates", "origin",
-                                         "from_to", "up_to", "period_words", "paragraph_end", "heading", "not_prose")}
+                                         "from_to", "up_to", "period_words", "paragraph_end", "heading", "not_prose",
+                                         "own")}
     out["metrics"] = [{"metric": r["metric"], "kind": r["kind"], **{k: re.compile(r[k]) for k in
-                       ("before", "after", "unless", "sentence") if k in r}} for r in d["metrics"]]
+                       ("before", "after", "unless", "sentence") if k in r}} for r in d["metrics"] + d["more_metrics"]]
     out["segments"] = [re.compile(p) for p in d["segments"]]
-    out["publishers"] = [re.compile(c.replace("{name}", name)) for c in d["publisher_cues"]]
+    out["publishers"] = [re.compile(c.replace("{name}", name)) for c in d["publisher_cues"] + d["more_publisher_cues"]]
     out["opening"] = d["opening"]
     out["extra"] = [  # figures market_text.figures_of does not read: (regex, kind)
         (re.compile(rf"(?P<low>{NUMBER})\s*%?\s*(?:至|~|～)\s*(?P<high>{NUMBER})\s*(?P<unit>%)"), "pct"),
         (re.compile(rf"(?P<low>{NUMBER})(?:\s*(?:至|~|～)\s*(?P<high>{NUMBER}))?\s*(?P<unit>個百分點)"), "points"),
         (re.compile(rf"(?P<low>{NUMBER})\s*(?P<unit>(?:萬|億|兆)\s*元\s*(?:{cur}))"), "amount"),
-        (re.compile(rf"(?P<low>{NUMBER})\s*(?P<unit>倍)"), "times")]
+        (re.compile(rf"(?P<low>{NUMBER})\s*(?P<unit>倍)"), "times"),
+        (re.compile(r"(?<![\d.])(?P<low>\d+)\s*(?P<unit>成)(?![長立功為本員])"), "tenths")]
     return out
 
 
@@ -241,7 +244,8 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict, previous) -> list[dict]:
         sentence = _start_of(joined, start, _SENTENCE_END)
         clause, after = joined[_start_of(joined, start, _CLAUSE_END):start], joined[end:end + _AFTER]
         metric = _metric(kind, clause, after, joined[_start_of(joined, start, "。"):start])
-        if metric is None or r["skip"].search(clause) or r["skip"].search(joined[sentence:start]):
+        if metric is None or r["skip"].search(clause) or r["skip"].search(joined[sentence:start]) \
+                or r["own"].search(joined[sentence:_end_of(joined, end, _SENTENCE_END)]):
             continue
         publisher = _publisher(joined, sentence, start) or (inherited if r["continues"].match(joined) else None)
         if publisher is None and r["refers"].match(joined, sentence) and sentence:
@@ -272,6 +276,8 @@ def map_market_clauses(ex: Extraction, tables, tspecs, lines: list[str], spec: d
     """Source step: ``market_figures`` rows for the figures of the spec's ``market_text`` sections marked
     ``read: clauses``."""
     kept: list[dict] = []
+    named = market_terms.rules()["publishers"]
+    earlier = [r for r in ex.rows["market_figures"] if ":text-" in r["record_id"]]    # market_text's rows
     for sec in [s for s in spec.get("market_text") or [] if s.get("read") == "clauses"]:
         span = section_span(lines, sec)
         previous: list = []
@@ -279,7 +285,9 @@ def map_market_clauses(ex: Extraction, tables, tspecs, lines: list[str], spec: d
             for row in _rows_of_paragraph(ex, para, sec, previous):
                 key = lambda r: (r["metric"], r["segment"], r["value_low"], r["value_high"], r["unit"],  # noqa: E731
                                  r["period_start"], r["period_end"], r["period_basis"], r["scope"])
-                same = next((r for r in kept if key(r) == key(row)), None)
+                same = next((r for r in kept if key(r) == key(row)), None) or next(
+                    (r for r in earlier if key(r) == key(row) and named.get(r["publisher"], r["publisher"])
+                     == named.get(row["publisher"], row["publisher"])), None)
                 if same is None:
                     kept.append(row)
                 else:
