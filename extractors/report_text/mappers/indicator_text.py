@@ -1,11 +1,13 @@
 """Figures printed in running text that are not market or forecast figures -> ``indicators`` (issue 15, item 1):
 survey shares, achievements, adoption rates, ranks, reported gains (003 壹 計畫緣起 L68 培育超過 3 萬名 AI 應用人才;
-001 前言 L38 資料隱私占42%).
+001 前言 L38 資料隱私占42%; the rest of 001-004: 003 肆 L606-608 Deloitte / Gartner surveys, 001 L179-181).
 
 Spec key ``indicator_text`` (``specs/<source_id>.yaml``): a list of sections ``{section, start, end, scope,
 per_line}`` (regexes of the heading line and of the first line after the section, as ``market_text``; ``scope``
 the place a figure of the section is about when its sentence names none, optional; ``per_line: true`` for
-slides, whose lines are bullets and each its own paragraph). Lines of the spec's ``kpi_text`` sections and the
+slides, whose lines are bullets and each its own paragraph; ``needs_publisher: true`` for prose mixing published
+figures with the plan's own, where a figure without a printed publisher is left out: 003 肆). Lines of the spec's
+``kpi_text`` sections (but those marked ``sentences: planned``, prose whose plan sentences the kpis take) and the
 bodies of the tables and slides its ``tables`` map (002's AI領航 slide: kpis) are not running text. The words
 that decide are data in ``rules/indicator_text.yaml``; paragraphs, amounts, the market metric and the period are
 read by the same functions as the market figures (:mod:`.market_text`, units through
@@ -15,14 +17,18 @@ read by the same functions as the market figures (:mod:`.market_text`, units thr
   (``3 萬名``); a range (``0.5% 至 3.4%``, ``12-18 個``) is not read (``value`` holds one number);
 * not indicators: a figure :func:`.market_text.metric_of` calls a market figure (CAGR, GDP, 市場規模, share of
   value: those are ``market_figures``) or whose clause or the clause before names a market figure (``market``);
-  a figure whose sentence, up to the end of its clause, states a forecast (``forecast``); a count or an
-  amount whose clause does not say it was achieved (``achieved``) or says it is a study's coverage
-  (``coverage``: 針對 47 個國家);
+  a figure whose sentence, up to the end of its clause, states a forecast (``forecast``; an apposition saying
+  what a strategy is for, ``forecast_aside``, does not) or names the programme itself (``own``: 本計畫, its
+  targets are kpis); a count or an amount whose clause does not say it was achieved (``achieved``, or
+  ``counted``: 有67家) or says it is a study's coverage (``coverage``: 針對 47 個國家);
 * scope: a country printed in the figure's clause (the nearest before it, else the first after it: 83%中國決策者),
   else the last one before it in its sentence, else the sentence's world word (``world``: 全球 -> WLD), else a
   country the sentence before names (a company introduced there: 發祥於瑞士…的新創公司 mimic), else the section's
-  ``scope``; a figure with none is left out (countries through :func:`extractors.core.normalise.places_in`);
-* indicator: the first ``indicators`` rule whose pattern is in the figure's clause, else, for an item of a list
+  ``scope``; a figure with none is left out (countries through :func:`extractors.core.normalise.places_in`); a
+  place named as an exception (``excepted``: 除日本以外) is passed over;
+* indicator: the first ``first_indicators`` rule whose pattern is in the figure's clause, else the first
+  ``sentence_indicators`` rule in its sentence up to it (期待效益), else the first ``indicators`` rule whose
+  pattern is in the figure's clause, else, for an item of a list
   (after 、) or a share (占) of a whole named in the clause before, the rule matched nearest the end of that
   clause, else its kind (``kinds``: share, rank, count, amount); ``measure`` is the clause as printed (from the
   previous 、，；。 or the previous figure of a list to the next 、，；。; markdown bold ``**`` dropped),
@@ -33,7 +39,10 @@ read by the same functions as the market figures (:mod:`.market_text`, units thr
 * publisher: the last name a ``publisher_cues`` pattern finds before the figure in its sentence (根據 Gartner 的
   調查, 依 LinkedIn《…》, Klarna 也表示, 機構 Statista, 麥肯錫於 2023 年 6 月 27 日發布), else one found at the
   opening of its paragraph (003 L100 (一) 依 LinkedIn … 80%) unless the sentence points elsewhere (先前提及), as
-  printed; NULL when none is printed;
+  printed; NULL when none is printed; ``publisher_cues`` then ``more_publisher_cues``; a sentence opening with
+  ``refers`` (報告中亦指出) takes the publisher, and the period when it prints none, of the sentence before; one
+  pointing to a chart (``chart``: 如圖3) takes its 資料來源 line's (:func:`.market_text.figure_publisher`);
+* a figure cut by a line break (a page break: 001 L179-181 3.72 / 億英鎊) has the locator ``L<first>-<last>``;
 * the same figure printed again in a source (same indicator, value, unit, scope, period and clause words) is one
   row; the other lines go to ``other_locators`` (002 L86 = L763);
 * a figure the running-text market readers (:mod:`.market_text`, :mod:`.market_clauses`) made a market figure
@@ -48,7 +57,7 @@ from extractors.core import normalise as nz
 from extractors.core.config import require_keys
 from extractors.core.records import Extraction
 from extractors.report_text.mappers import market_terms
-from extractors.report_text.mappers.market_text import figures_of, metric_of, paragraphs, period_of
+from extractors.report_text.mappers.market_text import figure_publisher, figures_of, metric_of, paragraphs, period_of
 from extractors.report_text.mappers.programme import NUMBER
 from extractors.report_text.prose.rules import RULES_DIR
 
@@ -66,7 +75,7 @@ def rules() -> dict:
             "world", "indicators", "kinds")
     require_keys(doc, (), None, keys, nz.RulesError)
     more = ("first_indicators", "sentence_indicators", "more_publisher_cues", "refers", "excepted", "own",
-            "forecast_aside")
+            "forecast_aside", "counted", "chart")
     require_keys(doc, (), None, more, nz.RulesError)
     d = doc.data
     known = "|".join(sorted(map(re.escape, market_terms.rules()["publishers"]), key=len, reverse=True))
@@ -79,7 +88,7 @@ def rules() -> dict:
         "count": re.compile(rf"(?<![\d.,])(?P<value>{NUMBER})\s*(?P<unit>(?:萬|億)?\s*(?:{counters}))(?!\s*月)"),
         "range": re.compile(rf"{NUMBER}\s*%?\s*(?:至|~|～|-|–|到)\s*{NUMBER}"),
         "publishers": [re.compile(c.replace("{name}", name)) for c in d["publisher_cues"] + d["more_publisher_cues"]],
-        **{k: re.compile(d[k]) for k in ("refers", "excepted", "own", "forecast_aside")},
+        **{k: re.compile(d[k]) for k in ("refers", "excepted", "own", "forecast_aside", "counted", "chart")},
         **{k: [(r["indicator"], re.compile(r["pattern"])) for r in d[k]] for k in ("first_indicators",
                                                                                   "sentence_indicators")},
         "world": d["world"], "kinds": d["kinds"],
@@ -186,12 +195,13 @@ def _keep(kind: str, sentence: str, clause: str, before: str) -> bool:
             or r["own"].search(sentence):
         return False
     if kind in ("count", "amount"):
-        return bool(r["achieved"].search(clause)) and not r["coverage"].search(clause)
+        return bool(r["achieved"].search(clause) or r["counted"].match(clause)) and not r["coverage"].search(clause)
     return True
 
 
-def _rows_of_paragraph(ex: Extraction, para, sec: dict) -> list[dict]:
-    """``indicators`` rows of one paragraph (a list of (1-based line, text)) of spec section ``sec``."""
+def _rows_of_paragraph(ex: Extraction, para, sec: dict, lines: list[str]) -> list[dict]:
+    """``indicators`` rows of one paragraph (a list of (1-based line, text)) of spec section ``sec`` of the
+    document's ``lines``."""
     joined, offsets = "", []
     for line_no, text in para:
         offsets.append((len(joined), line_no))
@@ -216,6 +226,8 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict) -> list[dict]:
         if scope is None:
             continue                      # no place printed
         publisher = _publisher(joined, sentence, start)
+        chart = rules()["chart"].search(joined, sentence, start)     # 如圖3調查結果顯示: its 資料來源's publisher
+        publisher = publisher or (figure_publisher(lines, chart.group("number")) if chart else None)
         if publisher is None and sec.get("needs_publisher"):
             continue                      # a section mixing the plan's own figures with published ones
         p_start, p_end, _ = period_of(joined[sentence:start], dated_events=True)
@@ -263,7 +275,7 @@ def map_indicator_text(ex: Extraction, tables, tspecs, lines: list[str], spec: d
     taken |= {i for t in tables for i in range(t.body_lines[0] - 1, t.body_lines[1])}
     for sec in spec.get("indicator_text") or []:
         for para in _paragraphs_of(lines, sec, taken):
-            for row in _rows_of_paragraph(ex, para, sec):
+            for row in _rows_of_paragraph(ex, para, sec, lines):
                 key = lambda r: (r["indicator"], r["value"], r["unit"], r["scope"], r["period_start"],  # noqa: E731
                                  r["period_end"], re.sub(r"\s+", "", r["measure"]))
                 same = next((r for r in kept if key(r) == key(row)), None)

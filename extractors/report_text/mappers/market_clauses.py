@@ -1,5 +1,6 @@
 """Market and economic figures in dense running text, read clause by clause (issue 15, item 1): document 000's
-第二章 (BI, 麥肯錫, 高盛, 摩根大通, MarketsandMarkets, Deloitte forecasts between 表 2-1..2-6) and 第三章 第二節.
+第二章 (BI, 麥肯錫, 高盛, 摩根大通, MarketsandMarkets, Deloitte forecasts between 表 2-1..2-6) and 第三章 第二節; the
+rest of documents 001-004 after their first sections (003 肆's L535 CAGRs and L1277 Gartner forecasts).
 
 Spec key ``market_text`` (``specs/<source_id>.yaml``), the sections marked ``read: clauses`` (the others are
 :mod:`.market_text`'s): ``{section, start, end, scope, read}`` (regexes of the heading line and of the first line
@@ -15,10 +16,12 @@ a line break spanning two lines), ``direction`` NULL.
   one; a heading line stands apart; captions, 資料來源 lines, footnotes and table rows are not running text;
 * figures: an amount with a currency (``2.6 至 4.4 兆美元``, ``39.1 億元人民幣``; ``14.4 兆元`` prints none and
   is not read), a percentage or a range of percentages (``0.1%至 0.6%``), percentage points (``1.4 個百分點``),
-  a growth multiple (``17 倍``); a figure inside a range is the range's; clauses end at ，,；。 (not at a
-  thousands separator: 44,080);
+  a growth multiple (``17 倍``), tenths (003 L1277 ``9 成``); a figure inside a range is the range's; clauses
+  end at ，,；。 (not at a thousands separator: 44,080); a sentence naming the programme itself (``own``:
+  本計畫, 本分項) states its targets, the kpis' (:mod:`.kpi_text`), and is not read;
 * metric: the first ``metrics`` rule of the figure's kind whose words are in its clause (``before``), right after
-  it (``after``) and in its sentence from the last 。 (``sentence``); a figure no rule names is not a market
+  it (``after``) and in its sentence from the last 。 (``sentence``), ``metrics`` then ``more_metrics``
+  (publisher cues likewise: ``publisher_cues`` then ``more_publisher_cues``); a figure no rule names is not a market
   figure (it is left to :mod:`.indicator_text`), and neither is a scenario variant (``skip``: 最強的 GenAI 功能
   下); a bound is one, with ``qualifier`` and ``bound`` (:func:`.market_terms.qualifier_of`: 皆超過 5% -> lower);
 * segment: the sector as printed (``segments``: 以軟體市場成長幅度最高, CAGR 達 12% -> 軟體), NULL for the whole
@@ -41,7 +44,8 @@ a line break spanning two lines), ``direction`` NULL.
 * scope: :func:`.indicator_text.scope_of` on the paragraph with the publisher's origin blanked (``origin``: 德國
   Statista is a German publisher, not a German figure);
 * the same figure printed again in a source (same metric, segment, ends, unit, period and scope) is one row, the
-  other lines in ``other_locators`` (L284 = L574).
+  other lines in ``other_locators`` (L284 = L574), also when :mod:`.market_text` read it first from the same
+  publisher (003 L535 MicKinsey = L79 麥肯錫: rules/market.yaml names both McKinsey & Company).
 """
 from __future__ import annotations
 
