@@ -117,6 +117,16 @@ def test_001_figures_cut_by_a_page_break(extracted):
                      "讓商業銀行向各領域AIGC產業投資超過3.72億英鎊")]
 
 
+def test_002_slide_bullets_without_punctuation(extracted):
+    # L532 - 運用異質整合封裝技術將該加速卡之面積縮減80% and L595 - 效能**領先三星**類似技術達40% are bullets (no
+    # punctuation, two digits: not chart text); L546 AI運算加速卡面積縮減80% is the label of a photo, not read
+    rows = [r for r in _rows(extracted[NSTC], "indicators", INDICATOR, "簡報") if r[0] in
+            ("L532-532", "L546-546", "L595-595")]
+    assert rows == [
+        ("L532-532", "share", "TW", None, None, 80.0, "%", "80%", None, "運用異質整合封裝技術將該加速卡之面積縮減80%"),
+        ("L595-595", "share", "TW", None, None, 40.0, "%", "40%", None, "效能領先三星類似技術達40%")]
+
+
 def test_001_002_004_print_no_other_market_figure(extracted):
     # 001 beyond 前言, 002's deck (L639 廠商預估 … 近五成: no publisher), 004 (L468 數百億美元: no numeral)
     for sid, section in ((AIGC, "國外發展現況"), (NSTC, "簡報"), (IPAS, "全文")):

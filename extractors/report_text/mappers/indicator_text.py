@@ -75,7 +75,7 @@ def rules() -> dict:
             "world", "indicators", "kinds")
     require_keys(doc, (), None, keys, nz.RulesError)
     more = ("first_indicators", "sentence_indicators", "more_publisher_cues", "refers", "excepted", "own",
-            "forecast_aside", "counted", "chart")
+            "forecast_aside", "counted", "chart", "bullet")
     require_keys(doc, (), None, more, nz.RulesError)
     d = doc.data
     known = "|".join(sorted(map(re.escape, market_terms.rules()["publishers"]), key=len, reverse=True))
@@ -88,7 +88,8 @@ def rules() -> dict:
         "count": re.compile(rf"(?<![\d.,])(?P<value>{NUMBER})\s*(?P<unit>(?:萬|億)?\s*(?:{counters}))(?!\s*月)"),
         "range": re.compile(rf"{NUMBER}\s*%?\s*(?:至|~|～|-|–|到)\s*{NUMBER}"),
         "publishers": [re.compile(c.replace("{name}", name)) for c in d["publisher_cues"] + d["more_publisher_cues"]],
-        **{k: re.compile(d[k]) for k in ("refers", "excepted", "own", "forecast_aside", "counted", "chart")},
+        **{k: re.compile(d[k]) for k in ("refers", "excepted", "own", "forecast_aside", "counted", "chart",
+                                                  "bullet")},
         **{k: [(r["indicator"], re.compile(r["pattern"])) for r in d[k]] for k in ("first_indicators",
                                                                                   "sentence_indicators")},
         "world": d["world"], "kinds": d["kinds"],
@@ -257,13 +258,17 @@ def section_span(lines: list[str], sec: dict) -> tuple[int, int] | None:
 def _paragraphs_of(lines: list[str], sec: dict, taken: set[int]) -> list[list[tuple[int, str]]]:
     """The section's paragraphs, without the lines in ``taken`` (0-based: the spec's ``kpi_text`` sections and
     mapped tables, whose figures are other tables' business); with ``per_line: true`` (slides) every line is a
-    paragraph."""
+    paragraph, and a bullet (``bullet``: ``- …``) is running text even when it looks like chart text (002 L532
+    運用異質整合封裝技術將該加速卡之面積縮減80%: no punctuation, two digits)."""
     span = section_span(lines, sec)
     if span is None:
         return []
     paras = [[(n, t) for n, t in para if n - 1 not in taken] for para in paragraphs(lines, span[0] + 1, span[1])]
     if sec.get("per_line"):
-        paras = [[item] for para in paras for item in para]
+        items = {n: t for para in paras for n, t in para}
+        items.update({i + 1: lines[i].strip()[m.end():] for i in range(span[0] + 1, span[1])
+                      if i not in taken and i + 1 not in items and (m := rules()["bullet"].match(lines[i].strip()))})
+        return [[(n, items[n])] for n in sorted(items)]
     return [p for p in paras if p]
 
 
