@@ -1,11 +1,13 @@
 """Figures printed in running text that are not market or forecast figures -> ``indicators`` (issue 15, item 1):
 survey shares, achievements, adoption rates, ranks, reported gains (003 壹 計畫緣起 L68 培育超過 3 萬名 AI 應用人才;
-001 前言 L38 資料隱私占42%).
+001 前言 L38 資料隱私占42%; the rest of 001-004: 003 肆 L606-608 Deloitte / Gartner surveys, 001 L179-181).
 
 Spec key ``indicator_text`` (``specs/<source_id>.yaml``): a list of sections ``{section, start, end, scope,
 per_line}`` (regexes of the heading line and of the first line after the section, as ``market_text``; ``scope``
 the place a figure of the section is about when its sentence names none, optional; ``per_line: true`` for
-slides, whose lines are bullets and each its own paragraph). Lines of the spec's ``kpi_text`` sections and the
+slides, whose lines are bullets and each its own paragraph; ``needs_publisher: true`` for prose mixing published
+figures with the plan's own, where a figure without a printed publisher is left out: 003 肆). Lines of the spec's
+``kpi_text`` sections (but those marked ``sentences: planned``, prose whose plan sentences the kpis take) and the
 bodies of the tables and slides its ``tables`` map (002's AI領航 slide: kpis) are not running text. The words
 that decide are data in ``rules/indicator_text.yaml``; paragraphs, amounts, the market metric and the period are
 read by the same functions as the market figures (:mod:`.market_text`, units through
@@ -15,14 +17,18 @@ read by the same functions as the market figures (:mod:`.market_text`, units thr
   (``3 萬名``); a range (``0.5% 至 3.4%``, ``12-18 個``) is not read (``value`` holds one number);
 * not indicators: a figure :func:`.market_text.metric_of` calls a market figure (CAGR, GDP, 市場規模, share of
   value: those are ``market_figures``) or whose clause or the clause before names a market figure (``market``);
-  a figure whose sentence, up to the end of its clause, states a forecast (``forecast``); a count or an
-  amount whose clause does not say it was achieved (``achieved``) or says it is a study's coverage
-  (``coverage``: 針對 47 個國家);
+  a figure whose sentence, up to the end of its clause, states a forecast (``forecast``; an apposition saying
+  what a strategy is for, ``forecast_aside``, does not) or names the programme itself (``own``: 本計畫, its
+  targets are kpis); a count or an amount whose clause does not say it was achieved (``achieved``, or
+  ``counted``: 有67家) or says it is a study's coverage (``coverage``: 針對 47 個國家);
 * scope: a country printed in the figure's clause (the nearest before it, else the first after it: 83%中國決策者),
   else the last one before it in its sentence, else the sentence's world word (``world``: 全球 -> WLD), else a
   country the sentence before names (a company introduced there: 發祥於瑞士…的新創公司 mimic), else the section's
-  ``scope``; a figure with none is left out (countries through :func:`extractors.core.normalise.places_in`);
-* indicator: the first ``indicators`` rule whose pattern is in the figure's clause, else, for an item of a list
+  ``scope``; a figure with none is left out (countries through :func:`extractors.core.normalise.places_in`); a
+  place named as an exception (``excepted``: 除日本以外) is passed over;
+* indicator: the first ``first_indicators`` rule whose pattern is in the figure's clause, else the first
+  ``sentence_indicators`` rule in its sentence up to it (期待效益), else the first ``indicators`` rule whose
+  pattern is in the figure's clause, else, for an item of a list
   (after 、) or a share (占) of a whole named in the clause before, the rule matched nearest the end of that
   clause, else its kind (``kinds``: share, rank, count, amount); ``measure`` is the clause as printed (from the
   previous 、，；。 or the previous figure of a list to the next 、，；。; markdown bold ``**`` dropped),
@@ -33,7 +39,10 @@ read by the same functions as the market figures (:mod:`.market_text`, units thr
 * publisher: the last name a ``publisher_cues`` pattern finds before the figure in its sentence (根據 Gartner 的
   調查, 依 LinkedIn《…》, Klarna 也表示, 機構 Statista, 麥肯錫於 2023 年 6 月 27 日發布), else one found at the
   opening of its paragraph (003 L100 (一) 依 LinkedIn … 80%) unless the sentence points elsewhere (先前提及), as
-  printed; NULL when none is printed;
+  printed; NULL when none is printed; ``publisher_cues`` then ``more_publisher_cues``; a sentence opening with
+  ``refers`` (報告中亦指出) takes the publisher, and the period when it prints none, of the sentence before; one
+  pointing to a chart (``chart``: 如圖3) takes its 資料來源 line's (:func:`.market_text.figure_publisher`);
+* a figure cut by a line break (a page break: 001 L179-181 3.72 / 億英鎊) has the locator ``L<first>-<last>``;
 * the same figure printed again in a source (same indicator, value, unit, scope, period and clause words) is one
   row; the other lines go to ``other_locators`` (002 L86 = L763);
 * a figure the running-text market readers (:mod:`.market_text`, :mod:`.market_clauses`) made a market figure
@@ -48,7 +57,7 @@ from extractors.core import normalise as nz
 from extractors.core.config import require_keys
 from extractors.core.records import Extraction
 from extractors.report_text.mappers import market_terms
-from extractors.report_text.mappers.market_text import figures_of, metric_of, paragraphs, period_of
+from extractors.report_text.mappers.market_text import figure_publisher, figures_of, metric_of, paragraphs, period_of
 from extractors.report_text.mappers.programme import NUMBER
 from extractors.report_text.prose.rules import RULES_DIR
 
@@ -65,6 +74,9 @@ def rules() -> dict:
     keys = ("forecast", "achieved", "coverage", "market", "elsewhere", "counters", "rank", "publisher_cues", "name",
             "world", "indicators", "kinds")
     require_keys(doc, (), None, keys, nz.RulesError)
+    more = ("first_indicators", "sentence_indicators", "more_publisher_cues", "refers", "excepted", "own",
+            "forecast_aside", "counted", "chart", "bullet")
+    require_keys(doc, (), None, more, nz.RulesError)
     d = doc.data
     known = "|".join(sorted(map(re.escape, market_terms.rules()["publishers"]), key=len, reverse=True))
     name = d["name"].replace("{known}", known)
@@ -75,7 +87,11 @@ def rules() -> dict:
         "elsewhere": re.compile(d["elsewhere"]),
         "count": re.compile(rf"(?<![\d.,])(?P<value>{NUMBER})\s*(?P<unit>(?:萬|億)?\s*(?:{counters}))(?!\s*月)"),
         "range": re.compile(rf"{NUMBER}\s*%?\s*(?:至|~|～|-|–|到)\s*{NUMBER}"),
-        "publishers": [re.compile(c.replace("{name}", name)) for c in d["publisher_cues"]],
+        "publishers": [re.compile(c.replace("{name}", name)) for c in d["publisher_cues"] + d["more_publisher_cues"]],
+        **{k: re.compile(d[k]) for k in ("refers", "excepted", "own", "forecast_aside", "counted", "chart",
+                                                  "bullet")},
+        **{k: [(r["indicator"], re.compile(r["pattern"])) for r in d[k]] for k in ("first_indicators",
+                                                                                  "sentence_indicators")},
         "world": d["world"], "kinds": d["kinds"],
         "indicators": [(r["indicator"], re.compile(r["pattern"])) for r in d["indicators"]],
     }
@@ -147,14 +163,24 @@ def publisher_before(text: str, sentence: int, pos: int, cues: list[re.Pattern],
 
 
 def _publisher(text: str, sentence: int, pos: int) -> str | None:
-    """:func:`publisher_before` with the ``publisher_cues`` of rules/indicator_text.yaml."""
-    return publisher_before(text, sentence, pos, rules()["publishers"], _OPENING, rules()["elsewhere"])
+    """:func:`publisher_before` with the ``publisher_cues`` of rules/indicator_text.yaml; a sentence opening with
+    ``refers`` (報告中亦指出) takes the last name of the sentence before when it names none itself."""
+    r = rules()
+    if sentence and r["refers"].match(text, sentence):
+        before = _start_of(text, sentence - 1, _SENTENCE_END)
+        return publisher_before(text, sentence, pos, r["publishers"], -1) \
+            or publisher_before(text, before, sentence - 1, r["publishers"], -1)
+    return publisher_before(text, sentence, pos, r["publishers"], _OPENING, r["elsewhere"])
 
 
-def _indicator(clause: str, before: str, kind: str) -> str:
-    """The first ``indicators`` rule found in the clause, else the rule matched nearest the end of the clause
-    before it (``before``), else the figure's kind."""
-    found = next((code for code, rx in rules()["indicators"] if rx.search(clause)), None)
+def _indicator(clause: str, before: str, kind: str, sentence: str = "") -> str:
+    """The first ``first_indicators`` rule found in the clause, else the first ``sentence_indicators`` rule found
+    in the ``sentence`` up to the figure, else the first ``indicators`` rule found in the clause, else the
+    ``indicators`` rule matched nearest the end of the clause before it (``before``), else the figure's kind."""
+    r = rules()
+    found = next((code for code, rx in r["first_indicators"] if rx.search(clause)), None) \
+        or next((code for code, rx in r["sentence_indicators"] if rx.search(sentence)), None) \
+        or next((code for code, rx in r["indicators"] if rx.search(clause)), None)
     if found:
         return found
     near = [(m.end(), code) for code, rx in rules()["indicators"] for m in rx.finditer(before)]
@@ -166,15 +192,17 @@ def _keep(kind: str, sentence: str, clause: str, before: str) -> bool:
     states no forecast, its ``clause`` and the clause ``before`` it name no market figure, and a count or an
     amount was achieved (not a study's coverage)."""
     r = rules()
-    if r["forecast"].search(sentence) or r["market"].search(before + clause):
+    if r["forecast"].search(r["forecast_aside"].sub("", sentence)) or r["market"].search(before + clause) \
+            or r["own"].search(sentence):
         return False
     if kind in ("count", "amount"):
-        return bool(r["achieved"].search(clause)) and not r["coverage"].search(clause)
+        return bool(r["achieved"].search(clause) or r["counted"].match(clause)) and not r["coverage"].search(clause)
     return True
 
 
-def _rows_of_paragraph(ex: Extraction, para, sec: dict) -> list[dict]:
-    """``indicators`` rows of one paragraph (a list of (1-based line, text)) of spec section ``sec``."""
+def _rows_of_paragraph(ex: Extraction, para, sec: dict, lines: list[str]) -> list[dict]:
+    """``indicators`` rows of one paragraph (a list of (1-based line, text)) of spec section ``sec`` of the
+    document's ``lines``."""
     joined, offsets = "", []
     for line_no, text in para:
         offsets.append((len(joined), line_no))
@@ -193,19 +221,28 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict) -> list[dict]:
                                                   and not any(own - len(before) <= f[0] < own for f in figures))
         if not _keep(kind, full, words, before):
             continue
-        scope = scope_of(joined, (start, end), sentence, clause, sec.get("scope"))
-        line_no = max(ln for off, ln in offsets if off <= start)
-        if scope is None or end > next((off for off, ln in offsets if ln > line_no), len(joined)):
-            continue                      # no place printed; or a figure cut by a line break (not on one line)
+        excepted = rules()["excepted"].sub(lambda m: " " * len(m.group(0)), joined)    # 除日本以外
+        scope = scope_of(excepted, (start, end), sentence, clause, sec.get("scope"))
+        line_no, last = (max(ln for off, ln in offsets if off <= pos) for pos in (start, end - 1))
+        if scope is None:
+            continue                      # no place printed
+        publisher = _publisher(joined, sentence, start)
+        chart = rules()["chart"].search(joined, sentence, start)     # 如圖3調查結果顯示: its 資料來源's publisher
+        publisher = publisher or (figure_publisher(lines, chart.group("number")) if chart else None)
+        if publisher is None and sec.get("needs_publisher"):
+            continue                      # a section mixing the plan's own figures with published ones
         p_start, p_end, _ = period_of(joined[sentence:start], dated_events=True)
+        if p_start is None and sentence and rules()["refers"].match(joined, sentence):    # 報告中亦指出: that report's
+            p_start, p_end, _ = period_of(joined[_start_of(joined, sentence - 1, _SENTENCE_END):sentence],
+                                          dated_events=True)
         rows.append({
             "record_id": f"{ex.source_id}:text-{sec['section']}:L{line_no}:{k}", "scope": scope,
-            "indicator": _indicator(words, before if listed else "", kind),
-            "measure": joined[clause:_end_of(joined, end, _CLAUSE_END)].replace("**", "").strip(),
+            "indicator": _indicator(words, before if listed else "", kind, joined[sentence:start]),
+            "measure": joined[clause:_end_of(joined, end, _CLAUSE_END)].replace("**", "").strip().lstrip(")）"),
             "section": sec["section"], "subject": None,
             "period_start": p_start, "period_end": p_end, "value": value, "unit": unit,
-            "value_printed": printed, "publisher": _publisher(joined, sentence, start), "other_locators": None,
-            "source_id": ex.source_id, "source_locator": f"L{line_no}-{line_no}"})
+            "value_printed": printed, "publisher": publisher, "other_locators": None,
+            "source_id": ex.source_id, "source_locator": f"L{line_no}-{last}"})
     return rows
 
 
@@ -221,24 +258,29 @@ def section_span(lines: list[str], sec: dict) -> tuple[int, int] | None:
 def _paragraphs_of(lines: list[str], sec: dict, taken: set[int]) -> list[list[tuple[int, str]]]:
     """The section's paragraphs, without the lines in ``taken`` (0-based: the spec's ``kpi_text`` sections and
     mapped tables, whose figures are other tables' business); with ``per_line: true`` (slides) every line is a
-    paragraph."""
+    paragraph, and a bullet (``bullet``: ``- …``) is running text even when it looks like chart text (002 L532
+    運用異質整合封裝技術將該加速卡之面積縮減80%: no punctuation, two digits)."""
     span = section_span(lines, sec)
     if span is None:
         return []
     paras = [[(n, t) for n, t in para if n - 1 not in taken] for para in paragraphs(lines, span[0] + 1, span[1])]
     if sec.get("per_line"):
-        paras = [[item] for para in paras for item in para]
+        items = {n: t for para in paras for n, t in para}
+        items.update({i + 1: lines[i].strip()[m.end():] for i in range(span[0] + 1, span[1])
+                      if i not in taken and i + 1 not in items and (m := rules()["bullet"].match(lines[i].strip()))})
+        return [[(n, items[n])] for n in sorted(items)]
     return [p for p in paras if p]
 
 
 def map_indicator_text(ex: Extraction, tables, tspecs, lines: list[str], spec: dict) -> None:
     """Source step: ``indicators`` rows for the figures of the spec's ``indicator_text`` sections."""
     kept: list[dict] = []
-    taken = {i for sec in spec.get("kpi_text") or [] if (sp := section_span(lines, sec)) for i in range(*sp)}
+    taken = {i for sec in spec.get("kpi_text") or [] if sec.get("sentences") != "planned"
+             if (sp := section_span(lines, sec)) for i in range(*sp)}
     taken |= {i for t in tables for i in range(t.body_lines[0] - 1, t.body_lines[1])}
     for sec in spec.get("indicator_text") or []:
         for para in _paragraphs_of(lines, sec, taken):
-            for row in _rows_of_paragraph(ex, para, sec):
+            for row in _rows_of_paragraph(ex, para, sec, lines):
                 key = lambda r: (r["indicator"], r["value"], r["unit"], r["scope"], r["period_start"],  # noqa: E731
                                  r["period_end"], re.sub(r"\s+", "", r["measure"]))
                 same = next((r for r in kept if key(r) == key(row)), None)

@@ -1,5 +1,6 @@
 """Market and economic figures in dense running text, read clause by clause (issue 15, item 1): document 000's
-第二章 (BI, 麥肯錫, 高盛, 摩根大通, MarketsandMarkets, Deloitte forecasts between 表 2-1..2-6) and 第三章 第二節.
+第二章 (BI, 麥肯錫, 高盛, 摩根大通, MarketsandMarkets, Deloitte forecasts between 表 2-1..2-6) and 第三章 第二節; the
+rest of documents 001-004 after their first sections (003 肆's L535 CAGRs and L1277 Gartner forecasts).
 
 Spec key ``market_text`` (``specs/<source_id>.yaml``), the sections marked ``read: clauses`` (the others are
 :mod:`.market_text`'s): ``{section, start, end, scope, read}`` (regexes of the heading line and of the first line
@@ -15,10 +16,12 @@ a line break spanning two lines), ``direction`` NULL.
   one; a heading line stands apart; captions, 資料來源 lines, footnotes and table rows are not running text;
 * figures: an amount with a currency (``2.6 至 4.4 兆美元``, ``39.1 億元人民幣``; ``14.4 兆元`` prints none and
   is not read), a percentage or a range of percentages (``0.1%至 0.6%``), percentage points (``1.4 個百分點``),
-  a growth multiple (``17 倍``); a figure inside a range is the range's; clauses end at ，,；。 (not at a
-  thousands separator: 44,080);
+  a growth multiple (``17 倍``), tenths (003 L1277 ``9 成``); a figure inside a range is the range's; clauses
+  end at ，,；。 (not at a thousands separator: 44,080); a sentence naming the programme itself (``own``:
+  本計畫, 本分項) states its targets, the kpis' (:mod:`.kpi_text`), and is not read;
 * metric: the first ``metrics`` rule of the figure's kind whose words are in its clause (``before``), right after
-  it (``after``) and in its sentence from the last 。 (``sentence``); a figure no rule names is not a market
+  it (``after``) and in its sentence from the last 。 (``sentence``), ``metrics`` then ``more_metrics``
+  (publisher cues likewise: ``publisher_cues`` then ``more_publisher_cues``); a figure no rule names is not a market
   figure (it is left to :mod:`.indicator_text`), and neither is a scenario variant (``skip``: 最強的 GenAI 功能
   下); a bound is one, with ``qualifier`` and ``bound`` (:func:`.market_terms.qualifier_of`: 皆超過 5% -> lower);
 * segment: the sector as printed (``segments``: 以軟體市場成長幅度最高, CAGR 達 12% -> 軟體), NULL for the whole
@@ -41,7 +44,8 @@ a line break spanning two lines), ``direction`` NULL.
 * scope: :func:`.indicator_text.scope_of` on the paragraph with the publisher's origin blanked (``origin``: 德國
   Statista is a German publisher, not a German figure);
 * the same figure printed again in a source (same metric, segment, ends, unit, period and scope) is one row, the
-  other lines in ``other_locators`` (L284 = L574).
+  other lines in ``other_locators`` (L284 = L574), also when :mod:`.market_text` read it first from the same
+  publisher (003 L535 MicKinsey = L79 麥肯錫: rules/market.yaml names both McKinsey & Company).
 """
 from __future__ import annotations
 
@@ -71,22 +75,25 @@ def rules() -> dict:
     keys = ("metrics", "segments", "skip", "publisher_cues", "name", "opening", "continues", "refers", "not_period",
             "restates", "origin", "from_to", "up_to", "period_words", "paragraph_end", "heading", "not_prose")
     require_keys(doc, (), None, keys, nz.RulesError)
+    require_keys(doc, (), None, ("more_metrics", "more_publisher_cues", "own"), nz.RulesError)
     d = doc.data
     known = "|".join(sorted(map(re.escape, market_terms.rules()["publishers"]), key=len, reverse=True))
     name = d["name"].replace("{known}", known)
     cur = "|".join(sorted(nz.load_rules("units")["currencies"], key=len, reverse=True))
     out = {k: re.compile(d[k]) for k in ("skip", "continues", "refers", "not_period", "restates", "origin",
-                                         "from_to", "up_to", "period_words", "paragraph_end", "heading", "not_prose")}
+                                         "from_to", "up_to", "period_words", "paragraph_end", "heading", "not_prose",
+                                         "own")}
     out["metrics"] = [{"metric": r["metric"], "kind": r["kind"], **{k: re.compile(r[k]) for k in
-                       ("before", "after", "unless", "sentence") if k in r}} for r in d["metrics"]]
+                       ("before", "after", "unless", "sentence") if k in r}} for r in d["metrics"] + d["more_metrics"]]
     out["segments"] = [re.compile(p) for p in d["segments"]]
-    out["publishers"] = [re.compile(c.replace("{name}", name)) for c in d["publisher_cues"]]
+    out["publishers"] = [re.compile(c.replace("{name}", name)) for c in d["publisher_cues"] + d["more_publisher_cues"]]
     out["opening"] = d["opening"]
     out["extra"] = [  # figures market_text.figures_of does not read: (regex, kind)
         (re.compile(rf"(?P<low>{NUMBER})\s*%?\s*(?:至|~|～)\s*(?P<high>{NUMBER})\s*(?P<unit>%)"), "pct"),
         (re.compile(rf"(?P<low>{NUMBER})(?:\s*(?:至|~|～)\s*(?P<high>{NUMBER}))?\s*(?P<unit>個百分點)"), "points"),
         (re.compile(rf"(?P<low>{NUMBER})\s*(?P<unit>(?:萬|億|兆)\s*元\s*(?:{cur}))"), "amount"),
-        (re.compile(rf"(?P<low>{NUMBER})\s*(?P<unit>倍)"), "times")]
+        (re.compile(rf"(?P<low>{NUMBER})\s*(?P<unit>倍)"), "times"),
+        (re.compile(r"(?<![\d.])(?P<low>\d+)\s*(?P<unit>成)(?![長立功為本員])"), "tenths")]
     return out
 
 
@@ -241,7 +248,8 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict, previous) -> list[dict]:
         sentence = _start_of(joined, start, _SENTENCE_END)
         clause, after = joined[_start_of(joined, start, _CLAUSE_END):start], joined[end:end + _AFTER]
         metric = _metric(kind, clause, after, joined[_start_of(joined, start, "。"):start])
-        if metric is None or r["skip"].search(clause) or r["skip"].search(joined[sentence:start]):
+        if metric is None or r["skip"].search(clause) or r["skip"].search(joined[sentence:start]) \
+                or r["own"].search(joined[sentence:_end_of(joined, end, _SENTENCE_END)]):
             continue
         publisher = _publisher(joined, sentence, start) or (inherited if r["continues"].match(joined) else None)
         if publisher is None and r["refers"].match(joined, sentence) and sentence:
@@ -272,6 +280,8 @@ def map_market_clauses(ex: Extraction, tables, tspecs, lines: list[str], spec: d
     """Source step: ``market_figures`` rows for the figures of the spec's ``market_text`` sections marked
     ``read: clauses``."""
     kept: list[dict] = []
+    named = market_terms.rules()["publishers"]
+    earlier = [r for r in ex.rows["market_figures"] if ":text-" in r["record_id"]]    # market_text's rows
     for sec in [s for s in spec.get("market_text") or [] if s.get("read") == "clauses"]:
         span = section_span(lines, sec)
         previous: list = []
@@ -279,7 +289,9 @@ def map_market_clauses(ex: Extraction, tables, tspecs, lines: list[str], spec: d
             for row in _rows_of_paragraph(ex, para, sec, previous):
                 key = lambda r: (r["metric"], r["segment"], r["value_low"], r["value_high"], r["unit"],  # noqa: E731
                                  r["period_start"], r["period_end"], r["period_basis"], r["scope"])
-                same = next((r for r in kept if key(r) == key(row)), None)
+                same = next((r for r in kept if key(r) == key(row)), None) or next(
+                    (r for r in earlier if key(r) == key(row) and named.get(r["publisher"], r["publisher"])
+                     == named.get(row["publisher"], row["publisher"])), None)
                 if same is None:
                     kept.append(row)
                 else:
