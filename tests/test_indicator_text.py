@@ -139,7 +139,8 @@ def test_every_indicator_value_is_on_its_line(extracted):
                 first, last = map(int, loc[1:].split("-"))
                 assert row["value_printed"] in "".join(lines[first - 1:last]).replace("**", ""), (sid, loc, row)
             checked += 1
-    # 003: 5 in 壹 and 14 in the rest of the plan (L1277 Gartner's forecast share among them); 001: 11 and two cut by a page break (L145-147, L179-181)
+    # 003: 5 in 壹 and 14 in the rest of the plan (L1277 Gartner's forecast share among them); 001: 11 and two cut
+    # by a page break (L145-147, L179-181)
     assert checked == 5 + 14 + 11 + 2 + 12 + 2 + 35
 
 

@@ -112,9 +112,9 @@ def test_work_item_prose_reads_only_planned_sentences(moda):
     assert [(r[0], r[1], r[2]) for r in rows] == [
         (467, 1.0, "場"), (494, 50.0, "%"), (602, 50.0, "%"), (684, 8.0, "億元"), (916, 1400.0, "家"),
         (916, 100.0, "家"), (961, 3.0, "個"), (1143, 40.0, "家"), (1143, 1400.0, "家"), (1155, 50.0, "%"),
-        # L1330 預估推廣管道接觸到 20 萬家的中小企業 (萬家 a measure word); L1470 本年度…將開發 2 個應用案例公版 (本年度
-        # plans); L1532 the results the plan expects (預期/預計 lift the effect-estimate veto), with the premise 高達 70%以上
-        # of the same sentence
+        # L1330 預估推廣管道接觸到 20 萬家的中小企業 (萬家 a measure word); L1470 本年度…將開發 2 個應用案例
+        # 公版 (本年度 plans); L1532 the results the plan expects (預期/預計 lift the effect-estimate veto), with
+        # the premise 高達 70%以上 of the same sentence
         (1330, 20.0, "萬家"), (1470, 2.0, "個"), (1532, 70.0, "%"), (1532, 20.0, "%"), (1532, 15.0, "%"),
         (1532, 30.0, "%")]
     lines = {r[0] for r in rows} | {int(loc.split("-")[0][1:]) for r in moda
