@@ -199,8 +199,12 @@ def test_000_pledges_multiples_and_counts_cut_by_a_line_break(extracted):
         # L1931 LGCNS於2023年與20多家企業客戶達成GenAI概念驗證
         ("L1931-1931", None, "count", "KR", 2023, 2023, 20.0, "家", "20多家", None),
     ]
-    # L1609 2030 年將增長 17 倍: a market's growth multiple (market_figures), not an indicator
+    # L1609 2030 年將增長 17 倍: a market's growth multiple (market_figures), not an indicator; multiples are numbered
+    # apart in record_id, so L1611's 10% (same paragraph, after L1609's 17 倍) kept its id
     assert not _rows_at(ex, "L1609-1609")
+    ids = {r["record_id"].rsplit(":", 2)[-2] + ":" + r["record_id"].rsplit(":", 1)[-1]
+           for r in ex.rows["indicators"] if ":text-" in r["record_id"]}
+    assert {"L1611:0", "L1547:m0", "L1848:m0"} <= ids
 
 
 def test_000_company_figures_take_the_subject_company_country(extracted):

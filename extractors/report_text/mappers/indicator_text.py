@@ -33,7 +33,8 @@ read by the same functions as the market figures (:mod:`.market_text`, units thr
   clause, else ``pledge_indicator`` for a pledge, else its kind (``kinds``: share, rank, count, amount;
   ``multiple_kind``); ``measure`` is the clause as printed (from the
   previous 、，；。 or the previous figure of a list to the next 、，；。; markdown bold ``**`` dropped),
-  ``section`` the spec section; ``subject`` stays NULL;
+  ``section`` the spec section; ``subject`` stays NULL; ``record_id`` ``<source>:text-<section>:L<line>:<n>``
+  numbers the paragraph's figures, multiples apart (``:m0``) so that reading them kept the other figures' ids;
 * period: as market figures (the last year or year range printed before the figure in its sentence, titles in
   《》 aside), except that a year printed with its month dates an event (a report, an announcement), not the
   figure; NULL when none (ROC years are not read);
@@ -204,7 +205,9 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict) -> list[dict]:
         joined += text
     rows, prev_end = [], 0
     figures, companies = _candidates(joined), companies_in(joined)
-    for k, (start, end, kind, value, unit, printed) in enumerate(figures):
+    for start, end, kind, value, unit, printed in figures:
+        same_kind = [f for f in figures if (f[2] == "multiple") == (kind == "multiple")]
+        k = ("m" if kind == "multiple" else "") + str(same_kind.index((start, end, kind, value, unit, printed)))
         sentence = _start_of(joined, start, _SENTENCE_END)
         full = joined[_start_of(joined, start, _FULL_STOP):_end_of(joined, end, _CLAUSE_END)]
         own = _start_of(joined, start, _CLAUSE_END)
