@@ -71,8 +71,8 @@ def test_001_surveys_and_reported_gains(extracted):
         ("L70-70", None, "productivity_gain", "WLD", None, None, 88.0, "%", "88%", "知名軟體服務平台"),
         # L72 瑞典金融科技公司Klarna也表示，使用AIGC已省下1,000萬美元的行銷成本
         ("L72-72", None, "cost_saving", "SE", None, None, 1000.0, "萬美元", "1,000萬美元", "Klarna"),
-        # L177-181 英國政府於2021年發布《國家人工智慧戰略》…作為國家未來十年的AI發展基盤…讓商業銀行向各領域AIGC產業投資超過
-        # 3.72 / 億英鎊: an investment (pledge rule: 未來 is a plan word, 投資 the clause's), cut by a line break
+        # L177-181 英國政府於2021年發布《國家人工智慧戰略》…作為國家未來十年的AI發展基盤…讓商業銀行向各領域AIGC產業投資
+        # 超過3.72 / 億英鎊: an investment (pledge rule: 未來 is a plan word, 投資 the clause's), cut by a line break
         ("L179-181", None, "investment", "GB", None, None, 3.72, "億英鎊", "3.72億英鎊", None),
         # L229 根據財團法人人工智慧科技基金會（AIF）發布的「2023 臺灣產業 AI 化大調查」…有54.2%的企業開始使用
         # AIGC 工具，並且還有20.2%的企業正在進行規劃
@@ -140,7 +140,7 @@ def test_every_indicator_value_is_on_its_line(extracted):
                 first, last = map(int, loc[1:].split("-"))
                 if first == last:
                     assert row["value_printed"] in lines[first - 1].replace("**", ""), (sid, loc, row)
-                else:                     # cut by a line break: the figure's head on the first line, the rest on the last
+                else:           # cut by a line break: the figure's head on the first line, the rest on the last
                     head = next(k for k in range(len(row["value_printed"]), 0, -1)
                                 if row["value_printed"][:k] in lines[first - 1])
                     assert row["value_printed"][head:].strip() in lines[last - 1], (sid, loc, row)
@@ -212,8 +212,8 @@ def test_000_company_figures_take_the_subject_company_country(extracted):
     ex = extracted[TIER]
     assert [(r[0], r[3], r[8], r[9]) for r in _rows_at(
         ex, "L1579-1579", "L1589-1589", "L1593-1593", "L1611-1611", "L1629-1629", "L1689-1689", "L1929-1929")] == [
-        # 2016年創立於立陶宛的軟體新創公司 GiniMachine …; 客戶運用 GiniMachine 的解決方案,…貸款核准率提高 30%,且違約率降低
-        # 了 25%。此平台…為金融機構創造高達 10 億美元的貸款機會 (no company named: the paragraph's subject, LT)
+        # 2016年創立於立陶宛的軟體新創公司 GiniMachine …; 客戶運用 GiniMachine 的解決方案,…貸款核准率提高 30%,且違約率
+        # 降低了 25%。此平台…為金融機構創造高達 10 億美元的貸款機會 (no company named: the paragraph's subject, LT)
         ("L1579-1579", "LT", "30%", None), ("L1579-1579", "LT", "25%", None), ("L1579-1579", "LT", "10 億美元", None),
         # 2011 年成立於葡萄牙的 Feedzai…。在應用實例中,Feedzai 的解決方案每年可處理全球客戶委託的案件 590 億件 (PT, not
         # the 全球 of the clause; 每年…處理 is a volume handled)
