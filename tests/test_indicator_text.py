@@ -120,7 +120,7 @@ def test_000_countries_named_in_the_clause_and_the_section_default(extracted):
     # forecasts and scenarios are not indicators: L443 (據估計 … 將介於 0.5% 至 3.4%), L451 (情境 … 100%),
     # L370 (若僅 11%的員工被 GenAI 取代); job forecasts are (test_000_job_forecasts_are_indicators)
     assert not [r for r in rows if r[0] in ("L443-443", "L451-451", "L370-370")]
-    assert len(rows) == 49
+    assert len(rows) == 51
 
 
 def test_004_prints_no_indicator_figure(extracted):
@@ -145,7 +145,7 @@ def test_every_indicator_value_is_on_its_line(extracted):
                                 if row["value_printed"][:k] in lines[first - 1])
                     assert row["value_printed"][head:].strip() in lines[last - 1], (sid, loc, row)
             checked += 1
-    assert checked == 5 + 12 + 15 + 49
+    assert checked == 5 + 12 + 15 + 51
 
 
 def test_indicator_text_section_without_end_names_its_entry(tmp_path, monkeypatch):
@@ -232,3 +232,15 @@ def test_000_company_figures_take_the_subject_company_country(extracted):
     assert [r[2] for r in _rows_at(ex, "L1629-1629")] == ["time_spent", "time_spent"]
     # L1669 可處理 12.8 萬個 token 大小的文本: a capacity without a period (a product specification), not read
     assert not _rows_at(ex, "L1669-1669")
+
+
+def test_000_money_spent_and_counts_completed(extracted):
+    """``achieved_more`` (耗費, 完成) and ``indicators_first`` (cost_incurred) on 000's 中國 section."""
+    assert _rows_at(extracted[TIER], "L2001-2001", "L2045-2045") == [
+        # L2001 再加上先前提及中國已有 188 個 GenAI 模型完成備案、26 個 GenAI 模型完成登記 (先前提及: no publisher)
+        ("L2001-2001", None, "count", "CN", None, None, 188.0, "個", "188 個", None),
+        ("L2001-2001", None, "count", "CN", None, None, 26.0, "個", "26 個", None),
+        # L2045 2025年1月DeepSeek企業推出DeepSeek R1,…在建模過程只需耗費 600萬美元 (a year with its month dates the
+        # launch, not the figure)
+        ("L2045-2045", None, "cost_incurred", "CN", None, None, 600.0, "萬美元", "600萬美元", None),
+    ]
