@@ -21,7 +21,8 @@ read by the same functions as the market figures (:mod:`.market_text`, units thr
   a figure whose sentence, up to the end of its clause, states a forecast (``forecast``), except a job
   forecast (``jobs`` in its clause, no ``scenario``: they count jobs, not money, 000 L576, L594) and a pledge
   (``pledge``: 預計將投資 1 億美元, 000 L1523); a count or an amount whose clause does not say it was achieved
-  (``achieved``, ``achieved_more``: 花費, 耗費, 完成, 每年…處理) or says it is a study's coverage (``coverage``: 針對 47 個國家);
+  (``achieved``, ``achieved_more``: 花費, 耗費, 完成, 每年…處理) or says it is a study's coverage (``coverage``:
+  針對 47 個國家);
 * scope: :func:`.indicator_scope.scope_of` with the paragraph's companies (:func:`.indicator_scope.companies_in`):
   a country printed in the figure's clause (83%中國決策者; 美國和歐洲 together -> WLD), else the company its
   sentence is about (成立於葡萄牙的 Feedzai -> PT), else a country before it in its sentence, else the sentence's
