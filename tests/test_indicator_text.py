@@ -188,8 +188,8 @@ def test_000_pledges_multiples_and_counts_cut_by_a_line_break(extracted):
     assert _rows_at(ex, "L1399-1413", "L1523-1523", "L1547-1547", "L1848-1848", "L1888-1888", "L1931-1931") == [
         # L1399 VISA 建議銀行…目前亦已部署 500 多 / (footnotes L1401-1411) / L1413 個 GenAI 用於金融詐欺等領域
         ("L1399-1413", None, "count", "US", None, None, 500.0, "個", "500 多個", None),
-        # L1523 2023 年 AWS 對外宣布成立 GenAI 創新中心,預計將投資 1 億美元: a pledge, not a forecast
-        ("L1523-1523", None, "investment", "US", 2023, 2023, 1.0, "億美元", "1 億美元", None),
+        # L1523 2023 年 AWS 對外宣布成立 GenAI 創新中心,預計將投資 1 億美元: a pledge, not a forecast; AWS announces it
+        ("L1523-1523", None, "investment", "US", 2023, 2023, 1.0, "億美元", "1 億美元", "AWS"),
         # L1547 Claude 有助於縮短 20 倍的欺詐審核時間: a multiple, unit NULL
         ("L1547-1547", None, "time_saving", "US", None, None, 20.0, None, "20 倍", None),
         # L1848 NAVER 使用了比GPT-4 多 6,500 倍的韓國數據訓練其模型
