@@ -152,9 +152,10 @@ def test_every_printed_value_is_on_its_line(extracted):
                 checked += 1
     # kpis of 003 and 002; market_figures of 000 (tables, text 55 less 12 restating a table), 003 (text: 7 in 壹,
     # 2 in the rest of the plan, tests/test_figures_001_003.py) and 001 (text); indicators of 000 (表 1-1 137,
-    # 表 3-2 18, text 35), 001 (text 11, and L145-147, L179-181 cut by page breaks), 002 (text 12, and 2 bullets), 003
-    # (text 5 in 壹, 14 in the rest of the plan)
-    assert checked == 126 + 24 + 59 + 55 - 12 + 7 + 2 + 1 + 137 + 18 + 35 + 11 + 2 + 12 + 2 + 5 + 14
+    # 表 3-2 18, text 51: 35 + 16 job forecasts, pledges, multiples, counts cut by a line break, per-period volumes,
+    # time and money spent, counts completed), 001 (text 11, and L145-147, L179-181 cut by page breaks), 002 (text
+    # 12, 2 bullets and 3 multiples), 003 (text 5 in 壹, 14 in the rest of the plan)
+    assert checked == 126 + 24 + 59 + 55 - 12 + 7 + 2 + 1 + 137 + 18 + 51 + 11 + 2 + 12 + 2 + 3 + 5 + 14
 
 
 def test_kpi_text_section_without_end_names_its_entry(tmp_path, monkeypatch):

@@ -153,8 +153,8 @@ def test_chapter_3_industry_figures(extraction):
          "高盛", None),
         # L1597 德國 Statista 資料庫分析,2023 年應用 AI 之製藥市場規模約為 / (footnotes) / L1609 15 億美元,預估至
         # 2032 年,將成長至 130 億美元。2021 年醫療保健市場規模突破 110 億美元,2030 年將增長 17 倍,達到 1,880 億美元
-        # (德國 is the publisher's origin, no place is printed for the markets: the world, as every market figure of 第三章 第二節
-        # that names no place)
+        # (德國 is the publisher's origin, no place is printed for the markets: the world, as every market figure
+        # of 第三章 第二節 that names no place)
         ("L1609-1609", None, "market_size", None, "WLD", 2023, 2023, "point", 15.0, 15.0, "億美元", "USD", "15 億美元",
          "Statista", None),
         ("L1609-1609", None, "market_size", None, "WLD", 2032, 2032, "point", 130.0, 130.0, "億美元", "USD",
