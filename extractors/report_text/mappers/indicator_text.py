@@ -70,6 +70,7 @@ from extractors.core.records import Extraction
 from extractors.report_text.mappers import market_terms
 from extractors.report_text.mappers.indicator_scope import companies_in, end_of as _end_of, scope_of, \
     start_of as _start_of
+from extractors.report_text.mappers.running_text import publisher_before, section_span
 from extractors.report_text.mappers.market_text import figure_publisher, figures_of, metric_of, paragraphs, period_of
 from extractors.report_text.mappers.programme import NUMBER
 from extractors.report_text.prose.rules import RULES_DIR
@@ -144,24 +145,6 @@ def _candidates(text: str) -> list[tuple[int, int, str, float, str, str]]:
             continue                      # X 是 Y 的 N 倍: a comparison of two things, not a change
         found.append((m.start(), m.end(), "multiple", nz.parse_number(m.group("value")), None, m.group(0)))
     return sorted(f for f in found if not any(s <= f[0] < e for s, e in in_range))
-
-
-def publisher_before(text: str, sentence: int, pos: int, cues: list[re.Pattern], opening: int,
-                     elsewhere: re.Pattern | None = None) -> str | None:
-    """The last name a ``cues`` pattern (group ``name``) finds between ``sentence`` and ``pos`` (offsets in
-    ``text``, a paragraph), else the first one found within ``opening`` characters of the paragraph's start; a
-    sentence ``elsewhere`` matches (``先前提及``: it points to another source) takes none. None when none is
-    printed. Shared by running-text indicators and market figures."""
-    def named(lo: int, hi: int) -> list[tuple[int, str]]:
-        return [(m.start("name"), m.group("name").strip()) for rx in cues
-                for m in rx.finditer(text, lo, hi) if m.end("name") <= hi]
-    own = named(sentence, pos)
-    if own:
-        return max(own)[1]
-    if elsewhere is not None and elsewhere.search(text[sentence:pos]):
-        return None
-    first = [(at, name) for at, name in named(0, pos) if at <= opening]
-    return min(first)[1] if first else None
 
 
 def _publisher(text: str, sentence: int, pos: int) -> str | None:
@@ -269,15 +252,6 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict, lines: list[str]) -> lis
             "value_printed": printed, "publisher": publisher, "other_locators": None,
             "source_id": ex.source_id, "source_locator": f"L{line_no}-{last}"})
     return rows
-
-
-def section_span(lines: list[str], sec: dict) -> tuple[int, int] | None:
-    """0-based (heading line, end line excluded) of a spec section, None when its heading is not printed."""
-    start = next((i for i, ln in enumerate(lines) if re.search(sec["start"], ln.strip())), None)
-    if start is None:
-        return None
-    end = next((i for i in range(start + 1, len(lines)) if re.search(sec["end"], lines[i].strip())), len(lines))
-    return start, end
 
 
 def _paragraphs_of(lines: list[str], sec: dict, taken: set[int]) -> list[list[tuple[int, str]]]:

@@ -1,13 +1,13 @@
 """Market and economic figures in dense running text, read clause by clause (issue 15, item 1): document 000's
 第二章 (BI, 麥肯錫, 高盛, 摩根大通, MarketsandMarkets, Deloitte forecasts between 表 2-1..2-6) and 第三章 第二節; the
-rest of documents 001-004 after their first sections (003 肆's L535 CAGRs and L1277 Gartner forecasts).
+rest of documents 001-004 after their first sections (003 肆's L535 CAGRs).
 
 Spec key ``market_text`` (``specs/<source_id>.yaml``), the sections marked ``read: clauses`` (the others are
 :mod:`.market_text`'s): ``{section, start, end, scope, read}`` (regexes of the heading line and of the first line
 after the section; ``scope`` the place a figure is about when its sentence names none; ``publisher``, optional,
 the publisher a section's opening names for the figures of its sub-sections). Amounts, the period and
 the scope are read by the functions the other running-text readers use (:func:`.market_text.figures_of`,
-:func:`.market_text.period_of`, :func:`.indicator_text.scope_of`); the words that decide are data in
+:func:`.market_text.period_of`, :func:`.indicator_scope.scope_of`); the words that decide are data in
 ``rules/market_clauses.yaml`` (each rule cites the lines it was written from). Output: ``market_figures`` rows
 (``record_id`` ``<source>:text-<section>:L<line>:<n>``, ``source_locator`` ``L<first>-<last>``, a figure cut by
 a line break spanning two lines), ``direction`` NULL.
@@ -24,8 +24,7 @@ a line break spanning two lines), ``direction`` NULL.
   (publisher cues likewise: ``publisher_cues`` then ``more_publisher_cues``); a figure no rule names is not a market
   figure (it is left to :mod:`.indicator_text`), and neither is a scenario variant (``skip``: 最強的 GenAI 功能
   下); a bound is one, with ``qualifier`` and ``bound`` (:func:`.market_terms.qualifier_of`: 皆超過 5% -> lower);
-* segment: the sector as printed (``segments``: 以軟體市場成長幅度最高, CAGR 達 12% -> 軟體), NULL for the whole
-  market (:func:`_segment`);
+* segment: the sector as printed (``segments``: 以軟體市場成長幅度最高, CAGR 達 12% -> 軟體), NULL: the market;
 * publisher, as printed: the last name a ``publisher_cues`` pattern finds before the figure in its sentence, else
   one at the paragraph's opening, else the previous paragraph's opening one when this paragraph opens with
   ``continues`` (根據預測), else for a sentence opening with ``refers`` (該研究) the last one of the sentence
@@ -41,7 +40,7 @@ a line break spanning two lines), ``direction`` NULL.
   即增加); a growth multiple spans the first to the last year of its sentence; else a growth ``up_to`` a
   year after the figure -> by_year; else ``period_words`` in its clause (未來 10 年) -> period without years;
   else point without years;
-* scope: :func:`.indicator_text.scope_of` on the paragraph with the publisher's origin blanked (``origin``: 德國
+* scope: :func:`.indicator_scope.scope_of` on the paragraph with the publisher's origin blanked (``origin``: 德國
   Statista is a German publisher, not a German figure);
 * the same figure printed again in a source (same metric, segment, ends, unit, period and scope) is one row, the
   other lines in ``other_locators`` (L284 = L574), also when :mod:`.market_text` read it first from the same
@@ -57,7 +56,8 @@ from extractors.core.config import require_keys
 from extractors.core.records import Extraction
 from extractors.report_text.mappers.restated import join_locators
 from extractors.report_text.mappers import market_terms
-from extractors.report_text.mappers.indicator_text import publisher_before, scope_of, section_span
+from extractors.report_text.mappers.indicator_scope import scope_of
+from extractors.report_text.mappers.running_text import publisher_before, section_span
 from extractors.report_text.mappers.market_text import figures_of, period_of
 from extractors.report_text.mappers.programme import NUMBER
 from extractors.report_text.prose.rules import RULES_DIR
@@ -73,9 +73,9 @@ def rules() -> dict:
     """``rules/market_clauses.yaml`` compiled. Raises RulesError for a missing key."""
     doc = nz.rules_doc("market_clauses", RULES_DIR)
     keys = ("metrics", "segments", "skip", "publisher_cues", "name", "opening", "continues", "refers", "not_period",
-            "restates", "origin", "from_to", "up_to", "period_words", "paragraph_end", "heading", "not_prose")
+            "restates", "origin", "from_to", "up_to", "period_words", "paragraph_end", "heading", "not_prose",
+            "more_metrics", "more_publisher_cues", "own")
     require_keys(doc, (), None, keys, nz.RulesError)
-    require_keys(doc, (), None, ("more_metrics", "more_publisher_cues", "own"), nz.RulesError)
     d = doc.data
     known = "|".join(sorted(map(re.escape, market_terms.rules()["publishers"]), key=len, reverse=True))
     name = d["name"].replace("{known}", known)
@@ -150,7 +150,7 @@ def _segment(prefix: str, rest: str) -> str | None:
 
 def _publisher(text: str, sentence: int, pos: int) -> str | None:
     """The last name a cue finds before ``pos`` in its sentence, else the first at the paragraph's opening
-    (:func:`extractors.report_text.mappers.indicator_text.publisher_before`)."""
+    (:func:`extractors.report_text.mappers.running_text.publisher_before`)."""
     return publisher_before(text, sentence, pos, rules()["publishers"], rules()["opening"])
 
 
