@@ -80,12 +80,15 @@ def _in_scope(row: dict, scope: dict) -> tuple[int, int] | None:
     """The row's line range when it is in the scope (same source, overlapping lines), else None. A row that
     names further places printing it (kpis ``other_locators``, "L1639-1639; L1659-1659") is in the scope
     when any of them is; the first such range is returned. A scope with ``only: tables`` holds table rows only
-    (locator ``表 …``)."""
+    (locator ``表 …``); lines inside a scope's ``not_sampled`` ranges (table bodies of a running-text scope) are
+    not in it."""
     if row.get("source_id") != scope["source_id"]:
         return None
     if scope.get("only") == "tables" and not (row.get("source_locator") or "").startswith("表"):
         return None     # the scope sampled table cells only: running-text rows in its lines are unsampled
-    return next((rng for rng in _row_ranges(row) if _overlaps(rng, tuple(scope["lines"]))), None)
+    ranges = [rng for rng in _row_ranges(row) if _overlaps(rng, tuple(scope["lines"]))
+              and not any(lo <= rng[0] and rng[1] <= hi for lo, hi in scope.get("not_sampled") or [])]
+    return ranges[0] if ranges else None
 
 
 def _num_equal(a, b) -> bool:
@@ -499,12 +502,16 @@ def measure_kpis(reference: dict, rows: list[dict]) -> dict:
             "note": "precision = extracted statement rows matched by at least one reference figure / rows in scope"}
 
 
+_SAMPLE_ORDER = {"old": 0, "new": 1, "holdout": 2, "holdout2": 3}
+
+
 # --- old and new scopes ------------------------------------------------------------------------
 
 def by_sample(ref_name: str, reference: dict, res: dict) -> dict:
     """Figures summed over the scopes of each sample: ``old`` (the scopes the extractor was tuned on; a scope
     without a ``sample`` key is old), ``new`` (scopes chosen for issue 15 before any extractor change) and
-    ``holdout`` (scopes sampled blind, without seeing any extraction, while the extractor was being changed).
+    ``holdout`` (scopes sampled blind, without seeing any extraction, while the extractor was being changed) and
+    ``holdout2`` (a second blind sample, written while the extractor was being changed again).
     Policies also sum the instrument-type agreement on matched pairs (``types_agree`` of ``types_compared``).
 
     Precision is tp / (tp + fp), for kpis (many figures to one statement row) matched rows / rows in scope.
@@ -584,12 +591,12 @@ def report(results: dict, timing: dict, out=sys.stdout, max_items: int = 200) ->
           f"{res['tp']:>5}{res['fp']:>5}{res['fn']:>5}{_fmt(res['precision']):>11}{_fmt(res['recall']):>8}")
     p("")
     p("== old, new and hold-out scopes (tests/reference/README.md: 'old' = tuned on, 'new' = sampled for issue 15, "
-      "'holdout' = sampled blind) ==")
-    p(f"{'table':<16}{'sample':<8}{'tp':>5}{'fp':>5}{'fn':>5}{'precision':>11}{'recall':>8}{'types':>10}  scopes")
+      "'holdout' and 'holdout2' = sampled blind) ==")
+    p(f"{'table':<16}{'sample':<10}{'tp':>5}{'fp':>5}{'fn':>5}{'precision':>11}{'recall':>8}{'types':>10}  scopes")
     for name, res in results.items():
-        for sample, g in sorted(res.get("samples", {}).items(), reverse=True):
+        for sample, g in sorted(res.get("samples", {}).items(), key=lambda kv: _SAMPLE_ORDER.get(kv[0], 9)):
             types = f"{g['types_agree']}/{g['types_compared']}" if g.get("types_compared") else ""
-            p(f"{name:<16}{sample:<8}{g['tp']:>5}{g['fp']:>5}{g['fn']:>5}{_fmt(g['precision']):>11}"
+            p(f"{name:<16}{sample:<10}{g['tp']:>5}{g['fp']:>5}{g['fn']:>5}{_fmt(g['precision']):>11}"
               f"{_fmt(g['recall']):>8}{types:>10}  {', '.join(g['scopes'])}")
     for name, res in results.items():
         if "scopes" not in res:

@@ -160,11 +160,13 @@ VOCABULARY_DIR = Path(__file__).parent / "vocabularies"
 
 @lru_cache(maxsize=1)
 def value_definitions() -> dict[str, dict[str, dict]]:
-    """Column name -> value -> its definition, from ``schemas/vocabularies/<column>s.yaml`` (``types:`` maps each
-    value to ``definition``, ``examples``, ``oecd_ai`` and ``agora``, lists of strings). Only
-    ``instrument_types.yaml`` (column ``instrument_type``) exists."""
-    doc = yaml.safe_load((VOCABULARY_DIR / "instrument_types.yaml").read_text(encoding="utf-8"))
-    return {"instrument_type": doc["types"]}
+    """Column name -> value -> its definition, from ``schemas/vocabularies/<column>s.yaml``:
+    ``instrument_types.yaml`` (``types:`` maps each value to ``definition``, ``examples``, ``oecd_ai`` and
+    ``agora``) and ``metrics.yaml`` (``values:`` maps each market_figures.metric to ``definition``, ``unit``,
+    ``related`` and ``examples``)."""
+    types = yaml.safe_load((VOCABULARY_DIR / "instrument_types.yaml").read_text(encoding="utf-8"))
+    metrics = yaml.safe_load((VOCABULARY_DIR / "metrics.yaml").read_text(encoding="utf-8"))
+    return {"instrument_type": types["types"], "metric": metrics["values"]}
 
 
 @lru_cache(maxsize=1)

@@ -58,3 +58,18 @@ def test_every_instrument_type_is_defined_and_aligned():
     assert "\n## Values of `instrument_type`\n" in text
     assert "| strategy | A government's statement of goals" in text
     assert "| Governance \\| Strategies, agendas and plans |" in text     # the pipe of a label escaped
+
+
+def test_every_market_metric_is_defined():
+    # schemas/vocabularies/metrics.yaml defines exactly the contract's enum of market_figures.metric, each with a
+    # unit kind, related metrics that are defined too, and an example; the codebook shows it
+    defined = schemas.value_definitions()["metric"]
+    assert set(defined) == set(schemas.table("market_figures").column("metric").enum)
+    for value, d in defined.items():
+        assert d["definition"].strip() and d["examples"], value
+        assert d["unit"] in ("amount", "percent", "points", "multiple"), value
+        assert set(d["related"]) <= set(defined) - {value}, value
+    assert defined["genai_revenue_cagr"]["related"] == ["cagr"]
+    text = schemas.codebook_markdown()
+    assert "\n## Values of `metric`\n" in text
+    assert "| growth_multiple | How many times a market grows" in text

@@ -28,7 +28,9 @@ def test_one_publisher_one_english_name(snapshot, extraction):
                           # running text (mappers/market_clauses.py): L338 BI 預測; L1812 依韓國信用資訊院報告預估 and
                           # L2017 根據中國賽迪研究院發布 print no English name, so they are kept as printed
                           "BI": "Bloomberg Intelligence", "韓國信用資訊院": "韓國信用資訊院",
-                          "中國賽迪研究院": "中國賽迪研究院"}
+                          "中國賽迪研究院": "中國賽迪研究院",
+                          # L1597 德國 Statista 資料庫分析 (a Latin name: kept as printed)
+                          "Statista": "Statista"}
     unmapped = {f["source_locator"] for f in extraction.rows["quality_flags"]
                 if f["check_name"] == "publisher_unmapped"}
     assert unmapped == {"L1812-1812", "L2017-2017"}     # the two Chinese-only names above, an info flag per row

@@ -55,8 +55,13 @@ def test_chapter_2_figures(extraction):
         ("L292-292", None, "gdp_impact", None, "WLD", None, None, "per_year", 2.6, 4.4, "兆美元", "USD",
          "2.6 至 4.4 兆美元",
          "麥肯錫", "2023 年 7 月 14 日"),
+        # L292 …,將能提高整體 AI 領域 15%至 40%的經濟價值 (the 每年 of the clause before is not this share's)
+        ("L292-292", None, "ai_value_uplift", None, "WLD", None, None, "point", 15.0, 40.0, "%", None, "15%至 40%",
+         "麥肯錫", "2023 年 7 月 14 日"),
         ("L292-292", None, "gdp_impact", None, "WLD", None, None, "per_year", 6.1, 7.9, "兆美元", "USD",
          "6.1 至 7.9 兆美元",
+         "麥肯錫", "2023 年 7 月 14 日"),
+        ("L292-292", None, "ai_value_uplift", None, "WLD", None, None, "point", 35.0, 70.0, "%", None, "35%至 70%",
          "麥肯錫", "2023 年 7 月 14 日"),
         # L294 國際智庫摩根大通 (J.P.Morgan) 研究部亦於 2024 年 2 月預 測, GenAI 將能提升全球約 10%GDP,
         # 帶來 7 至 10 兆美元市場價值
@@ -91,6 +96,9 @@ def test_chapter_2_figures(extraction):
         ("L316-316", None, "cagr", "軟體", "WLD", 2023, 2027, "period", 12.0, 12.0, "%", None, "12%", "彭博資訊",
          "2024 年 3 月 28 日"),
         ("L316-316", None, "cagr", "硬體及軟體", "WLD", 2027, 2032, "period", 13.0, 13.0, "%", None, "13%", "彭博資訊",
+         "2024 年 3 月 28 日"),
+        # L316 其他領域 在 2023 年至 2032 年的 CAGR 皆超過 5% (a lower bound: qualifier 皆超過, bound lower)
+        ("L316-316", None, "cagr", "其他領域", "WLD", 2023, 2032, "period", 5.0, 5.0, "%", None, "5%", "彭博資訊",
          "2024 年 3 月 28 日"),
         # L324 基於總體市場營收結果,BI預測…2023年終硬體領域的GenAI應用滲透率最高,介於0.3%至6.0%之間;2027年同樣以硬體
         # 領域GenAI滲透率最高,介於2.0%至10.5%之間;而2032年則以軟體及數位廣告領域最高,介於3.8%至12.0%之間
@@ -143,6 +151,20 @@ def test_chapter_3_industry_figures(extraction):
         ("L1593-1593", None, "market_size", None, "WLD", 2035, 2035, "point", 380.0, 380.0, "億美元", "USD",
          "380億美元",
          "高盛", None),
+        # L1597 德國 Statista 資料庫分析,2023 年應用 AI 之製藥市場規模約為 / (footnotes) / L1609 15 億美元,預估至
+        # 2032 年,將成長至 130 億美元。2021 年醫療保健市場規模突破 110 億美元,2030 年將增長 17 倍,達到 1,880 億美元
+        # (德國 is the publisher's origin, no place is printed for the markets: the world, as every market figure
+        # of 第三章 第二節 that names no place)
+        ("L1609-1609", None, "market_size", None, "WLD", 2023, 2023, "point", 15.0, 15.0, "億美元", "USD", "15 億美元",
+         "Statista", None),
+        ("L1609-1609", None, "market_size", None, "WLD", 2032, 2032, "point", 130.0, 130.0, "億美元", "USD",
+         "130 億美元", "Statista", None),
+        ("L1609-1609", None, "market_size", None, "WLD", 2021, 2021, "point", 110.0, 110.0, "億美元", "USD",
+         "110 億美元", "Statista", None),
+        ("L1609-1609", None, "growth_multiple", None, "WLD", 2021, 2030, "period", 17.0, 17.0, "倍", None, "17 倍",
+         "Statista", None),
+        ("L1609-1609", None, "market_size", None, "WLD", 2030, 2030, "point", 1880.0, 1880.0, "億美元", "USD",
+         "1,880 億美元", "Statista", None),
         # L1812 依韓國信用資訊院報告預估,韓國金融領域的 AI市場規模將以年均 38.2%的速度成長至 2026 年,
         # 帶來 3.2 兆韓元的經濟效益
         ("L1812-1812", None, "cagr", None, "KR", None, 2026, "by_year", 38.2, 38.2, "%", None, "38.2%",
@@ -186,13 +208,29 @@ def test_english_names_and_base_values(extraction):
 
 def test_figures_left_out(extraction):
     located = {(r["source_locator"], r["value_printed"]) for r in extraction.rows["market_figures"]}
-    # L316 其他領域…CAGR 皆超過 5% (a bound); L340 營收額從 2 億美元成長至 809 億美元 (years not printed with them);
+    # L340 營收額從 2 億美元成長至 809 億美元 (years not printed with them);
     # L402 其他智庫皆預測…至少 2.6 兆美元 (no publisher printed: a summary);
     # L451 最強的 GenAI 功能下將能提高 2.9 個百分點 (one scenario); L552 綜合來看 (no publisher)
-    for loc, printed in [("L340-340", "2 億美元"), ("L316-316", "5%"), ("L402-402", "2.6 兆美元"),
+    for loc, printed in [("L340-340", "2 億美元"), ("L402-402", "2.6 兆美元"),
                          ("L402-402", "10.0 兆美元"), ("L451-451", "2.9 個百分點"),
                          ("L552-552", "0.1 至 1.4 個百分點")]:
         assert (loc, printed) not in located
+
+
+def test_qualifiers_and_bounds(extraction):
+    # rules/market.yaml `qualifiers`: the words printed right before (or after) a running-text figure
+    got = {(r["source_locator"], r["value_printed"]): (r["qualifier"], r["bound"])
+           for r in extraction.rows["market_figures"] if ":text-" in r["record_id"]}
+    assert got["L316-316", "5%"] == ("皆超過", "lower")             # 其他領域…CAGR 皆超過 5%
+    assert got["L1609-1609", "110 億美元"] == ("突破", "lower")      # 醫療保健市場規模突破 110 億美元
+    assert got["L1609-1609", "15 億美元"] == ("約為", None)          # 製藥市場規模約為 / 15 億美元
+    assert got["L284-284", "7 兆美元"] == ("約", None)               # 7% (約7 兆美元)
+    assert got["L2017-2017", "200 億元人民幣"] == ("突破", "lower")
+    assert got["L302-302", "36.7%"] == ("高達", None)
+    assert got["L292-292", "15%至 40%"] == (None, None)
+    # table cells carry none
+    assert {(r["qualifier"], r["bound"]) for r in extraction.rows["market_figures"]
+            if r["source_locator"].startswith("表")} == {(None, None)}
 
 
 def test_a_figure_is_a_market_figure_or_an_indicator(extraction):

@@ -34,8 +34,10 @@ table (L1671-1688, column 項目說明); document 002 reports results on its sli
   ``indicator_cell`` of the line, or of the nearest line above that prints one;
 * ``sentences: planned`` (prose that mixes the plan's targets with market figures, surveys and worked examples):
   a sentence (cut at 。；) is read only when it names the plan's intent (:data:`PLANNED`: 每年, 全程, 累計, 預計,
-  預定, 預估, 目標, 本計畫, 本分項, 本子項) and no other author (:data:`ATTRIBUTED`: 指出, 調查, 報告, 預測,
-  根據, 研究, 顯示, 市場) and no effect estimate (:data:`ESTIMATE`: 可 before a verb of change, 可提升, 將可降低);
+  預定, 預估, 預期, 目標, 本計畫, 本分項, 本子項, 本年度) and no other author (:data:`ATTRIBUTED`: 指出, 調查,
+  報告, 預測, 根據, 研究, 顯示, 市場) and no effect estimate (:data:`ESTIMATE`: 可 before a verb of change, 可提升,
+  將可降低) unless the plan says it expects it (:data:`EXPECTED`: 003 L1532 預期導入後人力成本將可降低 20%至 30%,
+  預計客服處理效率可提升 30%以上: the plan's expected results);
   a figure a sentence does not promise (003 L943 導入國內至少10%(6家) PCB 製造業者 without a plan word) is
   skipped rather than guessed;
 * a footnote line (it starts with a superscript digit, ``² 本計畫 AI 人才需求之推估…``) prints the authors'
@@ -62,9 +64,10 @@ from extractors.report_text.mappers.programme import record_id
 
 SAME_SUBJECT = 0.6        # Dice share of character bigrams for "the same target" (see merge_repeats)
 OWN_BIGRAMS = 2           # ... while one of the two has at most this many bigrams the other lacks
-PLANNED = re.compile(r"每年|全程|累計|累積|預計|預定|預估|目標|本計畫|本分項|本子項")
+PLANNED = re.compile(r"每年|全程|累計|累積|預計|預定|預估|預期|目標|本計畫|本分項|本子項|本年度")
 ATTRIBUTED = re.compile(r"指出|調查|報告|預測|根據|研究|顯示|市場")
 ESTIMATE = re.compile(r"可(?:提升|提高|降低|減少|節省|縮短|增加|達)")
+EXPECTED = re.compile(r"預期|預計")
 _FOOTNOTE_RE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 _PERIOD_WORD_RE = re.compile(r"每年|全程|累計|累積")
 _NOISE_RE = re.compile(r"[\dA-Za-z,.%％\s()（），、。；:：/+]|以上|以下|至少|不少於|不低於|逾|超過|高達|約|達|其中"
@@ -106,7 +109,7 @@ def _statements(line: str, sec: dict) -> list[str]:
     ``sentences: planned`` its sentences stating the plan's targets (see the module docstring)."""
     if sec.get("sentences") == "planned":
         return [s for s in re.split(r"(?<=[。；])", line)
-                if PLANNED.search(s) and not ATTRIBUTED.search(s) and not ESTIMATE.search(s)]
+                if PLANNED.search(s) and not ATTRIBUTED.search(s) and (EXPECTED.search(s) or not ESTIMATE.search(s))]
     if not _FOOTNOTE_RE.match(line):
         return [line]
     return [s for s in re.split(r"(?<=[。；])", line) if _PERIOD_WORD_RE.search(s)]

@@ -1,27 +1,30 @@
 """Market and economic figures in dense running text, read clause by clause (issue 15, item 1): document 000's
-第二章 (BI, 麥肯錫, 高盛, 摩根大通, MarketsandMarkets, Deloitte forecasts between 表 2-1..2-6) and 第三章 第二節.
+第二章 (BI, 麥肯錫, 高盛, 摩根大通, MarketsandMarkets, Deloitte forecasts between 表 2-1..2-6) and 第三章 第二節; the
+rest of documents 001-004 after their first sections (003 肆's L535 CAGRs).
 
 Spec key ``market_text`` (``specs/<source_id>.yaml``), the sections marked ``read: clauses`` (the others are
 :mod:`.market_text`'s): ``{section, start, end, scope, read}`` (regexes of the heading line and of the first line
 after the section; ``scope`` the place a figure is about when its sentence names none; ``publisher``, optional,
 the publisher a section's opening names for the figures of its sub-sections). Amounts, the period and
 the scope are read by the functions the other running-text readers use (:func:`.market_text.figures_of`,
-:func:`.market_text.period_of`, :func:`.indicator_text.scope_of`); the words that decide are data in
+:func:`.market_text.period_of`, :func:`.indicator_scope.scope_of`); the words that decide are data in
 ``rules/market_clauses.yaml`` (each rule cites the lines it was written from). Output: ``market_figures`` rows
 (``record_id`` ``<source>:text-<section>:L<line>:<n>``, ``source_locator`` ``L<first>-<last>``, a figure cut by
 a line break spanning two lines), ``direction`` NULL.
 
 * paragraphs (:func:`paragraphs`): a sentence end (。 or ：, then a footnote number or a (圖 2-1) reference) ends
   one; a heading line stands apart; captions, 資料來源 lines, footnotes and table rows are not running text;
-* figures: an amount with a currency (``2.6 至 4.4 兆美元``, ``39.1 億元人民幣``; ``14.4 兆元`` prints none and is
-  not read), a percentage or a range of percentages (``0.1%至 0.6%``), percentage points (``1.4 個百分點``); a
-  figure inside a range is the range's; clauses end at ，,；。 (not at a thousands separator: 44,080);
+* figures: an amount with a currency (``2.6 至 4.4 兆美元``, ``39.1 億元人民幣``; ``14.4 兆元`` prints none and
+  is not read), a percentage or a range of percentages (``0.1%至 0.6%``), percentage points (``1.4 個百分點``),
+  a growth multiple (``17 倍``), tenths (003 L1277 ``9 成``); a figure inside a range is the range's; clauses
+  end at ，,；。 (not at a thousands separator: 44,080); a sentence naming the programme itself (``own``:
+  本計畫, 本分項) states its targets, the kpis' (:mod:`.kpi_text`), and is not read;
 * metric: the first ``metrics`` rule of the figure's kind whose words are in its clause (``before``), right after
-  it (``after``) and in its sentence from the last 。 (``sentence``); a figure no rule names is not a market
-  figure (it is left to :mod:`.indicator_text`), and neither is a bound or a scenario variant (``skip``: 皆超過
-  5%, 最強的 GenAI 功能下);
-* segment: the sector as printed (``segments``: 以軟體市場成長幅度最高, CAGR 達 12% -> 軟體), NULL for the whole
-  market (:func:`_segment`);
+  it (``after``) and in its sentence from the last 。 (``sentence``), ``metrics`` then ``more_metrics``
+  (publisher cues likewise: ``publisher_cues`` then ``more_publisher_cues``); a figure no rule names is not a market
+  figure (it is left to :mod:`.indicator_text`), and neither is a scenario variant (``skip``: 最強的 GenAI 功能
+  下); a bound is one, with ``qualifier`` and ``bound`` (:func:`.market_terms.qualifier_of`: 皆超過 5% -> lower);
+* segment: the sector as printed (``segments``: 以軟體市場成長幅度最高, CAGR 達 12% -> 軟體), NULL: the market;
 * publisher, as printed: the last name a ``publisher_cues`` pattern finds before the figure in its sentence, else
   one at the paragraph's opening, else the previous paragraph's opening one when this paragraph opens with
   ``continues`` (根據預測), else for a sentence opening with ``refers`` (該研究) the last one of the sentence
@@ -33,10 +36,15 @@ a line break spanning two lines), ``direction`` NULL.
   分別高達 44,080 億美元、59,370 億美元及 99,640 億美元``); else for a CAGR a ``from_to`` growth (從 2024 年…至
   2030 年); else the last year or range printed before the figure in its sentence
   (:func:`.market_text.period_of`, publication dates and ``not_period`` years aside), ``每年`` after it ->
-  per_year; else a growth ``up_to`` a year after the figure -> by_year; else ``period_words`` in its clause
-  (未來 10 年) -> period without years; else point without years;
+  per_year (the 每年 of the figure's own clause, or of the clause before when this one restates it: ``restates``,
+  即增加); a growth multiple spans the first to the last year of its sentence; else a growth ``up_to`` a
+  year after the figure -> by_year; else ``period_words`` in its clause (未來 10 年) -> period without years;
+  else point without years;
+* scope: :func:`.indicator_scope.scope_of` on the paragraph with the publisher's origin blanked (``origin``: 德國
+  Statista is a German publisher, not a German figure);
 * the same figure printed again in a source (same metric, segment, ends, unit, period and scope) is one row, the
-  other lines in ``other_locators`` (L284 = L574).
+  other lines in ``other_locators`` (L284 = L574), also when :mod:`.market_text` read it first from the same
+  publisher (003 L535 MicKinsey = L79 麥肯錫: rules/market.yaml names both McKinsey & Company).
 """
 from __future__ import annotations
 
@@ -48,12 +56,14 @@ from extractors.core.config import require_keys
 from extractors.core.records import Extraction
 from extractors.report_text.mappers.restated import join_locators
 from extractors.report_text.mappers import market_terms
-from extractors.report_text.mappers.indicator_text import publisher_before, scope_of, section_span
+from extractors.report_text.mappers.indicator_scope import scope_of
+from extractors.report_text.mappers.running_text import publisher_before, section_span
 from extractors.report_text.mappers.market_text import figures_of, period_of
 from extractors.report_text.mappers.programme import NUMBER
 from extractors.report_text.prose.rules import RULES_DIR
 
 _AFTER = 40
+_ORIGIN_WINDOW = 16
 _SENTENCE_END = "。；;"
 _CLAUSE_END = _SENTENCE_END + "，,"
 
@@ -63,23 +73,27 @@ def rules() -> dict:
     """``rules/market_clauses.yaml`` compiled. Raises RulesError for a missing key."""
     doc = nz.rules_doc("market_clauses", RULES_DIR)
     keys = ("metrics", "segments", "skip", "publisher_cues", "name", "opening", "continues", "refers", "not_period",
-            "from_to", "up_to", "period_words", "paragraph_end", "heading", "not_prose")
+            "restates", "origin", "from_to", "up_to", "period_words", "paragraph_end", "heading", "not_prose",
+            "more_metrics", "more_publisher_cues", "own")
     require_keys(doc, (), None, keys, nz.RulesError)
     d = doc.data
     known = "|".join(sorted(map(re.escape, market_terms.rules()["publishers"]), key=len, reverse=True))
     name = d["name"].replace("{known}", known)
     cur = "|".join(sorted(nz.load_rules("units")["currencies"], key=len, reverse=True))
-    out = {k: re.compile(d[k]) for k in ("skip", "continues", "refers", "not_period", "from_to", "up_to",
-                                         "period_words", "paragraph_end", "heading", "not_prose")}
+    out = {k: re.compile(d[k]) for k in ("skip", "continues", "refers", "not_period", "restates", "origin",
+                                         "from_to", "up_to", "period_words", "paragraph_end", "heading", "not_prose",
+                                         "own")}
     out["metrics"] = [{"metric": r["metric"], "kind": r["kind"], **{k: re.compile(r[k]) for k in
-                       ("before", "after", "unless", "sentence") if k in r}} for r in d["metrics"]]
+                       ("before", "after", "unless", "sentence") if k in r}} for r in d["metrics"] + d["more_metrics"]]
     out["segments"] = [re.compile(p) for p in d["segments"]]
-    out["publishers"] = [re.compile(c.replace("{name}", name)) for c in d["publisher_cues"]]
+    out["publishers"] = [re.compile(c.replace("{name}", name)) for c in d["publisher_cues"] + d["more_publisher_cues"]]
     out["opening"] = d["opening"]
     out["extra"] = [  # figures market_text.figures_of does not read: (regex, kind)
         (re.compile(rf"(?P<low>{NUMBER})\s*%?\s*(?:至|~|～)\s*(?P<high>{NUMBER})\s*(?P<unit>%)"), "pct"),
         (re.compile(rf"(?P<low>{NUMBER})(?:\s*(?:至|~|～)\s*(?P<high>{NUMBER}))?\s*(?P<unit>個百分點)"), "points"),
-        (re.compile(rf"(?P<low>{NUMBER})\s*(?P<unit>(?:萬|億|兆)\s*元\s*(?:{cur}))"), "amount")]
+        (re.compile(rf"(?P<low>{NUMBER})\s*(?P<unit>(?:萬|億|兆)\s*元\s*(?:{cur}))"), "amount"),
+        (re.compile(rf"(?P<low>{NUMBER})\s*(?P<unit>倍)"), "times"),
+        (re.compile(r"(?<![\d.])(?P<low>\d+)\s*(?P<unit>成)(?![長立功為本員])"), "tenths")]
     return out
 
 
@@ -136,7 +150,7 @@ def _segment(prefix: str, rest: str) -> str | None:
 
 def _publisher(text: str, sentence: int, pos: int) -> str | None:
     """The last name a cue finds before ``pos`` in its sentence, else the first at the paragraph's opening
-    (:func:`extractors.report_text.mappers.indicator_text.publisher_before`)."""
+    (:func:`extractors.report_text.mappers.running_text.publisher_before`)."""
     return publisher_before(text, sentence, pos, rules()["publishers"], rules()["opening"])
 
 
@@ -155,9 +169,18 @@ def _period(text: str, sentence: int, span: tuple[int, int], metric: str) -> tup
         nth = len(_figures(prefix[listed:]))
         if 0 < len(years) and nth < len(years) and "、" in prefix[listed:] + text[span[1]:span[1] + 2]:
             return int(years[nth]), int(years[nth]), "point"
+    # 每年 makes per_year the figure of its own clause and of a clause restating it (L518 每年提高 1.2 至 2.0%
+    # 的營業收入,即增加 4,000 至 6,600 億美元), not the next figure's (L292 每年能夠帶來 2.6 至 4.4 兆美元…,
+    # 將能提高整體 AI 領域 15%至 40%的經濟價值)
+    clause_at = _start_of(prefix, len(prefix), _CLAUSE_END)
+    if not r["restates"].match(prefix, clause_at):
+        prefix = prefix[:clause_at].replace("每年", "  ") + prefix[clause_at:]
     # a CAGR is a yearly rate by definition: 每年 does not make it per_year (L340 其中每年營收額…CAGR 高達 99%)
     start, end, basis = period_of(prefix.replace("每年", "  ") if metric == "cagr" else prefix, dated_events=True)
     grown = list(r["from_to"].finditer(prefix))
+    years = [int(y) for y in re.findall(r"(\d{4})\s*年", prefix)]
+    if metric == "growth_multiple" and len(years) > 1:     # L1609 2021 年…110 億美元,2030 年將增長 17 倍
+        return years[0], years[-1], "period"
     if metric == "cagr" and grown:
         return int(grown[-1].group("start")), int(grown[-1].group("end")), "period"
     if start is not None or basis == "per_year":
@@ -179,6 +202,22 @@ def _end_of(text: str, pos: int, ends: str) -> int:
     masked = re.sub(r"(?<=\d),(?=\d)", "_", text)
     hits = [i for i in (masked.find(ch, pos) for ch in ends) if i >= 0]
     return min(hits) if hits else len(text)
+
+
+def _origin_masked(text: str, publisher: str) -> str:
+    """``text`` with the country printed right before each ``publisher`` name blanked (``origin`` words may stand
+    between them): that country is the publisher's origin, not the place a figure is about (L1597 德國 Statista
+    資料庫分析, L290 美國諮詢機構麥肯錫)."""
+    out = list(text)
+    for m in re.finditer(re.escape(publisher), text) if publisher else ():
+        lo = max(0, m.start() - _ORIGIN_WINDOW)
+        head = text[lo:m.start()]
+        head = head[:rules()["origin"].search(head).start()]
+        places = nz.places_in(head)
+        if places and re.fullmatch(r"[\u4e00-\u9fff]{1,6}", head[places[-1][0]:]) \
+                and nz.places_in(head[places[-1][0]:]) == [(0, places[-1][1])]:
+            out[lo + places[-1][0]:lo + len(head)] = " " * (len(head) - places[-1][0])
+    return "".join(out)
 
 
 def _published(para, previous, printed: str) -> dict:
@@ -209,18 +248,19 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict, previous) -> list[dict]:
         sentence = _start_of(joined, start, _SENTENCE_END)
         clause, after = joined[_start_of(joined, start, _CLAUSE_END):start], joined[end:end + _AFTER]
         metric = _metric(kind, clause, after, joined[_start_of(joined, start, "。"):start])
-        if metric is None or r["skip"].search(clause) or r["skip"].search(joined[sentence:start]):
+        if metric is None or r["skip"].search(clause) or r["skip"].search(joined[sentence:start]) \
+                or r["own"].search(joined[sentence:_end_of(joined, end, _SENTENCE_END)]):
             continue
         publisher = _publisher(joined, sentence, start) or (inherited if r["continues"].match(joined) else None)
         if publisher is None and r["refers"].match(joined, sentence) and sentence:
             publisher = _publisher(joined, _start_of(joined, sentence - 1, _SENTENCE_END), sentence - 1)
         publisher = publisher or sec.get("publisher")
-        scope = scope_of(joined, (start, end), sentence, _start_of(joined, start, _CLAUSE_END + "、"),
-                         sec.get("scope"))
+        scope = scope_of(_origin_masked(joined, publisher or ""), (start, end), sentence,
+                         _start_of(joined, start, _CLAUSE_END + "、"), sec.get("scope"))
         if publisher is None or scope is None:
             continue
         first, last = (max(ln for off, ln in offsets if off <= pos) for pos in (start, end - 1))
-        unit = nz.parse_unit("%" if kind == "pct" else unit_text) if kind != "points" else None
+        unit = nz.parse_unit("%" if kind == "pct" else unit_text) if kind in ("pct", "amount") else None
         base = unit.multiplier if unit else None
         p_start, p_end, basis = _period(joined, sentence, (start, end), metric)
         rows.append({
@@ -231,7 +271,7 @@ def _rows_of_paragraph(ex: Extraction, para, sec: dict, previous) -> list[dict]:
             "currency": unit.currency if unit else None,
             "value_low_base": low * base if base else None, "value_high_base": high * base if base else None,
             "direction": None, "value_printed": printed, "publisher": publisher, "other_locators": None,
-            "source_id": ex.source_id, "source_locator": f"L{first}-{last}",
+            **market_terms.qualifier_of(clause, after), "source_id": ex.source_id, "source_locator": f"L{first}-{last}",
             **_published(para, previous, publisher)})
     return rows
 
@@ -240,6 +280,8 @@ def map_market_clauses(ex: Extraction, tables, tspecs, lines: list[str], spec: d
     """Source step: ``market_figures`` rows for the figures of the spec's ``market_text`` sections marked
     ``read: clauses``."""
     kept: list[dict] = []
+    named = market_terms.rules()["publishers"]
+    earlier = [r for r in ex.rows["market_figures"] if ":text-" in r["record_id"]]    # market_text's rows
     for sec in [s for s in spec.get("market_text") or [] if s.get("read") == "clauses"]:
         span = section_span(lines, sec)
         previous: list = []
@@ -247,7 +289,9 @@ def map_market_clauses(ex: Extraction, tables, tspecs, lines: list[str], spec: d
             for row in _rows_of_paragraph(ex, para, sec, previous):
                 key = lambda r: (r["metric"], r["segment"], r["value_low"], r["value_high"], r["unit"],  # noqa: E731
                                  r["period_start"], r["period_end"], r["period_basis"], r["scope"])
-                same = next((r for r in kept if key(r) == key(row)), None)
+                same = next((r for r in kept if key(r) == key(row)), None) or next(
+                    (r for r in earlier if key(r) == key(row) and named.get(r["publisher"], r["publisher"])
+                     == named.get(row["publisher"], row["publisher"])), None)
                 if same is None:
                     kept.append(row)
                 else:

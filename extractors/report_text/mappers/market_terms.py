@@ -28,10 +28,23 @@ def rules() -> dict:
     """``rules/market.yaml``: ``publishers`` (printed name -> (English name)), ``published`` (a pattern template),
     ``source_note_year`` and ``row_groups`` (printed label -> code). Raises RulesError for a missing key."""
     doc = nz.rules_doc("market", RULES_DIR)
-    require_keys(doc, (), None, ("publishers", "published", "source_note_year", "row_groups"), nz.RulesError)
+    require_keys(doc, (), None, ("publishers", "published", "source_note_year", "row_groups", "qualifiers"),
+                 nz.RulesError)
     names = {printed: p["name"] for p in doc.data["publishers"] for printed in p["printed"]}
     return {"publishers": names, "published": doc.data["published"],
-            "source_note_year": re.compile(doc.data["source_note_year"]), "row_groups": doc.data["row_groups"]}
+            "source_note_year": re.compile(doc.data["source_note_year"]), "row_groups": doc.data["row_groups"],
+            "qualifiers": {k: re.compile(v) for k, v in doc.data["qualifiers"].items()}}
+
+
+def qualifier_of(before: str, after: str) -> dict:
+    """``{"qualifier", "bound"}`` of a running-text figure: the ``qualifiers`` words (``rules/market.yaml``) printed
+    at the end of ``before`` (its clause up to the figure) and at the start of ``after``, space-joined as printed,
+    and ``lower`` / ``upper`` when they make the printed value a bound (皆超過 5% -> lower); None when none."""
+    q = rules()["qualifiers"]
+    words = [m.group("q") for m in (q["before"].search(before), q["after"].match(after)) if m]
+    text = " ".join(words) or None
+    bound = next((b for b in ("lower", "upper") if text and q[b].search(text)), None)
+    return {"qualifier": text, "bound": bound}
 
 
 def groups(labels: list[str | None]) -> list[tuple[str | None, str | None]]:
@@ -110,4 +123,6 @@ def finish_source(ex, tables, tspecs, lines, spec) -> None:
         if "published_on" not in row:      # market_clauses dates its rows from their own paragraphs
             _date(ex, row, lines, printed, notes)
         row.setdefault("row_group", None)
+        row.setdefault("qualifier", None)
+        row.setdefault("bound", None)
         row.setdefault("row_group_printed", None)

@@ -34,6 +34,7 @@ import re
 
 from extractors.core import normalise as nz
 from extractors.core.records import Extraction
+from extractors.report_text.mappers import market_terms
 from extractors.report_text.mappers.restated import join_locators
 from extractors.report_text.mappers.programme import NUMBER
 
@@ -112,14 +113,16 @@ def period_of(prefix: str, dated_events: bool = False) -> tuple[int | None, int 
     return (last[0], last[1], last[2]) if last else (None, None, "point")
 
 
-def _figure_publisher(lines: list[str], number: str) -> str | None:
+def figure_publisher(lines: list[str], number: str) -> str | None:
+    """The publisher of 圖 ``number`` as its 資料來源 line prints it (the name after by/By, else the line's first
+    item; 001 L162-164 …GenAI Edition By / Accel，); None when the figure or its source line is not printed."""
     cap = next((i for i, ln in enumerate(lines) if re.match(rf"^圖\s*{number}\s", ln.strip())), None)
     src = next((i for i in range(cap + 1, min(cap + 8, len(lines))) if "資料來源" in lines[i]), None) if cap else None
     if src is None:
         return None
     following = next((ln.strip() for ln in lines[src + 1:src + 4] if ln.strip()), "")
     text = re.split(r"資料來源\s*[:：]", lines[src], maxsplit=1)[-1].strip() + " " + following
-    m = re.search(r"\bby\s+([A-Za-z][\w ]*?)\s*[，,]", text) or re.match(r"([^，,]+)", text)
+    m = re.search(r"\b[Bb]y\s+([A-Za-z][\w ]*?)\s*[，,]", text) or re.match(r"([^，,]+)", text)
     return m.group(1).strip() if m else None
 
 
@@ -129,7 +132,7 @@ def _publisher(text: str, pos: int, lines: list[str]) -> str | None:
     if named:
         return named[-1].group("zh") or named[-1].group("en")
     ref = _FIGURE_REF_RE.search(text)
-    return _figure_publisher(lines, ref.group(1)) if ref else None
+    return figure_publisher(lines, ref.group(1)) if ref else None
 
 
 def figures_of(text: str):
@@ -168,7 +171,8 @@ def _rows_of_paragraph(ex: Extraction, para, lines: list[str], section: str) -> 
             "value_low": low, "value_high": high, "unit": unit.printed, "currency": unit.currency,
             "value_low_base": low * base if base else None, "value_high_base": high * base if base else None,
             "direction": None, "value_printed": printed, "publisher": publisher, "other_locators": None,
-            "source_id": ex.source_id, "source_locator": f"L{line_no}-{line_no}"})
+            **market_terms.qualifier_of(prefix, joined[end:end + 6]), "source_id": ex.source_id,
+            "source_locator": f"L{line_no}-{line_no}"})
     return rows
 
 
