@@ -177,7 +177,7 @@ def test_a_marked_programme_named_by_what_it_pushes():
            for m in mentions if m["title"] == "推動各產業導入生成式 AI 先期計畫"]
     assert got == [("L166-166", "推動各產業導入生成式 AI 先期計畫", "113 年"),
                    ("L173-173", "「推動各產業導入生成式 AI 先期計畫」", "113 年 4 月"),
-                   ("L439-447", "「推動各產業導入生成式 AI 先期計畫」", None),
+                   ("L447-447", "「推動各產業導入生成式 AI 先期計畫」", None),
                    ("L451-453", "「推動各產業導入生成式 AI 先期計畫」", None),
                    ("L537-539", "「推動各產業導入生成式 AI 先期計畫」", None)]
     # a verb phrase in marks stays one: 「制定 AI 治理規範」 ends with no programme word
