@@ -126,9 +126,13 @@ _ABOUT_RE = re.compile(r"^關於.*」\s*的\s*(?:推進|推動|整備|開發)$")
 def _quoted_name(m: dict) -> list[str]:
     """The key of the one name a title quotes when the title is that name with at most a kind word after it
     (「富岳 NEXT」計畫, 000 L995) or a document about it, titled 關於…「X」的推進 (000 表 3-4 L1014, a rendering
-    of a Japanese 「…」の推進について); [] for any other title (《「十四五」數位經濟發展規劃》 is a plan of its own)."""
+    of a Japanese 「…」の推進について), or a title printed as the quoted name alone (「東數西算」, 000 L2794);
+    [] for any other title (《「十四五」數位經濟發展規劃》 is a plan of its own)."""
     title = m["title"].strip()
     names = _QUOTED_NAME_RE.findall(title)
+    printed = (m.get("title_printed") or "").strip()
+    if not names and _QUOTED_NAME_RE.fullmatch(printed):     # 000 L2794 「東數西算」政策: the quoted name alone
+        return [title_key(printed)]
     if len(names) != 1:
         return []
     rest = _QUOTED_NAME_RE.sub("", title)
@@ -140,8 +144,9 @@ def _quoted_name(m: dict) -> list[str]:
 def join_quoted_names(mentions: list[dict], key_of: dict[str, tuple], alias: dict[tuple, tuple]) -> None:
     """Rule 1d: report titles of one jurisdiction quoting the same name, each either that name with a kind word
     or a document about it (:func:`_quoted_name`), name one instrument; their keys are joined, a table row's
-    key leading (000 表 3-4 L1014 關於次世代運算基盤「富岳 NEXT」的推進 over the L995 heading's 「富岳 NEXT」計畫)."""
-    _join([m for m in mentions if is_document(m)], key_of, alias, _quoted_name, tables_lead=True)
+    key leading (000 表 3-4 L1014 關於次世代運算基盤「富岳 NEXT」的推進 over the L995 heading's 「富岳 NEXT」
+    計畫), else the longest (「東數西算」工程 over 「東數西算」)."""
+    _join([m for m in mentions if is_document(m)], key_of, alias, _quoted_name, tables_lead=True, longest_leads=True)
 
 
 _SHORT_TITLE_RE = re.compile(r"\(([^()]*\bAct)\)\s*$")     # "... (Artificial Intelligence Act)" ending a name
@@ -203,7 +208,7 @@ def join_shortened(mentions: list[dict], key_of: dict[str, tuple], alias: dict[t
 
 
 # rule 1g: the words of a successor (rules/prose.yaml named_by_context.successor) and of a next generation
-_SUCCESSOR_WORDS = r"(?:後繼機型|後繼機|後繼系統)"
+_SUCCESSOR_WORDS = r"之?\s*(?:後繼|後續)(?:機型|機|系統)"
 _SUCCESSOR_RE = re.compile(rf"^「([^「」]{{2,20}})」\s*{_SUCCESSOR_WORDS}$|^([^「」\s]{{2,20}}){_SUCCESSOR_WORDS}$")
 _GENERATION_RE = re.compile(r"「([^「」]{2,20}?)\s*(?:NEXT|Next)」|「(?:次世代|下一代|新一代)\s*([^「」]{2,20})」")
 

@@ -10,12 +10,16 @@ Document 000 introduces 「用於生成式人工智慧及雙用途基礎模型�
   reading order): the title without title marks or a trailing bracket, when it is specific (at least
   ``MIN_NAME_CHARS`` letters and ideographs: 廣島 AI 進程 yes, AI 法案 no) and has no 、 (a table cell may list
   two names: AI RMF 簡介、SSDP);
-  the acronym printed in brackets in the title (GENIAC) or ending its English name (…, EuroHPC JU), when it
-  has two capitals and three characters or more and is not AI / GenAI alone.
+  the acronym printed in brackets in the title (GENIAC) or ending its English name (…, EuroHPC JU), or heading
+  a title that is an acronym and a kind word (003 L824 TAIDE 計畫), when it has two capitals and three
+  characters or more and is not AI / GenAI alone; a name quoted in the title before a kind word and too short
+  to be specific alone (「東數西算」工程), read again only in its marks (L2794 推出「東數西算」政策).
 * **Where.** Anywhere in a later sentence outside the spans of the titles that sentence names by the other
   rules (and the bracket printed right after them); the longest name first; a Latin name only between
   non-letters and not followed by a version or another capitalised word (DSS is not read in DSS-L, AI RMF not
-  in AI RMF 1.0, GENIAC not in GENIAC Community).
+  in AI RMF 1.0, GENIAC not in GENIAC Community), Latin letters in any case (002 L436 AI on Chip 計畫 is L651's
+  AI on chip 計畫). A name the document gives only later is also read in the sentences before it
+  (:func:`extractors.report_text.prose.mentions._named_later`: 003 L429 國科會 TAIDE 模型, L824 TAIDE 計畫).
 * **Not a company's.** Only the authors' recommendations are skipped: the name is already a public
   instrument's, so the company rule (an enterprise named before it) does not apply (L2598 讓中小企業也受惠, …
   與 EuroHPC JU 合作).
@@ -50,6 +54,8 @@ _TRAILING_BRACKET = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _BRACKET_ACRONYM = re.compile(r"[(（]\s*([A-Z][A-Za-z0-9]*(?:[ -][A-Z0-9][A-Za-z0-9]*)*)\s*[)）]")
 _EN_TAIL = re.compile(r",\s*([A-Z][A-Za-z0-9]*(?:[ -][A-Z0-9][A-Za-z0-9.]*)*)\s*$")
 _NOT_ACRONYM = re.compile(r"^(?:AI|GenAI|AIGC|LLMs?|GPU)$", re.IGNORECASE)
+_ACRONYM_HEAD = re.compile(r"^([A-Z][A-Z0-9-]{2,})\s*(?:計畫|計劃|專案|方案)$")
+_QUOTED_HEAD = re.compile(r"^「([^「」]{3,})」\s*[\u3400-\u9fff]{1,4}$")
 _LETTERS = re.compile(r"[A-Za-z0-9\u3040-\u30ff\u3400-\u9fff]")
 
 
@@ -75,19 +81,28 @@ def names_of(row: dict) -> list[str]:
         out.append(core)
     for m in _BRACKET_ACRONYM.finditer(title):
         out.append(m.group(1))
+    head = _ACRONYM_HEAD.match(core)      # TAIDE 計畫: TAIDE is the name, 計畫 its kind (003 L429 TAIDE 模型)
+    if head:
+        out.append(head.group(1))
+    quoted = _QUOTED_HEAD.match(title)    # 「東數西算」工程: 東數西算 in marks names it again (000 L2794)
+    if quoted and len(_LETTERS.findall(quoted.group(1))) < MIN_NAME_CHARS:
+        out.append("「" + quoted.group(1) + "」")
     tail = _EN_TAIL.search(row.get("title_en") or "")
     if tail:
         out.append(tail.group(1))
-    return [n for n in dict.fromkeys(out) if n == core or _acronym_ok(n)]
+    return [n for n in dict.fromkeys(out) if n == core or n.startswith("「") or _acronym_ok(n)]
 
 
 def _pattern(name: str) -> re.Pattern:
+    if name.startswith("「"):              # a short name known in marks is read again in marks only
+        return re.compile(re.escape(name))
     parts = [re.escape(p) for p in name.split()]
     body = r"\s*".join(parts)
     head = r"(?<![A-Za-z0-9-])" if re.match(r"[A-Za-z0-9]", name) else ""
     # not AI RMF of AI RMF 1.0, not GENIAC of GENIAC Community
     tail = r"(?![A-Za-z0-9-])(?!\s?\d)(?!\s[A-Z][a-z])" if re.search(r"[A-Za-z0-9]$", name) else ""
-    return re.compile(head + body + tail)
+    # Latin letters in any case (002 L436 AI on Chip 計畫 is L651's AI on chip 計畫)
+    return re.compile(head + body + tail, re.IGNORECASE if re.search(r"[A-Za-z]", name) else 0)
 
 
 def add_known(known: dict[str, Known], rows: list[dict]) -> None:

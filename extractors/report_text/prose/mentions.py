@@ -174,11 +174,13 @@ def extract_mentions(ex: Extraction, lines: list[str], spec: dict) -> None:
     lists = [(re.compile(x["heading"]), x) for x in spec.get("lists") or []]
     if spec.get("self"):
         self_title(ex, lines, spec, doc.seen)
+    read = []                   # (unit, its list, names known then, spans it named): for names given later
     for unit in units(lines, spec):
         add_known(doc.known, ex.rows["policy_mentions"][doc.known_read:])     # names given so far
         doc.known_read = len(ex.rows["policy_mentions"])
         in_list = next((x for p, x in lists if any(p.search(h.text) for h in unit.stack)), None)
         mentions, named = _unit_mentions(doc, unit, in_list)
+        read.append((unit, in_list, set(doc.known), [(s, _bracket_end(unit.text, e)) for s, e, _ in named]))
         relations(ex, unit, mentions)
         # a body is set up, not published or adopted: an institution named in the clause is no stage's target
         # (000 L1241 該國家 AI 委員會在 2024 年 9 月進一步發布「國家 AI 戰略政策方向」: the direction was published)
@@ -187,3 +189,21 @@ def extract_mentions(ex: Extraction, lines: list[str], spec: dict) -> None:
     for p, x in lists:
         if x.get("columns"):
             tab_list(ex, lines, p, x, spec, doc.seen)
+    _named_later(doc, read)
+
+
+def _named_later(doc: _Document, read: list) -> None:
+    """Mentions of names the document gives an instrument only after a unit prints them (003 L429 國科會 TAIDE
+    模型 before L824 TAIDE 計畫; 002's slide L436 "1. AI on Chip 計畫發展策略" before L651 introduces AI on chip
+    計畫): :func:`.again.printed_again` on every unit read before the name was known, outside the spans it named;
+    only a mention row, as any name printed again (no stages or relations are read for it)."""
+    add_known(doc.known, doc.ex.rows["policy_mentions"][doc.known_read:])
+    for unit, in_list, known_then, taken in read:
+        later = {n: k for n, k in doc.known.items() if n not in known_then}
+        bracket = (0, 0)       # a name and the acronym in its bracket (數位技能標準(…, DSS)) are one naming
+        for cand in printed_again(unit.text, later, taken) if later else []:
+            if bracket[0] <= cand.start < bracket[1] or (unit.context == "prose"
+                                                         and recommended(unit.text, cand.start)):
+                continue
+            _add(doc, unit, cand, cand.title, [], in_list)
+            bracket = (cand.end, _bracket_end(unit.text, cand.end))

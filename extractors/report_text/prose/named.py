@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.report_text.prose.places import juris_of, orgs_in
+from extractors.report_text.prose.places import juris_of, orgs_in, places_in
 from extractors.report_text.prose.rules import CJK, rules
 
 _NAME_CHARS = rf"[{CJK}A-Za-z0-9]"
@@ -105,9 +105,10 @@ def named_spans(text: str) -> list[tuple[str, int, int, str]]:
 
 def successor_end(text: str, start: int, end: int) -> int | None:
     """The end of the successor word (``successor``: 後繼機型 …) printed right after the 「」 name at
-    text[start:end], when an organisation with a jurisdiction is named before it in the sentence and no
-    company; else None."""
+    text[start:end], when an organisation with a jurisdiction or a country is named before it in the sentence
+    and no company; else None."""
     m = rules().named["successor"].match(text, end)
     if not m or text[start] != "「" or rules().private.search(text[:start]):
         return None
-    return m.end() if any(j for _, _, _, j in orgs_in(text[:start])) else None
+    # the actor may be a country (000 L2802 日本…擘劃現役超級電腦「富岳」之後續機型)
+    return m.end() if any(j for _, _, _, j in orgs_in(text[:start])) or places_in(text[:start]) else None
