@@ -67,3 +67,17 @@ def test_names_of_a_title():
     # the quoted name alone has 4 letters (MIN_NAME_CHARS 6): read again in its marks only
     assert names_of({"title_printed": "「東數西算」工程"}) == ["東數西算工程", "「東數西算」"]
     assert names_of({"title_printed": "AI on chip 計畫"}) == ["AI on chip 計畫"]   # not an acronym head
+
+
+def test_a_public_computer_named_after_its_kind_unless_ranked(resolved):
+    lines = snapshots.load(S000).lines
+    by_id = {p["policy_id"]: p for p in resolved["policies"]}
+    # L2800 我國除已建置之 AI 超級電腦主機「臺灣杉」: infrastructure (rules/prose.yaml named_by_context.system_kind)
+    assert "AI 超級電腦主機「臺灣杉」" in lines[2800 - 1]
+    taiwania = [by_id[m["policy_id"]] for m in resolved["policy_mentions"] if m["title_printed"] == "「臺灣杉」"]
+    assert [(p["jurisdiction"], p["title"], p["instrument_type"]) for p in taiwania] == \
+        [("TW", "臺灣杉", "infrastructure")]
+    # L999 在五百大超級電腦排行榜(TOP500)中,…的超級電腦「Frontier」連續五次登頂: a ranked machine (`ranked`), and
+    # no "frontier" of an English title is read as a name printed again
+    assert "超級電腦「Frontier」" in lines[999 - 1]
+    assert not [p for p in resolved["policies"] if p["title"].lower().strip("「」") == "frontier"]

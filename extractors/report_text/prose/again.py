@@ -17,9 +17,10 @@ Document 000 introduces 「用於生成式人工智慧及雙用途基礎模型�
 * **Where.** Anywhere in a later sentence outside the spans of the titles that sentence names by the other
   rules (and the bracket printed right after them); the longest name first; a Latin name only between
   non-letters and not followed by a version or another capitalised word (DSS is not read in DSS-L, AI RMF not
-  in AI RMF 1.0, GENIAC not in GENIAC Community), Latin letters in any case (002 L436 AI on Chip 計畫 is L651's
-  AI on chip 計畫). A name the document gives only later is also read in the sentences before it
-  (:func:`extractors.report_text.prose.mentions._named_later`: 003 L429 國科會 TAIDE 模型, L824 TAIDE 計畫).
+  in AI RMF 1.0, GENIAC not in GENIAC Community), Latin letters in any case in a name that also prints
+  ideographs (002 L436 AI on Chip 計畫 is L651's AI on chip 計畫). A name the document gives only later is also
+  read in the sentences before it (:func:`extractors.report_text.prose.mentions._named_later`: 003 L429 國科會
+  TAIDE 模型, L824 TAIDE 計畫).
 * **Not a company's.** Only the authors' recommendations are skipped: the name is already a public
   instrument's, so the company rule (an enterprise named before it) does not apply (L2598 讓中小企業也受惠, …
   與 EuroHPC JU 合作).
@@ -101,8 +102,10 @@ def _pattern(name: str) -> re.Pattern:
     head = r"(?<![A-Za-z0-9-])" if re.match(r"[A-Za-z0-9]", name) else ""
     # not AI RMF of AI RMF 1.0, not GENIAC of GENIAC Community
     tail = r"(?![A-Za-z0-9-])(?!\s?\d)(?!\s[A-Z][a-z])" if re.search(r"[A-Za-z0-9]$", name) else ""
-    # Latin letters in any case (002 L436 AI on Chip 計畫 is L651's AI on chip 計畫)
-    return re.compile(head + body + tail, re.IGNORECASE if re.search(r"[A-Za-z]", name) else 0)
+    # Latin letters in any case in a name that also prints ideographs (002 L436 AI on Chip 計畫 is L651's AI on
+    # chip 計畫); a Latin name keeps its case (Frontier the computer is not the frontier of an English title)
+    mixed = re.search(r"[A-Za-z]", name) and re.search(r"[\u3400-\u9fff]", name)
+    return re.compile(head + body + tail, re.IGNORECASE if mixed else 0)
 
 
 def add_known(known: dict[str, Known], rows: list[dict]) -> None:

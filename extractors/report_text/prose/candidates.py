@@ -67,14 +67,15 @@ def _unclosed(text: str, i: int) -> list[Candidate]:
 
 def _marked_kind(text: str, c: Candidate) -> str:
     """How a title in 「」 is named by the words around it (rules/prose.yaml): ``appositive`` after a kind of
-    instrument (培育計畫「マナビDX Quest」), ``platform`` when a public body operates it (經濟產業省…運營的「マナビ
+    instrument (培育計畫「マナビDX Quest」) or of public computer in a sentence that ranks none (超級電腦主機「臺灣
+    杉」), ``platform`` when a public body operates it (經濟產業省…運營的「マナビ
     DX」平台), ``view`` for a stated view with its issuing body right before it (…小委員會的「AI 與著作權相關觀點」);
     else ``quoted``."""
     r = rules()
     before = text[:c.start]
     if not c.title.startswith("「"):
         return "quoted"
-    if r.appositive.search(before):
+    if r.appositive.search(before) or (r.named["system_kind"].search(before) and not r.named["ranked"].search(text)):
         return "appositive"
     if re.search(rf"(?:{r.views})」$", c.title) and r.view_issuer.search(before):
         return "view"
