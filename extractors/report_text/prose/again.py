@@ -98,7 +98,8 @@ def _pattern(name: str) -> re.Pattern:
     if name.startswith("「"):              # a short name known in marks is read again in marks only
         return re.compile(re.escape(name))
     parts = [re.escape(p) for p in name.split()]
-    body = r"\s*".join(parts)
+    # 人工智慧 may be printed AI (000 L2416 gives 《人工智慧基本法》, L2788 prints AI 基本法草案), as title keys read it
+    body = r"\s*".join(parts).replace("人工智慧", r"(?:人工智慧|AI\s*)")
     head = r"(?<![A-Za-z0-9-])" if re.match(r"[A-Za-z0-9]", name) else ""
     # not AI RMF of AI RMF 1.0, not GENIAC of GENIAC Community
     tail = r"(?![A-Za-z0-9-])(?!\s?\d)(?!\s[A-Z][a-z])" if re.search(r"[A-Za-z0-9]$", name) else ""

@@ -203,11 +203,12 @@ def _original_named(text: str) -> list[Candidate]:
 
 
 def _unquoted(text: str) -> list[Candidate]:
-    """A specific name printed without marks after a verb: 核定之臺灣 AI 行動計畫 2.0(2023-2026 年)."""
+    """A specific name printed without marks after a verb: 核定之臺灣 AI 行動計畫 2.0(2023-2026 年); a draft's
+    草案 is part of it (000 L2788 將通過 AI 基本法草案)."""
     r = rules()
     strong = r.strong.replace("|法|", "|")
     pat = re.compile(rf"(?:{r.triggers})\s*((?:[A-Za-z0-9{CJK}][A-Za-z0-9{CJK} .\-]{{1,30}}?)"
-                     rf"(?:{strong})(?:\s*\d+(?:\.\d+)+)?)"
+                     rf"(?:{strong})(?:\s*\d+(?:\.\d+)+)?(?:\s*草案)?)"
                      rf"(?=[^A-Za-z0-9{CJK}]|$|[的之中及與和等可有將是係已於為期所下內並也在以成]|辦理|執行|推動|實施|討論)")
     inst = re.compile(rf"(?:設立|成立|設置)\S{{0,12}}?[之的]?\s*((?:[A-Za-z0-9{CJK}][A-Za-z0-9{CJK} ]{{1,16}}?)"
                       rf"(?:{r.institutions}))(?=[^A-Za-z0-9{CJK}]|$|[,,。、])")
