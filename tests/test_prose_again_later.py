@@ -85,8 +85,8 @@ def test_a_public_computer_named_after_its_kind_unless_ranked(resolved):
 
 def test_ai_printed_for_its_chinese_name(resolved):
     lines = snapshots.load(S000).lines
-    # L2416 國科會預告《人工智慧基本法》草案; L2788 我國預計於近期將通過 AI 基本法草案 and L2790 print it as AI 基本法: one
-    # instrument, whose title stays the one printed in 《》 (resolve: a bare name does not outvote it)
+    # L2416 國科會預告《人工智慧基本法》草案; L2788 我國預計於近期將通過 AI 基本法草案 and L2790 print it as AI
+    # 基本法: one instrument, whose title stays the one printed in 《》 (resolve: a bare name does not outvote it)
     assert "《人工智慧基本法》草案" in lines[2416 - 1] and "通過 AI 基本法草案" in lines[2788 - 1]
     by_id = {p["policy_id"]: p for p in resolved["policies"]}
     got = {(m["source_locator"], by_id[m["policy_id"]]["title"]) for m in resolved["policy_mentions"]
