@@ -156,7 +156,7 @@ def test_prose_rules_bad_pattern(tmp_path, monkeypatch):
         message = _message(nz.NormaliseError, prose_rules.rules)
     finally:
         prose_rules.rules.cache_clear()
-    assert message == (f"{tmp_path}/prose.yaml line 149 (date_not_issue_after): cannot be compiled "
+    assert message == (f"{tmp_path}/prose.yaml line 152 (date_not_issue_after): cannot be compiled "
                        f"(error: missing ), unterminated subpattern at position 0)")
 
 

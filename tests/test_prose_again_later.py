@@ -92,3 +92,14 @@ def test_ai_printed_for_its_chinese_name(resolved):
     got = {(m["source_locator"], by_id[m["policy_id"]]["title"]) for m in resolved["policy_mentions"]
            if m["source_id"] == S000 and "基本法" in m["title_printed"]}
     assert got == {("L2416-2416", "人工智慧基本法"), ("L2788-2788", "人工智慧基本法"), ("L2790-2790", "人工智慧基本法")}
+
+
+def test_a_body_named_by_its_numbered_meetings(resolved):
+    lines = snapshots.load(S002).lines
+    # L411 會議決議 ▶ 智慧國家推動小組第3次會議結論 (112/6/30), L420 and L428 likewise: the body, not its meetings; the
+    # cover's L13 and L418 (下次智慧國家推動小組會議) print it again
+    assert "智慧國家推動小組第3次會議結論" in lines[411 - 1] and lines[13 - 1] == "智慧國家推動小組"
+    by_id = {p["policy_id"]: p for p in resolved["policies"]}
+    got = sorted((m["source_locator"], by_id[m["policy_id"]]["instrument_type"]) for m in resolved["policy_mentions"]
+                 if m["source_id"] == S002 and m["title_printed"] == "智慧國家推動小組")
+    assert got == [(f"L{n}-{n}", "institution") for n in (13, 411, 418, 420, 428)]

@@ -132,9 +132,9 @@ def test_report_policies_carry_their_identifiers(seed):
     consortia, processes and views named in 000's EU, Japan and China prose, -1 會議文件, -2 joined by rules 1b
     and 1d: DSS-L, 富岳 NEXT; second round +2: 韓國科技部's 2024 年政策實施計畫 and the Beijing robot fund, the
     other new namings joined by rules 1f, 1g and the TADIE alias; third round +1: the computer 臺灣杉 (000 L2800),
-    「東數西算」 joined to 「東數西算」工程 by rule 1d); two carry an identifier."""
+    「東數西算」 joined to 「東數西算」工程 by rule 1d; +1 the body 智慧國家推動小組, 002 L411); two carry an identifier."""
     out = _resolve(seed)
-    assert len(out["policies"]) == 156
+    assert len(out["policies"]) == 157
     assert {p["title"]: p["identifiers"] for p in out["policies"] if p["identifiers"]} == {
         "第 14110 號行政命令": "EO 14110", "第14179號行政命令": "EO 14179"}
     assert all(p["non_commercial"] is False for p in out["policies"])
@@ -322,7 +322,7 @@ def test_a_policy_the_reports_name_stays_open_with_agora(seed, agora, fr):
     """AGORA's values (its link, its English name of EO 14179) stay on its mention rows: the policies the
     reports name take open values only, so WHERE NOT non_commercial keeps every one of them."""
     out = _resolve(seed, agora)
-    assert sum(not p["non_commercial"] for p in out["policies"]) == 156
+    assert sum(not p["non_commercial"] for p in out["policies"]) == 157
     eo = _policy(out, "第14179號行政命令")
     assert (eo["identifiers"], eo["url"], eo["title_en"], eo["non_commercial"], eo["licence"]) == (
         "AGORA:1780; EO 14179", None, None, False, TERMS_000)
@@ -333,12 +333,12 @@ def test_a_policy_the_reports_name_stays_open_with_agora(seed, agora, fr):
 
 
 def test_every_source_as_the_pipeline_resolves_them(extracted, seed):
-    """Reports, Federal Register and AGORA (OWID gives indicators only): 156 report policies keep their ids,
+    """Reports, Federal Register and AGORA (OWID gives indicators only): 157 report policies keep their ids,
     EO 14148 and 7 AGORA-only documents are added; the disagreements are three sources_disagree flags."""
     roles = {sid: rows["sources"][0]["role"] for sid, rows in extracted.items()}
     out = _resolve(_rows(extracted, sorted(extracted)), roles=roles)
     before = {p["policy_id"] for p in _resolve(seed)["policies"]}
-    assert len(out["policies"]) == 171 and before <= {p["policy_id"] for p in out["policies"]}
+    assert len(out["policies"]) == 172 and before <= {p["policy_id"] for p in out["policies"]}
     assert sorted(p["title"] for p in out["policies"] if p["non_commercial"]) == [
         "An Act concerning consumer protections in interactions with artificial intelligence systems.",
         "California SB 53", "Canadian Guardrails for Generative AI – Code of Practice",

@@ -24,6 +24,9 @@ marks, or without an instrument word at their end, that running text still names
   a verb (打造, 開發, 訓練 …), optional 的 / 之 and a description ending with its kind (模型, 平台, 系統 …), then
   a Latin name of two capitals or more that is not a technology word (``built_not_names``) (001 L273 國科會
   打造的在地大型語言模型TADIE, printed as spelled). How: ``built``.
+* **A body convened** (``convened``): a name ending with 推動小組 / 委員會 / 審議會 right before a numbered meeting
+  (002 L411 智慧國家推動小組第3次會議結論) is a standing body, an institution; the meeting is no record. How:
+  ``set_up`` (its checks).
 """
 from __future__ import annotations
 
@@ -99,7 +102,9 @@ def _built(text: str) -> list[tuple[str, int, int, str]]:
 def named_spans(text: str) -> list[tuple[str, int, int, str]]:
     """(title as printed, start, end, how) of every name of a sentence the words around it name (module
     docstring), in the order of the kinds above."""
-    return _issuer_year(text) + _set_up(text) + _listed(text) + _built(text)
+    convened = [(m.group("name"), m.start("name"), m.end("name"), "set_up")
+                for m in rules().named["convened"].finditer(text)]
+    return _issuer_year(text) + _set_up(text) + _listed(text) + _built(text) + convened
 
 
 

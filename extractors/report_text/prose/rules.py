@@ -58,7 +58,7 @@ _KEYS = ("instrument_words", "not_instrument", "generic_titles", "unquoted_trigg
          "subtitle_separators", "institution_words", "view_issuer", "public_consortium", "funding_source",
          "appositive", "operated_platform", "meeting_records", "named_by_context")
 _NAMED_KEYS = ("issuer_year", "set_up_verbs", "set_up_size", "set_up_words", "list_lead", "list_tail", "successor",
-               "built_verbs", "built_kinds", "built_not_names", "system_kind", "ranked")
+               "built_verbs", "built_kinds", "built_not_names", "system_kind", "ranked", "convened")
 
 
 @lru_cache(maxsize=1)
