@@ -31,7 +31,8 @@ S000, S002 = "tier-2025-genai-global-economy", "nstc-2024-ai-industry-law-report
 # AI 資源試點計畫, AI安全研究所), +1 in 001 (TADIE), +6 in 003 (TAIDE 計畫, L824 an enumeration; 「推動各產業導入
 # 生成式 AI 先期計畫」 x5, a marked programme named by what it pushes); third round: names read before the document
 # gives them (prose/mentions.py _named_later: 000 +5, 002 +4 AI on Chip 計畫, 003 +4 TAIDE and +1 製造業 AI 導入指引,
-# 004 +4 GDPR/CCPA), 002 +5 智慧國家推動小組 (a body named by its numbered meetings), 000 「東數西算」, 「富岳」之後續機型, 「臺灣杉」 and AI 基本法 x2 (L2794, L2802, L2800, L2788-2790)
+# 004 +4 GDPR/CCPA), 002 +5 智慧國家推動小組 (a body named by its numbered meetings), 000 「東數西算」,
+# 「富岳」之後續機型, 「臺灣杉」 and AI 基本法 x2 (L2794, L2802, L2800, L2788-2790)
 SEEDS = {S000: (257, 58), "aigc-us-gb-kr-tw-2024": (15, 2), S002: (66, 6),
          "moda-2025-ai-industry-programme": (29, 2), "ipas-2025-genai-study-guide": (14, 0)}
 FIXTURES = Path(__file__).parent / "fixtures" / "live" / "federal_register"

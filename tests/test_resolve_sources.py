@@ -132,7 +132,8 @@ def test_report_policies_carry_their_identifiers(seed):
     consortia, processes and views named in 000's EU, Japan and China prose, -1 會議文件, -2 joined by rules 1b
     and 1d: DSS-L, 富岳 NEXT; second round +2: 韓國科技部's 2024 年政策實施計畫 and the Beijing robot fund, the
     other new namings joined by rules 1f, 1g and the TADIE alias; third round +1: the computer 臺灣杉 (000 L2800),
-    「東數西算」 joined to 「東數西算」工程 by rule 1d; +1 the body 智慧國家推動小組, 002 L411); two carry an identifier."""
+    「東數西算」 joined to 「東數西算」工程 by rule 1d; +1 the body 智慧國家推動小組, 002 L411); two carry an
+    identifier."""
     out = _resolve(seed)
     assert len(out["policies"]) == 157
     assert {p["title"]: p["identifiers"] for p in out["policies"] if p["identifiers"]} == {
