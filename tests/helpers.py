@@ -12,6 +12,10 @@ import pytest
 import yaml
 
 
+# the five report documents (sources/<id>/): 000, 001, 002, 003, 004
+TIER, AIGC, NSTC = "tier-2025-genai-global-economy", "aigc-us-gb-kr-tw-2024", "nstc-2024-ai-industry-law-report"
+MODA, IPAS = "moda-2025-ai-industry-programme", "ipas-2025-genai-study-guide"
+
 VERSION_TOKEN = re.compile(r"(?<![\d.])\d{4}\.\d{2}\.\d{2}(?:\.\d+)?(?![\d.]*\d)")
 
 

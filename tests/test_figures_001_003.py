@@ -12,12 +12,8 @@ import pytest
 
 from extractors.core import snapshots
 from extractors.report_text import extract
-from tests.helpers import broken_spec
+from tests.helpers import AIGC, IPAS, MODA, NSTC, broken_spec
 
-AIGC = "aigc-us-gb-kr-tw-2024"
-NSTC = "nstc-2024-ai-industry-law-report"
-MODA = "moda-2025-ai-industry-programme"
-IPAS = "ipas-2025-genai-study-guide"
 MARKET = ("source_locator", "other_locators", "metric", "scope", "period_start", "period_end", "period_basis",
           "value_low", "value_high", "unit", "currency", "value_printed", "qualifier", "publisher", "publisher_printed")
 INDICATOR = ("source_locator", "indicator", "scope", "period_start", "period_end", "value", "unit", "value_printed",

@@ -6,19 +6,13 @@ The real extraction runs on the verified snapshots; expected values were read by
 """
 from __future__ import annotations
 
-
 import pytest
 
 from extractors.core import snapshots
 from extractors.core.records import SpecError
 from extractors.report_text import extract
-from tests.helpers import broken_spec
+from tests.helpers import AIGC, IPAS, MODA, NSTC, TIER, broken_spec
 
-TIER = "tier-2025-genai-global-economy"
-AIGC = "aigc-us-gb-kr-tw-2024"
-NSTC = "nstc-2024-ai-industry-law-report"
-MODA = "moda-2025-ai-industry-programme"
-IPAS = "ipas-2025-genai-study-guide"
 COLS = ("source_locator", "other_locators", "indicator", "scope", "period_start", "period_end", "value", "unit",
         "value_printed", "publisher")
 
