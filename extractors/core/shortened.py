@@ -9,6 +9,10 @@ import re
 
 SHARE = 0.6          # a shortened form keeps this share of the name's letters or more (AI 試點計畫: 6 of 12, no)
 MIN_LETTERS = 6      # and this many letters or more
+# A title that is an acronym and its kind word names the instrument by the acronym alone too (003 L824 TAIDE 計畫,
+# L429 TAIDE 模型): read with fullmatch by the report_text extractor (a name printed again) and extractors/resolve
+# (rule 1e), one pattern for both.
+ACRONYM_WITH_KIND = re.compile(r"([A-Z][A-Za-z0-9-]{2,})\s*(?:計畫|計劃|專案|方案|倡議)")
 _LETTER = re.compile(r"[A-Za-z0-9\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 

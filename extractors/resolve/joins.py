@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from extractors.core.shortened import MIN_LETTERS, SHARE, is_shortened
+from extractors.core.shortened import ACRONYM_WITH_KIND, MIN_LETTERS, SHARE, is_shortened
 from extractors.resolve.keys import canonical, title_acronym, title_key
 
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")     # kana and CJK ideographs
@@ -88,9 +88,6 @@ def _is_acronym(text: str) -> bool:
             and text.upper() not in ("AI", "GENAI", "AIGC"))
 
 
-_ACRONYM_KIND_RE = re.compile(r"([A-Z][A-Za-z0-9-]{2,})\s*(?:計畫|計劃|專案|方案|倡議)")
-
-
 def _names_again(m: dict) -> list[str]:
     """The names a report mention gives its instrument besides its title key: the key of its title without a
     trailing bracket holding no digit (GenAI 加速器挑戰 (GENIAC) -> GenAI 加速器挑戰; a bracket of years or an
@@ -104,7 +101,7 @@ def _names_again(m: dict) -> list[str]:
     if core != title and not re.search(r"\d", title[len(core):]):      # not an edition: 臺灣 AI 行動計畫(2018-2021)
         names.append(title_key(core))
     tail = _EN_TAIL_RE.search(m.get("title_en") or "")
-    kind = _ACRONYM_KIND_RE.fullmatch(title)          # TAIDE 計畫 (003 L824): the acronym with its kind word
+    kind = ACRONYM_WITH_KIND.fullmatch(title)          # TAIDE 計畫 (003 L824): the acronym with its kind word
     acronyms = _acronyms(m) + ([tail.group(1)] if tail else []) + ([title] if _is_acronym(title) else []) + \
         ([kind.group(1)] if kind else [])
     names += ["acronym:" + title_key(a) for a in acronyms if _is_acronym(a)]

@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.core.shortened import MIN_LETTERS, SHARE, shortened_start
+from extractors.core.shortened import ACRONYM_WITH_KIND, MIN_LETTERS, SHARE, shortened_start
 from extractors.report_text.prose.candidates import Candidate
 from extractors.report_text.prose.places import places_in
 from extractors.report_text.prose.rules import rules
@@ -55,7 +55,6 @@ _TRAILING_BRACKET = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _BRACKET_ACRONYM = re.compile(r"[(（]\s*([A-Z][A-Za-z0-9]*(?:[ -][A-Z0-9][A-Za-z0-9]*)*)\s*[)）]")
 _EN_TAIL = re.compile(r",\s*([A-Z][A-Za-z0-9]*(?:[ -][A-Z0-9][A-Za-z0-9.]*)*)\s*$")
 _NOT_ACRONYM = re.compile(r"^(?:AI|GenAI|AIGC|LLMs?|GPU)$", re.IGNORECASE)
-_ACRONYM_HEAD = re.compile(r"^([A-Z][A-Z0-9-]{2,})\s*(?:計畫|計劃|專案|方案)$")
 _QUOTED_HEAD = re.compile(r"^「([^「」]{3,})」\s*[\u3400-\u9fff]{1,4}$")
 _LETTERS = re.compile(r"[A-Za-z0-9\u3040-\u30ff\u3400-\u9fff]")
 
@@ -82,7 +81,7 @@ def names_of(row: dict) -> list[str]:
         out.append(core)
     for m in _BRACKET_ACRONYM.finditer(title):
         out.append(m.group(1))
-    head = _ACRONYM_HEAD.match(core)      # TAIDE 計畫: TAIDE is the name, 計畫 its kind (003 L429 TAIDE 模型)
+    head = ACRONYM_WITH_KIND.fullmatch(core)      # TAIDE 計畫: TAIDE is the name, 計畫 its kind (003 L429 TAIDE 模型)
     if head:
         out.append(head.group(1))
     quoted = _QUOTED_HEAD.match(title)    # 「東數西算」工程: 東數西算 in marks names it again (000 L2794)
